@@ -1,0 +1,62 @@
+# Two commands matter (see README):
+#   make demo   set up, generate the demo landing data and build the demo warehouse on DuckDB
+#   make test   set up and run every test (generator, landing checks, dbt on DuckDB and Spark, lint)
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON_BOOT ?= $(shell command -v python3.11 || command -v python3)
+VENV        := .venv
+BIN         := $(VENV)/bin
+SEED        ?= 42
+SCALE       ?= demo
+LANDING_DIR ?= $(abspath data/landing)
+export CRM_LANDING_DIR := $(LANDING_DIR)
+export DBT_PROFILES_DIR := $(abspath .)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+# Unit tests pin hashes computed with an empty salt; production sets CRM_PII_SALT.
+TEST_ENV := CRM_PII_SALT=
+
+.PHONY: help setup data demo build test test-python test-duckdb test-spark lint clean delta
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON_BOOT) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip==25.3"
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip check
+	touch $@
+
+setup: $(VENV)/.installed ## create .venv and install the pinned dependencies
+
+data: setup ## generate the demo landing exports into data/landing (SCALE=, SEED=)
+	$(BIN)/python scripts/generate_landing.py --scale $(SCALE) --seed $(SEED) --out $(LANDING_DIR) --quiet
+
+delta: setup ## write the next day's delta export into data/landing
+	$(BIN)/python scripts/generate_landing.py --scale $(SCALE) --seed $(SEED) --out $(LANDING_DIR) --delta --quiet
+
+build: setup ## check the landing files and build the warehouse (swapped in only when green)
+	$(BIN)/python scripts/build_warehouse.py --landing-dir $(LANDING_DIR)
+
+demo: data build ## the main job: set up, generate demo data, build the demo warehouse
+
+test: data lint test-duckdb test-spark test-python ## run every test
+
+lint: setup ## sqlfluff lint of models, macros and tests
+	$(BIN)/sqlfluff lint models tests/generic analyses --processes 2
+
+test-duckdb: setup ## dbt build (models, unit and data tests) on DuckDB into a scratch file
+	rm -rf warehouse/test
+	$(TEST_ENV) CRM_DUCKDB_PATH=warehouse/test/crm.duckdb $(BIN)/dbt build --target duckdb --target-path target/duckdb
+
+test-spark: setup ## dbt build (models, unit and data tests) on local Spark
+	rm -rf warehouse/spark
+	$(TEST_ENV) CRM_SPARK_HOME=$(abspath warehouse/spark) $(BIN)/dbt build --target spark --target-path target/spark
+
+test-python: setup ## pytest: generator, landing checks, build safety
+	$(BIN)/python -m pytest tests/python -q
+
+clean: ## remove generated data, warehouses and dbt artefacts
+	rm -rf data warehouse target logs

@@ -1,0 +1,105 @@
+{#-
+    on-run-start hook: for every source of the `crm` landing source, (re)create a raw view
+    over the entity's export folder, with every column as text plus the file each row came
+    from. A missing folder, an entity without export files or a file without a required
+    column stops the run with a message naming the folder, file and column.
+-#}
+{% macro register_landing_sources() %}
+    {% if not execute %}{{ return('') }}{% endif %}
+    {% set landing_dir = var('landing_dir') | string %}
+    {% set fmt = var('landing_format') | string | lower %}
+    {% if fmt not in ['csv', 'parquet'] %}
+        {{ exceptions.raise_compiler_error("landing_format must be 'csv' or 'parquet', got '" ~ fmt ~ "'") }}
+    {% endif %}
+    {% set landing_sources = [] %}
+    {% for node in graph.sources.values() if node.source_name == 'crm' %}
+        {% do landing_sources.append(node) %}
+    {% endfor %}
+    {% if landing_sources | length == 0 %}{{ return('') }}{% endif %}
+    {% do adapter.dispatch('create_landing_schema', 'crm_indicators')(landing_sources[0].schema) %}
+    {% for node in landing_sources | sort(attribute='name') %}
+        {% set entity_dir = landing_dir.rstrip('/') ~ '/' ~ node.name %}
+        {% set required_columns = node.columns.keys() | list %}
+        {% do adapter.dispatch('create_landing_view', 'crm_indicators')(node, entity_dir, fmt, required_columns) %}
+    {% endfor %}
+    {{ log("Registered " ~ landing_sources | length ~ " landing entities from " ~ landing_dir ~ " (" ~ fmt ~ ")", info=true) }}
+    {{ return('') }}
+{% endmacro %}
+
+
+{% macro missing_columns_message(where, entity, missing) %}
+    {{ return("Landing file '" ~ where ~ "' (entity '" ~ entity ~ "') lacks required column(s): "
+        ~ missing | join(', ') ~ ". See docs/landing-contract.md.") }}
+{% endmacro %}
+
+
+{% macro default__create_landing_schema(schema_name) %}
+    {% do run_query('create schema if not exists ' ~ schema_name) %}
+{% endmacro %}
+
+{% macro spark__create_landing_schema(schema_name) %}
+    {% do run_query('create database if not exists ' ~ schema_name) %}
+{% endmacro %}
+
+
+{% macro default__create_landing_view(node, entity_dir, fmt, required_columns) %}
+    {{ exceptions.raise_compiler_error("No landing reader for adapter " ~ adapter.type()) }}
+{% endmacro %}
+
+
+{% macro duckdb__create_landing_view(node, entity_dir, fmt, required_columns) %}
+    {% set glob_pattern = entity_dir ~ '/*.' ~ fmt %}
+    {% set files = run_query("select file from glob('" ~ glob_pattern ~ "') order by file").columns[0].values() | list %}
+    {% if files | length == 0 %}
+        {{ exceptions.raise_compiler_error("Landing folder '" ~ entity_dir ~ "' for entity '" ~ node.name
+            ~ "' is missing or holds no ." ~ fmt ~ " export files. Every entity of the landing contract needs at least one export file.") }}
+    {% endif %}
+    {% for f in files %}
+        {% if fmt == 'csv' %}
+            {% set reader = "read_csv('" ~ f ~ "', header = true, all_varchar = true, auto_detect = true)" %}
+        {% else %}
+            {% set reader = "read_parquet('" ~ f ~ "')" %}
+        {% endif %}
+        {% set described = run_query("describe select * from " ~ reader) %}
+        {% set present = described.columns[0].values() | map('lower') | list %}
+        {% set missing = [] %}
+        {% for c in required_columns if c | lower not in present %}{% do missing.append(c) %}{% endfor %}
+        {% if missing | length > 0 %}
+            {{ exceptions.raise_compiler_error(missing_columns_message(f, node.name, missing)) }}
+        {% endif %}
+    {% endfor %}
+    {% set file_list = "['" ~ files | join("', '") ~ "']" %}
+    {% if fmt == 'csv' %}
+        {% set reader = "read_csv(" ~ file_list ~ ", header = true, all_varchar = true, union_by_name = true, filename = true)" %}
+        {% set select_list = "*" %}
+    {% else %}
+        {% set reader = "read_parquet(" ~ file_list ~ ", union_by_name = true, filename = true)" %}
+        {% set select_list = "columns(* exclude (filename))::varchar, filename" %}
+    {% endif %}
+    {% do run_query("create or replace view " ~ node.schema ~ "." ~ node.identifier ~ " as select " ~ select_list ~ " from " ~ reader) %}
+{% endmacro %}
+
+
+{% macro spark__create_landing_view(node, entity_dir, fmt, required_columns) %}
+    {% if not entity_dir.startswith('/') %}
+        {{ exceptions.raise_compiler_error("On Spark the landing folder must be an absolute path; got '" ~ entity_dir ~ "'. Set CRM_LANDING_DIR.") }}
+    {% endif %}
+    {% set files_table = node.schema ~ "." ~ node.identifier ~ "__files" %}
+    {% do run_query("drop view if exists " ~ node.schema ~ "." ~ node.identifier) %}
+    {% do run_query("drop table if exists " ~ files_table) %}
+    {% if fmt == 'csv' %}
+        {% set options = "path '" ~ entity_dir ~ "/*.csv', header 'true', multiLine 'true', enforceSchema 'false', mode 'FAILFAST', encoding 'UTF-8'" %}
+    {% else %}
+        {% set options = "path '" ~ entity_dir ~ "/*.parquet', mergeSchema 'true'" %}
+    {% endif %}
+    {% set ddl = "create table " ~ files_table ~ " using " ~ fmt ~ " options (" ~ options ~ ")" %}
+    {% do run_query(ddl) %}
+    {% set present = run_query("select * from " ~ files_table ~ " limit 0").column_names | map('lower') | list %}
+    {% set missing = [] %}
+    {% for c in required_columns if c | lower not in present %}{% do missing.append(c) %}{% endfor %}
+    {% if missing | length > 0 %}
+        {{ exceptions.raise_compiler_error(missing_columns_message(entity_dir ~ "/*." ~ fmt, node.name, missing)) }}
+    {% endif %}
+    {% do run_query("create or replace view " ~ node.schema ~ "." ~ node.identifier
+        ~ " as select *, _metadata.file_path as filename from " ~ files_table) %}
+{% endmacro %}

@@ -1,0 +1,1 @@
+{{ landing_base('activities') }}

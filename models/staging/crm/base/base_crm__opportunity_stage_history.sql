@@ -1,0 +1,1 @@
+{{ landing_base('opportunity_stage_history') }}
