@@ -11,6 +11,7 @@ Usage: python scripts/check_landing.py [--landing-dir DIR] [--format csv|parquet
 from __future__ import annotations
 
 import argparse
+import codecs
 import csv
 import io
 import os
@@ -40,83 +41,145 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-def _decode_error_row(raw: bytes, position: int) -> int:
-    """1-based physical line number (the header is line 1) of a byte offset."""
-    return raw.count(b"\n", 0, position) + 1
+HEAD_BYTES = 1024 * 1024
+MAX_PROBLEMS_PER_FILE = 20
+CONVERT_HINT = ("convert it to UTF-8 before the export is landed, e.g. "
+                "`iconv -f GB18030 -t UTF-8 in.csv > out.csv`, or in Excel use "
+                "'Save As > CSV UTF-8 (Comma delimited)'")
+
+
+def encoding_message(sample: bytes) -> str:
+    """Why bytes that are not UTF-8 were refused, naming the likely encoding.
+
+    Excel on Chinese Windows saves CSV as GBK/GB18030; such a file is refused, never read as
+    mojibake. `sample` is a stretch of the file around the first invalid byte.
+    """
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ("file is UTF-16 (Excel 'Unicode Text'), not UTF-8: re-export as CSV UTF-8, or "
+                "convert it, e.g. `iconv -f UTF-16 -t UTF-8 in.csv > out.csv`")
+    cut = sample.rfind(b"\n")
+    candidate = sample[: cut + 1] if cut > 0 else sample
+    try:
+        decoded = candidate.decode("gb18030")
+    except UnicodeDecodeError:
+        decoded = None
+    if decoded is not None and any(ord(ch) > 0x7F for ch in decoded):
+        return ("file is not UTF-8: it looks like GBK/GB18030 (how Excel saves CSV on Chinese "
+                "Windows); it is refused rather than read as garbled text: " + CONVERT_HINT)
+    return "file is not UTF-8 (unknown encoding): re-export it as UTF-8; " + CONVERT_HINT
+
+
+def locate_decode_error(path: Path, limit: int | None = None) -> tuple[int, bytes] | None:
+    """(1-based line, bytes from that line on) of the first invalid UTF-8 byte, or None.
+
+    Streams the file (or its first `limit` bytes); the header is line 1.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines_before = 0
+    read = 0
+    with path.open("rb") as fh:
+        while True:
+            chunk = fh.read(HEAD_BYTES if limit is None else min(HEAD_BYTES, limit - read))
+            read += len(chunk)
+            final = not chunk or (limit is not None and read >= limit)
+            try:
+                # With a limit, a character cut at the limit is not an error.
+                decoder.decode(chunk, final=final and limit is None)
+            except UnicodeDecodeError as err:
+                # err.start counts from the bytes buffered before this chunk (at most 3).
+                buffered = len(err.object) - len(chunk)
+                pos = max(0, err.start - buffered)
+                line_start = chunk.rfind(b"\n", 0, pos) + 1
+                line = lines_before + chunk.count(b"\n", 0, pos) + 1
+                return line, chunk[line_start: line_start + 64 * 1024]
+            lines_before += chunk.count(b"\n")
+            if final:
+                return None
 
 
 def check_csv(path: Path, required: tuple[str, ...], quick: bool = False) -> list[Problem]:
-    problems: list[Problem] = []
+    """Structural problems of one CSV export (empty list = fine).
+
+    The whole file is streamed (constant memory, about 1.5 s per million rows); `quick`
+    checks the header, the first MiB and the last byte only.
+    """
     size = path.stat().st_size
     if size == 0:
-        return [Problem(str(path), "file is empty: an export needs at least a header row")]
+        return [Problem(str(path), "file is empty (0 bytes): an export needs at least a header row")]
+    with path.open("rb") as fh:
+        head = fh.read(HEAD_BYTES)
+        fh.seek(size - 1)
+        last_byte = fh.read(1)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return [Problem(str(path), encoding_message(head), row=1)]
     if quick:
-        with path.open("rb") as fh:
-            head = fh.read(1024 * 1024)
-            fh.seek(max(0, size - 1))
-            last_byte = fh.read(1)
-        raw_sample = head
-    else:
-        raw_sample = path.read_bytes()
-        last_byte = raw_sample[-1:]
-    try:
-        text = raw_sample.decode("utf-8")
-    except UnicodeDecodeError as err:
-        if not (quick and err.start >= len(raw_sample) - 4):
-            row = _decode_error_row(raw_sample, err.start)
-            return [Problem(str(path), "file is not UTF-8 (saved as GBK/GB18030 by Excel?): re-export "
-                            "as UTF-8, e.g. `iconv -f GB18030 -t UTF-8`", row=row)]
-        text = raw_sample[: err.start].decode("utf-8")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error) as err:
-        return [Problem(str(path), f"no readable header row ({err})", row=1)]
-    header = [h.strip() for h in header]
-    missing = [c for c in required if c not in header]
-    for col in missing:
-        problems.append(Problem(str(path), "required column is missing from the header", row=1, column=col))
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    for col in dupes:
-        problems.append(Problem(str(path), "column appears more than once in the header", row=1, column=col))
-    if problems:
-        return problems
-    if last_byte not in (b"\n", b"\r"):
-        problems.append(Problem(str(path), "file does not end with a line break: it looks truncated "
-                                "(an interrupted export); re-export it"))
-    if quick:
-        return problems
+        found = locate_decode_error(path, limit=HEAD_BYTES)
+        if found is not None:
+            return [Problem(str(path), encoding_message(found[1]), row=found[0])]
+
+    problems: list[Problem] = []
     row_number = 1
-    try:
-        for row_number, row in enumerate(reader, start=2):
-            if len(row) != len(header):
-                if row == []:
-                    continue
-                col = header[len(row)] if len(row) < len(header) else None
-                problems.append(Problem(
-                    str(path),
-                    f"row has {len(row)} fields, the header has {len(header)}"
-                    + (" (truncated or unquoted comma)" if len(row) < len(header) else ""),
-                    row=row_number, column=col))
-                if len(problems) >= 20:
-                    problems.append(Problem(str(path), "more problems not listed"))
-                    break
-    except csv.Error as err:
-        problems.append(Problem(str(path), f"malformed CSV ({err}): an unterminated quote usually means a "
-                                "truncated file", row=row_number + 1))
+    with path.open("rb") as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        reader = csv.reader(text, strict=True)
+        try:
+            try:
+                header = next(reader)
+            except StopIteration:
+                return [Problem(str(path), "no header row", row=1)]
+            header = [h.strip() for h in header]
+            for col in (c for c in required if c not in header):
+                problems.append(Problem(str(path), "required column is missing from the header",
+                                        row=1, column=col))
+            for col in sorted({h for h in header if header.count(h) > 1}):
+                problems.append(Problem(str(path), "column appears more than once in the header",
+                                        row=1, column=col))
+            if problems:
+                return problems
+            if last_byte not in (b"\n", b"\r"):
+                problems.append(Problem(str(path), "file does not end with a line break: it looks "
+                                        "truncated (an interrupted export); re-export it"))
+            if quick:
+                return problems
+            for row_number, row in enumerate(reader, start=2):
+                if len(row) != len(header):
+                    if row == []:
+                        continue  # a blank line
+                    col = header[len(row)] if len(row) < len(header) else None
+                    problems.append(Problem(
+                        str(path),
+                        f"row has {len(row)} fields, the header has {len(header)}"
+                        + (" (truncated row or unquoted comma)" if len(row) < len(header)
+                           else " (unquoted comma?)"),
+                        row=row_number, column=col))
+                    if len(problems) >= MAX_PROBLEMS_PER_FILE:
+                        problems.append(Problem(str(path), "more problems not listed"))
+                        break
+        except UnicodeDecodeError:
+            found = locate_decode_error(path)
+            line, sample = found if found is not None else (row_number + 1, head)
+            problems.append(Problem(str(path), encoding_message(sample), row=line))
+        except csv.Error as err:
+            problems.append(Problem(str(path), f"malformed CSV ({err}): an unterminated quote "
+                                    "usually means a truncated file", row=row_number + 1))
     return problems
 
 
 def check_parquet(path: Path, required: tuple[str, ...]) -> list[Problem]:
     import pyarrow.parquet as pq
 
+    if path.stat().st_size == 0:
+        return [Problem(str(path), "file is empty (0 bytes)")]
     try:
         names = pq.ParquetFile(path).schema_arrow.names
     except Exception as err:  # pyarrow raises several types for a damaged file
         return [Problem(str(path), f"unreadable Parquet file ({err.__class__.__name__}: {err})")]
     return [Problem(str(path), "required column is missing", column=c) for c in required if c not in names]
+
+
+def export_files(folder: Path, fmt: str = "csv") -> list[Path]:
+    """The export files of an entity folder, in name order (the contract's tie-break order)."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == f".{fmt}")
 
 
 def check_landing(landing_dir: Path, fmt: str = "csv", quick: bool = False) -> list[Problem]:
@@ -129,7 +192,7 @@ def check_landing(landing_dir: Path, fmt: str = "csv", quick: bool = False) -> l
         if not folder.is_dir():
             problems.append(Problem(str(folder), f"entity folder for '{entity.name}' is missing"))
             continue
-        files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == f".{fmt}")
+        files = export_files(folder, fmt)
         if not files:
             problems.append(Problem(str(folder), f"no .{fmt} export file for entity '{entity.name}'"))
             continue
