@@ -39,7 +39,7 @@
     {{ return(adapter.dispatch('days_between', 'crm_indicators')(start_date, end_date)) }}
 {%- endmacro %}
 {% macro default__days_between(start_date, end_date) -%}
-    date_diff('day', cast({{ start_date }} as date), cast({{ end_date }} as date))
+    cast(date_diff('day', cast({{ start_date }} as date), cast({{ end_date }} as date)) as int)
 {%- endmacro %}
 {% macro spark__days_between(start_date, end_date) -%}
     datediff(cast({{ end_date }} as date), cast({{ start_date }} as date))
@@ -48,7 +48,7 @@
 
 {#- Fractional hours from start_ts to end_ts. -#}
 {% macro hours_between(start_ts, end_ts) -%}
-    ({{ epoch_seconds(end_ts) }} - {{ epoch_seconds(start_ts) }}) / 3600.0
+    cast(({{ epoch_seconds(end_ts) }} - {{ epoch_seconds(start_ts) }}) as double) / 3600.0
 {%- endmacro %}
 
 {% macro epoch_seconds(ts) -%}

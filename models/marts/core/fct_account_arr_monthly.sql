@@ -40,8 +40,8 @@ monthly as (
         account_lines.business_line,
         calendar.month_start_date,
         calendar.measured_on,
-        coalesce(sum(contracts.recurring_amount_annual_cny), 0) as arr_cny,
-        count(contracts.contract_id) as active_contracts
+        cast(coalesce(sum(contracts.recurring_amount_annual_cny), 0) as decimal(18, 2)) as arr_cny,
+        cast(count(contracts.contract_id) as bigint) as active_contracts
     from account_lines
     inner join calendar
         on calendar.month_start_date >= account_lines.first_month
@@ -62,9 +62,9 @@ with_history as (
 
     select
         *,
-        coalesce(lag(arr_cny) over (
+        cast(coalesce(lag(arr_cny) over (
             partition by account_id, business_line order by month_start_date
-        ), 0) as previous_arr_cny,
+        ), 0) as decimal(18, 2)) as previous_arr_cny,
         coalesce(max(case when arr_cny > 0 then 1 else 0 end) over (
             partition by account_id, business_line order by month_start_date
             rows between unbounded preceding and 1 preceding
@@ -98,13 +98,13 @@ final as (
         measured_on,
         arr_cny,
         previous_arr_cny,
-        arr_cny - previous_arr_cny as arr_change_cny,
+        cast(arr_cny - previous_arr_cny as decimal(18, 2)) as arr_change_cny,
         arr_movement,
-        case when arr_movement = 'new' then arr_cny else 0 end as new_arr_cny,
-        case when arr_movement = 'reactivation' then arr_cny else 0 end as reactivation_arr_cny,
-        case when arr_movement = 'expansion' then arr_cny - previous_arr_cny else 0 end as expansion_arr_cny,
-        case when arr_movement = 'contraction' then arr_cny - previous_arr_cny else 0 end as contraction_arr_cny,
-        case when arr_movement = 'churn' then -previous_arr_cny else 0 end as churned_arr_cny,
+        cast(case when arr_movement = 'new' then arr_cny else 0 end as decimal(18, 2)) as new_arr_cny,
+        cast(case when arr_movement = 'reactivation' then arr_cny else 0 end as decimal(18, 2)) as reactivation_arr_cny,
+        cast(case when arr_movement = 'expansion' then arr_cny - previous_arr_cny else 0 end as decimal(18, 2)) as expansion_arr_cny,
+        cast(case when arr_movement = 'contraction' then arr_cny - previous_arr_cny else 0 end as decimal(18, 2)) as contraction_arr_cny,
+        cast(case when arr_movement = 'churn' then -previous_arr_cny else 0 end as decimal(18, 2)) as churned_arr_cny,
         active_contracts,
         arr_cny > 0 as is_customer
     from classified
