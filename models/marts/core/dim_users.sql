@@ -22,7 +22,9 @@ teams as (
 
 latest_team as (
 
-    select user_id, team_id
+    select
+        user_id,
+        team_id
     from (
         select
             user_team_days.user_id,

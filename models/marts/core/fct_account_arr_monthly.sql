@@ -44,12 +44,12 @@ monthly as (
         cast(count(contracts.contract_id) as bigint) as active_contracts
     from account_lines
     inner join calendar
-        on calendar.month_start_date >= account_lines.first_month
+        on account_lines.first_month <= calendar.month_start_date
     left join contracts
         on account_lines.account_id = contracts.account_id
-        and account_lines.business_line = contracts.business_line
-        and contracts.start_date <= calendar.measured_on
-        and contracts.end_date >= calendar.measured_on
+            and account_lines.business_line = contracts.business_line
+            and calendar.measured_on >= contracts.start_date
+            and calendar.measured_on <= contracts.end_date
     group by
         account_lines.account_id,
         account_lines.business_line,

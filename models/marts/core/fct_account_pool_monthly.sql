@@ -69,8 +69,8 @@ owner_at_month_end as (
     from account_months
     inner join owner_history
         on account_months.account_id = owner_history.account_id
-        and owner_history.start_date <= account_months.measured_on
-        and (owner_history.end_date is null or owner_history.end_date >= account_months.measured_on)
+            and account_months.measured_on >= owner_history.start_date
+            and (owner_history.end_date is null or account_months.measured_on <= owner_history.end_date)
 
 ),
 
@@ -94,13 +94,13 @@ final as (
     from account_months
     left join owner_at_month_end
         on account_months.account_id = owner_at_month_end.account_id
-        and account_months.month_start_date = owner_at_month_end.month_start_date
-        and owner_at_month_end.period_rank = 1
+            and account_months.month_start_date = owner_at_month_end.month_start_date
+            and owner_at_month_end.period_rank = 1
     left join users
         on owner_at_month_end.owner_user_id = users.user_id
     left join user_team_days as owner_team
         on owner_at_month_end.owner_user_id = owner_team.user_id
-        and account_months.measured_on = owner_team.date_day
+            and account_months.measured_on = owner_team.date_day
 
 )
 

@@ -36,7 +36,12 @@ users as (
 
 accounts as (
 
-    select account_id, is_key_account, is_large_account, is_super_large_account from {{ ref('dim_accounts') }}
+    select
+        account_id,
+        is_key_account,
+        is_large_account,
+        is_super_large_account
+    from {{ ref('dim_accounts') }}
 
 ),
 
@@ -152,7 +157,7 @@ final as (
     from enriched
     left join user_team_days as owner_team
         on enriched.owner_user_id = owner_team.user_id
-        and enriched.activity_date = owner_team.date_day
+            and enriched.activity_date = owner_team.date_day
 
 )
 

@@ -74,7 +74,7 @@ final as (
     from enriched
     left join user_team_days as signing_team
         on enriched.owner_user_id = signing_team.user_id
-        and enriched.signed_date = signing_team.date_day
+            and enriched.signed_date = signing_team.date_day
 
 )
 

@@ -97,10 +97,10 @@ final as (
     from enriched
     left join user_team_days as team_at_mql
         on enriched.owner_user_id = team_at_mql.user_id
-        and enriched.mql_date = team_at_mql.date_day
+            and enriched.mql_date = team_at_mql.date_day
     left join user_team_days as team_at_sql
         on enriched.owner_user_id = team_at_sql.user_id
-        and enriched.sql_date = team_at_sql.date_day
+            and enriched.sql_date = team_at_sql.date_day
 
 )
 

@@ -104,10 +104,10 @@ final as (
     from enriched
     left join user_team_days as team_at_created
         on enriched.owner_user_id = team_at_created.user_id
-        and enriched.created_date = team_at_created.date_day
+            and enriched.created_date = team_at_created.date_day
     left join user_team_days as team_at_closed
         on enriched.owner_user_id = team_at_closed.user_id
-        and enriched.closed_date = team_at_closed.date_day
+            and enriched.closed_date = team_at_closed.date_day
 
 )
 

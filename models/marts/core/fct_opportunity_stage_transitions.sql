@@ -23,7 +23,10 @@ transitions as (
 
 stages as (
 
-    select stage_code, stage_order from {{ ref('dim_stages') }}
+    select
+        stage_code,
+        stage_order
+    from {{ ref('dim_stages') }}
 
 ),
 
@@ -98,7 +101,7 @@ final as (
         on sequenced.to_stage_code = to_stage.stage_code
     left join user_team_days as changer_team
         on sequenced.changed_by_user_id = changer_team.user_id
-        and cast(sequenced.changed_at as date) = changer_team.date_day
+            and cast(sequenced.changed_at as date) = changer_team.date_day
     {% if is_incremental() %}
     where sequenced.partition_month in (select partition_month from changed_months)
     {% endif %}
