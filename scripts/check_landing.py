@@ -1,10 +1,12 @@
 """Structural check of a landing folder before the warehouse build.
 
 Stops the build (exit code 2) when the landing folder or an entity folder is missing, an
-entity has no export file, a file is empty, not UTF-8, truncated or malformed, or lacks a
-required column. Every message names the file, and where it applies the row and column.
-Row-level content (types, enums, keys) is left to the data-quality layer: it never stops
-the build.
+entity has no export file, a file is empty, not UTF-8 (GBK/GB18030 saved by Excel is named
+and refused, never read as garbled text), truncated or malformed, or lacks a required
+column. Every message names the file, and where it applies the row and column. Files are
+streamed, so a 10-million-row export is checked in constant memory. Row-level content (types,
+enums, keys) is left to the landing gate (scripts/landing_gate.py) and the data-quality
+layer: it never stops the build.
 
 Usage: python scripts/check_landing.py [--landing-dir DIR] [--format csv|parquet] [--quick]
 """
