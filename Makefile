@@ -10,6 +10,7 @@ VENV        := .venv
 BIN         := $(VENV)/bin
 SEED        ?= 42
 SCALE       ?= demo
+BENCH_SCALE ?= large
 LANDING_DIR ?= $(abspath data/landing)
 export CRM_LANDING_DIR := $(LANDING_DIR)
 export DBT_PROFILES_DIR := $(abspath .)
@@ -17,7 +18,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # Unit tests pin hashes computed with an empty salt; production sets CRM_PII_SALT.
 TEST_ENV := CRM_PII_SALT=
 
-.PHONY: help setup data demo build test test-python test-duckdb test-spark lint clean delta
+.PHONY: help setup data demo build gate test test-python test-duckdb test-spark lint clean delta benchmark docs
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,6 +38,9 @@ data: setup ## generate the demo landing exports into data/landing (SCALE=, SEED
 delta: setup ## write the next day's delta export into data/landing
 	$(BIN)/python scripts/generate_landing.py --scale $(SCALE) --seed $(SEED) --out $(LANDING_DIR) --delta --quiet
 
+gate: setup ## Great Expectations landing gate: Data Docs and summary in warehouse/gate/
+	$(BIN)/python scripts/landing_gate.py --landing-dir $(LANDING_DIR)
+
 build: setup ## check the landing files and build the warehouse (swapped in only when green)
 	$(BIN)/python scripts/build_warehouse.py --landing-dir $(LANDING_DIR)
 
@@ -55,8 +59,15 @@ test-spark: setup ## dbt build (models, unit and data tests) on local Spark
 	rm -rf warehouse/spark
 	$(TEST_ENV) CRM_SPARK_HOME=$(abspath warehouse/spark) $(BIN)/dbt build --target spark --target-path target/spark
 
-test-python: setup ## pytest: generator, landing checks, build safety
-	$(BIN)/python -m pytest tests/python -q
+test-python: setup ## pytest: generator, landing checks, build safety, incremental = full (reuses test-duckdb's warehouse)
+	$(TEST_ENV) CRM_TEST_DUCKDB=$(abspath warehouse/test/crm.duckdb) CRM_TEST_LANDING_DIR=$(LANDING_DIR) \
+		$(BIN)/python -m pytest tests/python -q
+
+benchmark: setup ## scale benchmark (BENCH_SCALE=large): prints build time, memory, ratios
+	$(BIN)/python scripts/benchmark.py --scale $(BENCH_SCALE)
+
+docs: setup ## generate dbt docs (lineage, descriptions) into target/docs
+	$(BIN)/dbt docs generate --target duckdb --target-path target/docs
 
 clean: ## remove generated data, warehouses and dbt artefacts
 	rm -rf data warehouse target logs
