@@ -15,6 +15,7 @@ LANDING_DIR ?= $(abspath data/landing)
 export CRM_LANDING_DIR := $(LANDING_DIR)
 export DBT_PROFILES_DIR := $(abspath .)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export SPARK_CONF_DIR := $(abspath conf/spark)
 # Unit tests pin hashes computed with an empty salt; production sets CRM_PII_SALT.
 TEST_ENV := CRM_PII_SALT=
 
