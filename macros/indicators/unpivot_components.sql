@@ -1,0 +1,22 @@
+{#- Turn one wide CTE (one column per component, already summed per owner, team, business
+    line and month) into rows of the long component table. `components` is a list of
+    (component_code, aggregation) pairs; the column of the CTE is named like the component.
+    Rows whose value is null are skipped, so a component without events has no row. -#}
+{% macro unpivot_components(cte, components, grain_scope="'all'") -%}
+    {%- for code, aggregation in components %}
+    select
+        '{{ code }}' as component_code,
+        '{{ aggregation }}' as aggregation,
+        {{ grain_scope }} as grain_scope,
+        user_id,
+        team_id,
+        business_line,
+        month_start_date,
+        cast({{ code }} as decimal(24, 4)) as component_value
+    from {{ cte }}
+    where {{ code }} is not null
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
