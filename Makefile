@@ -19,7 +19,7 @@ export SPARK_CONF_DIR := $(abspath conf/spark)
 # Unit tests pin hashes computed with an empty salt; production sets CRM_PII_SALT.
 TEST_ENV := CRM_PII_SALT=
 
-.PHONY: help setup data demo build gate test test-python test-duckdb test-spark lint clean delta benchmark docs
+.PHONY: help setup data demo build gate test test-python test-duckdb test-spark lint clean delta benchmark docs refresh rollback
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -44,6 +44,12 @@ gate: setup ## Great Expectations landing gate: Data Docs and summary in warehou
 
 build: setup ## check the landing files and build the warehouse (swapped in only when green)
 	$(BIN)/python scripts/build_warehouse.py --landing-dir $(LANDING_DIR)
+
+refresh: setup ## nightly refresh: gate, freshness, incremental build into a fresh file, atomic swap, Parquet copies (REFRESH_ARGS=)
+	$(BIN)/python scripts/refresh.py --landing-dir $(LANDING_DIR) $(REFRESH_ARGS)
+
+rollback: setup ## put the previous good warehouse back in service (TO=warehouse/history/crm.<ts>.duckdb to choose)
+	$(BIN)/python scripts/refresh.py rollback $(if $(TO),--to $(TO))
 
 demo: data build ## the main job: set up, generate demo data, build the demo warehouse
 
