@@ -56,7 +56,8 @@ demo: data build ## the main job: set up, generate demo data, build the demo war
 test: data lint test-duckdb test-spark test-python ## run every test
 
 lint: setup ## sqlfluff lint of models, macros and tests
-	$(BIN)/sqlfluff lint models tests/generic analyses --processes 2
+	mkdir -p warehouse
+	CRM_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests/generic analyses --processes 2
 
 test-duckdb: setup ## dbt build (models, unit and data tests) on DuckDB into a scratch file
 	rm -rf warehouse/test
