@@ -1,0 +1,51 @@
+{#- How well does each team enter data, month by month: its reps' records, on-time entry rates,
+    open issues by category and severity, the team data-quality score (the rep score formula
+    on the team totals), the mean rep score and how many reps have an issue, or a critical
+    issue, open. Reps are counted in the team they sat in at the end of the month. -#}
+with
+
+scorecard as (
+
+    select * from {{ ref('dq_rep_scorecard_monthly') }}
+
+),
+
+totals as (
+
+    select
+        team_id,
+        month_start_date,
+        cast(count(*) as bigint) as reps,
+        cast(sum(records_entered) as bigint) as records_entered,
+        cast(sum(completed_activities) as bigint) as completed_activities,
+        cast(sum(activities_logged_on_time) as bigint) as activities_logged_on_time,
+        cast(sum(stage_changes_entered) as bigint) as stage_changes_entered,
+        cast(sum(stage_changes_recorded_on_time) as bigint) as stage_changes_recorded_on_time,
+        cast(sum(open_issues) as bigint) as open_issues,
+        cast(sum(critical_open_issues) as bigint) as critical_open_issues,
+        cast(sum(timeliness_open_issues) as bigint) as timeliness_open_issues,
+        cast(sum(completeness_open_issues) as bigint) as completeness_open_issues,
+        cast(sum(correctness_open_issues) as bigint) as correctness_open_issues,
+        cast(sum(consistency_open_issues) as bigint) as consistency_open_issues,
+        cast(sum(resolved_issues) as bigint) as resolved_issues,
+        cast(sum(weighted_open_issues) as bigint) as weighted_open_issues,
+        cast(avg(dq_score) as double) as mean_rep_dq_score,
+        cast(sum(case when open_issues > 0 then 1 else 0 end) as bigint) as reps_with_open_issues,
+        cast(sum(case when critical_open_issues > 0 then 1 else 0 end) as bigint) as reps_with_critical_issues
+    from scorecard
+    group by team_id, month_start_date
+
+),
+
+final as (
+
+    select
+        totals.*,
+        {{ safe_divide('activities_logged_on_time', 'completed_activities') }} as activity_on_time_rate,
+        {{ safe_divide('stage_changes_recorded_on_time', 'stage_changes_entered') }} as stage_change_on_time_rate,
+        {{ dq_score('weighted_open_issues', 'records_entered') }} as team_dq_score
+    from totals
+
+)
+
+select * from final
