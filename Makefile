@@ -60,11 +60,11 @@ lint: setup ## sqlfluff lint of models, macros and tests
 	CRM_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests/generic tests/data_quality tests/indicators analyses --processes 2
 
 test-duckdb: setup ## dbt build (models, unit and data tests) on DuckDB into a scratch file
-	rm -rf warehouse/test
+	rm -rf warehouse/test && mkdir -p warehouse/test
 	$(TEST_ENV) CRM_DUCKDB_PATH=warehouse/test/crm.duckdb $(BIN)/dbt build --target duckdb --target-path target/duckdb
 
 test-spark: setup ## dbt build (models, unit and data tests) on local Spark
-	rm -rf warehouse/spark
+	rm -rf warehouse/spark && mkdir -p warehouse/spark
 	$(TEST_ENV) CRM_SPARK_HOME=$(abspath warehouse/spark) $(BIN)/dbt build --target spark --target-path target/spark
 
 test-python: setup ## pytest: generator, landing checks, build safety, incremental = full (reuses test-duckdb's warehouse)
