@@ -17,16 +17,21 @@ components as (
 
 team_values as (
 
-    select entity_id as team_id, period_start_date as month_start_date, actual_value
+    select
+        entity_id as team_id,
+        period_start_date as month_start_date,
+        actual_value
     from {{ ref('indicator_values') }}
     where indicator_code = 'bookings_amount' and grain = 'team' and period_type = 'month'
 
 )
 
-select components.*, team_values.actual_value
+select
+    components.*,
+    team_values.actual_value
 from components
 left join team_values
     on components.team_id = team_values.team_id
-    and components.month_start_date = team_values.month_start_date
+        and components.month_start_date = team_values.month_start_date
 where team_values.actual_value is null
     or abs(components.bookings_from_reps - team_values.actual_value) > 0.001

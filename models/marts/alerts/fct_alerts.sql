@@ -64,7 +64,7 @@ found_now as (
                 else previous_alerts.first_raised_as_of
             end
         {%- else -%}
-        as_of.as_of_date
+            as_of.as_of_date
         {%- endif %} as first_raised_as_of,
         as_of.as_of_date as last_seen_as_of,
         true as is_open,
