@@ -603,6 +603,7 @@ def export_parquet(db: Path, dest: Path, schemas: tuple[str, ...] = MART_SCHEMAS
 
     con = duckdb.connect(str(db), read_only=True)
     written = []
+    dest.mkdir(parents=True, exist_ok=True)  # a (partial) build without mart tables publishes an empty version
     try:
         for schema, table in base_tables(con, schemas):
             target = dest / schema / f"{table}.parquet"

@@ -33,8 +33,8 @@ def serving(tmp_path: Path) -> Path:
 
 def assert_untouched(serving: Path) -> None:
     assert serving.read_bytes() == GOOD_BYTES, "the serving warehouse was replaced by a failed build"
-    leftovers = list((serving.parent / ".build").glob("*")) if (serving.parent / ".build").exists() else []
-    assert leftovers == [], f"half-built files left behind: {leftovers}"
+    leftovers = sorted(serving.parent.rglob("*.duckdb*"))
+    assert leftovers == [serving], f"half-built warehouse files left behind: {leftovers}"
 
 
 def test_missing_landing_folder_stops_build(tmp_path: Path, serving: Path) -> None:
@@ -102,4 +102,4 @@ def test_good_build_is_published_atomically(tmp_path: Path, serving: Path) -> No
 
     with duckdb.connect(str(serving), read_only=True) as con:
         assert con.sql("select count(*) from staging.stg_crm__users").fetchall() == [(2,)]
-    assert list((serving.parent / ".build").glob("*")) == []
+    assert sorted(p for p in serving.parent.rglob("*.duckdb*") if "history" not in p.parts) == [serving]
