@@ -1,6 +1,9 @@
 {#- Every catalog indicator has a non-zero value in the month holding the as-of date or the month
     before (usage is reported after the month ends): adding a catalog row without its
-    components (or with a misspelt component code) is caught here. -#}
+    components (or with a misspelt component code) is caught here. A warning, not an error:
+    a small or young data set can legitimately have no renewals or churn yet, and that must
+    not stop the nightly build. -#}
+{{ config(severity='warn') }}
 with
 
 reported as (

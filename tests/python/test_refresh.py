@@ -416,12 +416,13 @@ def test_delta_export_changes_only_the_new_days_rows(tmp_path):
     subprocess.run(gen, check=True, cwd=ROOT, timeout=300)
     serving = tmp_path / "wh" / "crm.duckdb"
     core_only = "--dbt-arg=--select=+path:models/marts/core"  # the star schema and its parents
-    proc = run_refresh(serving, landing, *FAST, core_only)
+    cautious = "--dbt-arg=--indirect-selection=cautious"  # no tests that also read unselected models
+    proc = run_refresh(serving, landing, *FAST, core_only, cautious)
     assert proc.returncode == 0, proc.stderr
     subprocess.run(gen + ["--delta"], check=True, cwd=ROOT, timeout=300)
     new_files = sorted(landing.glob("*/2026-11-26_delta.csv"))
     assert new_files, "the delta export wrote no file for 2026-11-26"
-    proc = run_refresh(serving, landing, *FAST, core_only)
+    proc = run_refresh(serving, landing, *FAST, core_only, cautious)
     assert proc.returncode == 0, proc.stderr
     assert last_end(serving)["mode"] == "incremental"
     previous = next((serving.parent / "history").glob("crm.*.duckdb"))
