@@ -75,8 +75,9 @@ test-python: setup ## pytest: generator, landing checks, build safety, increment
 benchmark: setup ## scale benchmark (BENCH_SCALE=large): prints build time, memory, ratios
 	$(BIN)/python scripts/benchmark.py --scale $(BENCH_SCALE)
 
-docs: setup ## generate dbt docs (lineage, descriptions) into target/docs
-	$(BIN)/dbt docs generate --target duckdb --target-path target/docs
+docs: setup ## generate dbt docs (lineage, descriptions) into target/docs, from a copy of the served warehouse
+	mkdir -p warehouse && if [ -f warehouse/crm.duckdb ]; then cp warehouse/crm.duckdb warehouse/docs.duckdb; fi
+	CRM_DUCKDB_PATH=warehouse/docs.duckdb $(BIN)/dbt docs generate --target duckdb --target-path target/docs
 
 clean: ## remove generated data, warehouses and dbt artefacts
 	rm -rf data warehouse target logs
