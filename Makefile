@@ -11,7 +11,10 @@ BIN         := $(VENV)/bin
 SEED        ?= 42
 SCALE       ?= demo
 BENCH_SCALE ?= large
-LANDING_DIR ?= $(abspath data/landing)
+# The demo exports always live in data/landing (make data/delta/demo/test write and read them
+# there); build, gate and refresh read CRM_LANDING_DIR when it is set (a real CRM's exports).
+DEMO_LANDING := $(abspath data/landing)
+LANDING_DIR ?= $(abspath $(or $(CRM_LANDING_DIR),$(DEMO_LANDING)))
 export CRM_LANDING_DIR := $(LANDING_DIR)
 export DBT_PROFILES_DIR := $(abspath .)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -34,10 +37,10 @@ $(VENV)/.installed: requirements.txt
 setup: $(VENV)/.installed ## create .venv and install the pinned dependencies
 
 data: setup ## generate the demo landing exports into data/landing (SCALE=, SEED=)
-	$(BIN)/python scripts/generate_landing.py --scale $(SCALE) --seed $(SEED) --out $(LANDING_DIR) --quiet
+	$(BIN)/python scripts/generate_landing.py --scale $(SCALE) --seed $(SEED) --out $(DEMO_LANDING) --quiet
 
 delta: setup ## write the next day's delta export into data/landing
-	$(BIN)/python scripts/generate_landing.py --scale $(SCALE) --seed $(SEED) --out $(LANDING_DIR) --delta --quiet
+	$(BIN)/python scripts/generate_landing.py --scale $(SCALE) --seed $(SEED) --out $(DEMO_LANDING) --delta --quiet
 
 gate: setup ## Great Expectations landing gate: Data Docs and summary in warehouse/gate/
 	$(BIN)/python scripts/landing_gate.py --landing-dir $(LANDING_DIR)
@@ -51,7 +54,8 @@ refresh: setup ## nightly refresh: gate, freshness, incremental build into a fre
 rollback: setup ## put the previous good warehouse back in service (TO=warehouse/history/crm.<ts>.duckdb to choose)
 	$(BIN)/python scripts/refresh.py rollback $(if $(TO),--to $(TO))
 
-demo: data build ## the main job: set up, generate demo data, build the demo warehouse
+demo: data ## the main job: set up, generate demo data, build the demo warehouse
+	$(BIN)/python scripts/build_warehouse.py --landing-dir $(DEMO_LANDING)
 
 test: data lint test-duckdb test-spark test-python ## run every test
 
@@ -61,15 +65,15 @@ lint: setup ## sqlfluff lint of models, macros and tests
 
 test-duckdb: setup ## dbt build (models, unit and data tests) on DuckDB into a scratch file
 	rm -rf warehouse/test && mkdir -p warehouse/test
-	$(TEST_ENV) CRM_DUCKDB_PATH=warehouse/test/crm.duckdb $(BIN)/dbt build --target duckdb --target-path target/duckdb
+	$(TEST_ENV) CRM_LANDING_DIR=$(DEMO_LANDING) CRM_DUCKDB_PATH=warehouse/test/crm.duckdb $(BIN)/dbt build --target duckdb --target-path target/duckdb
 
 test-spark: setup ## dbt build on local Spark: every model, seed, unit and singular test (generic data tests run on DuckDB)
 	rm -rf warehouse/spark && mkdir -p warehouse/spark
-	$(TEST_ENV) CRM_SPARK_HOME=$(abspath warehouse/spark) $(BIN)/dbt build --target spark --target-path target/spark \
+	$(TEST_ENV) CRM_LANDING_DIR=$(DEMO_LANDING) CRM_SPARK_HOME=$(abspath warehouse/spark) $(BIN)/dbt build --target spark --target-path target/spark \
 		--exclude test_type:generic
 
 test-python: setup ## pytest: generator, landing checks, build safety, incremental = full (reuses test-duckdb's warehouse)
-	$(TEST_ENV) CRM_TEST_DUCKDB=$(abspath warehouse/test/crm.duckdb) CRM_TEST_LANDING_DIR=$(LANDING_DIR) \
+	$(TEST_ENV) CRM_TEST_DUCKDB=$(abspath warehouse/test/crm.duckdb) CRM_TEST_LANDING_DIR=$(DEMO_LANDING) CRM_LANDING_DIR=$(DEMO_LANDING) \
 		$(BIN)/python -m pytest tests/python -q
 
 benchmark: setup ## scale benchmark (BENCH_SCALE=large): prints build time, memory, ratios
