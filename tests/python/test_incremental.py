@@ -33,24 +33,22 @@ def table_diff(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, int, in
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory) -> tuple[Path, Path, Path]:
+def builds(tmp_path_factory) -> tuple[Path, Path]:
     work = tmp_path_factory.mktemp("incremental")
     landing = work / "landing"
     generate_demo(landing)
     incremental_db = work / "incremental.duckdb"
     dbt_run(landing, incremental_db, work / "target_inc")
-    with duckdb.connect(str(incremental_db), read_only=True) as con:
-        before = {t: con.sql(f"select count(*) from core.{t}").fetchall()[0][0] for t in INCREMENTAL_MODELS}
     generate_demo(landing, "--delta")
     dbt_run(landing, incremental_db, work / "target_inc")
     full_db = work / "full.duckdb"
     dbt_run(landing, full_db, work / "target_full", "--full-refresh")
-    return incremental_db, full_db, before
+    return incremental_db, full_db
 
 
 @pytest.mark.parametrize("table", INCREMENTAL_MODELS)
 def test_incremental_equals_full_refresh(builds, table: str) -> None:
-    incremental_db, full_db, before = builds
+    incremental_db, full_db = builds
     con = duckdb.connect()
     con.sql(f"attach '{incremental_db}' as inc (read_only)")
     con.sql(f"attach '{full_db}' as full_ (read_only)")
@@ -62,9 +60,7 @@ def test_incremental_equals_full_refresh(builds, table: str) -> None:
 
 def test_delta_actually_changed_the_incremental_tables(builds) -> None:
     """Guards the test above against comparing two builds of the same data."""
-    incremental_db, _, before = builds
+    incremental_db, _ = builds
     with duckdb.connect(str(incremental_db), read_only=True) as con:
-        after = {t: con.sql(f"select count(*) from core.{t}").fetchall()[0][0] for t in INCREMENTAL_MODELS}
         changed = con.sql("select count(*) from core.fct_activities where updated_at >= timestamp '2026-11-26'").fetchall()[0][0]
-    assert after["fct_activities"] != before["fct_activities"] or changed > 0
     assert changed > 0, "the delta day's activities did not reach the incremental table"
