@@ -1,0 +1,102 @@
+"""Number, date and label formatting shared by the site and the reports.
+
+One rule per unit, so a figure reads the same on a page, in a report and in a chart tooltip:
+cny -> "¥1,234,568" (whole yuan), ratio -> "45.6%", count -> "1,234" (one decimal when not
+whole), days/hours -> "12.3". Missing values read "—".
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+MISSING = "—"
+
+UNIT_LABELS = {
+    "cny": ("元", "CNY"),
+    "ratio": ("%", "%"),
+    "count": ("个", "count"),
+    "days": ("天", "days"),
+    "hours": ("小时", "hours"),
+}
+
+STATUS_LABELS = {
+    "on_track": ("正常", "On track"),
+    "at_risk": ("预警", "At risk"),
+    "off_track": ("落后", "Off track"),
+    None: ("无目标", "No target"),
+}
+
+SEVERITY_LABELS = {
+    "critical": ("严重", "Critical"),
+    "warn": ("警告", "Warning"),
+    "warning": ("警告", "Warning"),
+    "info": ("提示", "Info"),
+}
+
+
+def is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value)))
+
+
+def _grouped(value: float, decimals: int) -> str:
+    text = f"{abs(value):,.{decimals}f}"
+    return ("-" if value < 0 and float(text.replace(",", "")) != 0 else "") + text
+
+
+def fmt_number(value: Any, unit: str | None) -> str:
+    """The display text of a figure in its unit."""
+    if is_missing(value):
+        return MISSING
+    value = float(value)
+    if unit == "cny":
+        return "¥" + _grouped(value, 0)
+    if unit == "ratio":
+        return _grouped(value * 100.0, 1) + "%"
+    if unit in ("days", "hours"):
+        return _grouped(value, 1)
+    if unit == "score":
+        return _grouped(value, 1)
+    # count and anything else
+    if abs(value - round(value)) < 1e-9:
+        return _grouped(round(value), 0)
+    return _grouped(value, 1)
+
+
+def fmt_change(ratio: Any) -> str:
+    """A relative change, signed: +12.3% / -4.5%."""
+    if is_missing(ratio):
+        return MISSING
+    pct = float(ratio) * 100.0
+    text = f"{abs(pct):,.1f}%"
+    if text == "0.0%":
+        return text
+    return ("+" if pct > 0 else "-") + text
+
+
+def fmt_date(value: Any) -> str:
+    if value is None:
+        return MISSING
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def unit_suffix(unit: str | None) -> tuple[str, str]:
+    if unit in ("days", "hours"):
+        return UNIT_LABELS[unit]
+    return ("", "")
+
+
+def status_label(code: str | None) -> tuple[str, str]:
+    return STATUS_LABELS.get(code, STATUS_LABELS[None])
+
+
+def severity_label(code: str | None) -> tuple[str, str]:
+    return SEVERITY_LABELS.get(code or "", (code or "", code or ""))
+
+
+def month_label(value: dt.date) -> tuple[str, str]:
+    return (f"{value.year}年{value.month}月", value.strftime("%b %Y"))
