@@ -1,0 +1,47 @@
+"""Build the static dashboard site from the serving marts.
+
+Usage: python scripts/build_site.py [--warehouse warehouse/crm.duckdb | warehouse/parquet]
+           [--out site] [--no-reports]
+
+The site opens from disk (site/index.html) with no network; the daily, weekly and monthly role
+reports are written under site/reports/<as_of>/ and linked from the pages (--no-reports skips
+them). The new site replaces the old one only once it is complete. Exit codes: 0 built; 2 no
+warehouse or chart library; 1 unexpected error.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dashboards.site import build_site  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--warehouse", type=Path, default=ROOT / "warehouse" / "crm.duckdb",
+                        help="serving DuckDB file, or the Parquet folder of the marts")
+    parser.add_argument("--out", type=Path, default=ROOT / "site")
+    parser.add_argument("--no-reports", action="store_true",
+                        help="build the pages only, without the daily/weekly/monthly reports")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    try:
+        run = build_site(args.warehouse, args.out, with_reports=not args.no_reports)
+    except FileNotFoundError as exc:
+        print(f"build_site: {exc}", file=sys.stderr)
+        return 2
+    print(f"site: {len(run.pages)} pages for {run.as_of} in {args.out} "
+          f"({time.monotonic() - started:.1f} s); open {args.out / 'index.html'}")
+    if run.reports is not None:
+        print(f"reports: {len(run.reports.reports)} daily/weekly/monthly reports in "
+              f"{args.out / 'reports' / run.as_of.isoformat()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

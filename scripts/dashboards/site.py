@@ -1,0 +1,839 @@
+"""Static dashboard site built from the mart tables.
+
+Every page is plain HTML that opens from disk: the chart library (ECharts, from the npm
+registry, see package.json) is copied next to the pages, the data each chart draws is written
+into the page as JSON, and nothing is fetched from the network. Pages:
+
+    index.html                      links to every page
+    cockpit/company.html            director cockpit, company; cockpit/<region_id>.html per region
+    team/<team_id>.html             team-lead board, one per team
+    rep/<user_id>.html              rep workbench, one per active rep (empty state without data)
+    leaderboards.html               leaderboards, team contest, won-deal feed
+    data-quality.html               data-entry quality scorecard
+    indicator-tree.html             goal -> strategies -> process -> behavior indicators
+
+Each figure on a page is a ``<span class="fig">`` that names the mart row and column it shows
+(``data-src``, ``data-key``, ``data-col``), and each chart series names the rows it draws, so
+the browser tests can compare what a person sees with the marts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from .formatting import fmt_change, fmt_date, fmt_number, month_label, severity_label, status_label
+from .marts import MartReader
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT = PACKAGE_DIR.parents[1]
+ECHARTS_JS = ROOT / "node_modules" / "echarts" / "dist" / "echarts.min.js"
+
+# consumer (dbt exposure) name of each page kind
+PAGE_CONSUMERS = {
+    "index": "dashboard_index_page",
+    "cockpit": "director_cockpit_page",
+    "team": "team_board_page",
+    "rep": "rep_workbench_page",
+    "leaderboards": "leaderboards_page",
+    "data_quality": "data_quality_page",
+    "indicator_tree": "indicator_tree_page",
+}
+TREND_MONTHS = 12
+MONTHLY_VISIT_THRESHOLD_FALLBACK = 15
+
+
+# --------------------------------------------------------------------------- figures and charts
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def src(table: str, col: str, agg: str | None = None, **key: Any) -> dict[str, Any]:
+    """Where a figure comes from: one row of ``table`` (or ``agg`` over the rows) by ``key``."""
+    out = {"table": table, "col": col, "key": {k: _jsonable(v) for k, v in key.items()}}
+    if agg:
+        out["agg"] = agg
+    return out
+
+
+@dataclass
+class Fig:
+    value: Any
+    unit: str | None
+    source: dict[str, Any] | None = None
+
+    @property
+    def text(self) -> str:
+        return fmt_number(self.value, self.unit)
+
+    @property
+    def key_json(self) -> str:
+        return json.dumps(self.source["key"], ensure_ascii=False, sort_keys=True) if self.source else ""
+
+
+def fig(row: dict[str, Any] | None, col: str, unit: str | None, table: str, **key: Any) -> Fig:
+    return Fig(None if row is None else row.get(col), unit, src(table, col, **key))
+
+
+@dataclass
+class Chart:
+    id: str
+    kind: str                          # line | bar | hbar | tree
+    title_zh: str
+    title_en: str
+    unit: str | None = None
+    categories: list[Any] = field(default_factory=list)
+    category_labels_zh: list[str] | None = None
+    category_labels_en: list[str] | None = None
+    series: list[dict[str, Any]] = field(default_factory=list)
+    tree: dict[str, Any] | None = None
+    tall: bool = False
+    note_zh: str = ""
+    note_en: str = ""
+
+    @property
+    def has_data(self) -> bool:
+        if self.kind == "tree":
+            return bool(self.tree)
+        return bool(self.categories) and any(
+            any(v is not None for v in s["data"]) for s in self.series)
+
+    def spec(self) -> dict[str, Any]:
+        out = {
+            "id": self.id, "kind": self.kind, "title_zh": self.title_zh, "title_en": self.title_en,
+            "unit": self.unit, "categories": _jsonable(self.categories),
+            "category_labels_zh": self.category_labels_zh, "category_labels_en": self.category_labels_en,
+            "series": self.series,
+        }
+        if self.tree is not None:
+            out["tree"] = self.tree
+        return out
+
+
+def series(name_zh: str, name_en: str, data: list[Any], style: str = "actual",
+           source: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    out = {"name_zh": name_zh, "name_en": name_en, "data": [_num(v) for v in data], "style": style}
+    if source:
+        out["src"] = source
+    out.update(extra)
+    return out
+
+
+def series_src(table: str, category_col: str, col: str, agg: str | None = None, **key: Any) -> dict[str, Any]:
+    out = src(table, col, agg, **key)
+    out["category_col"] = category_col
+    return out
+
+
+def key_where(key: dict[str, Any]) -> tuple[str, list[Any]]:
+    """SQL conditions for a source key: a list value means IN, anything else equality."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for column, value in key.items():
+        if isinstance(value, list):
+            parts.append(f"{column} in ({', '.join('?' for _ in value)})" if value else "false")
+            params.extend(value)
+        else:
+            parts.append(f"{column} = ?")
+            params.append(value)
+    return (" and ".join(parts) or "true"), params
+
+
+def _num(value: Any) -> Any:
+    if value is None:
+        return None
+    return round(float(value), 6)
+
+
+# --------------------------------------------------------------------------- page model
+@dataclass
+class Page:
+    kind: str
+    path: str                 # relative to the site root, e.g. "rep/U00012.html"
+    title_zh: str
+    title_en: str
+    template: str
+    context: dict[str, Any]
+    charts: list[Chart] = field(default_factory=list)
+
+    @property
+    def depth_prefix(self) -> str:
+        return "../" * self.path.count("/")
+
+
+@dataclass
+class SiteRun:
+    out_dir: Path
+    as_of: dt.date
+    pages: list[Page]
+    reads: dict[str, set[str]]
+    reports: Any = None           # the ReportRun of the reports written under reports/
+
+
+# --------------------------------------------------------------------------- helpers
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def trend_months(as_of: dt.date) -> list[dt.date]:
+    start = month_start(as_of)
+    return [add_months(start, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
+
+
+def month_labels(months: list[dt.date]) -> tuple[list[str], list[str]]:
+    labels = [month_label(m) for m in months]
+    return [zh for zh, _ in labels], [en for _, en in labels]
+
+
+class SiteBuilder:
+    """Reads the marts and assembles the pages."""
+
+    def __init__(self, reader: MartReader):
+        self.r = reader
+        self._use("index")
+        self.as_of = reader.as_of_date()
+        self.month = month_start(self.as_of)
+        self.months = trend_months(self.as_of)
+        self.reports_dir: str | None = None
+
+    # -- shared reads --------------------------------------------------------------------------
+    def _use(self, kind: str) -> None:
+        self.r.consumer = PAGE_CONSUMERS[kind]
+
+    def stage_names(self) -> dict[str, tuple[str, str, int]]:
+        rows = self.r.rows("select stage_code, stage_name_zh, stage_name_en, stage_order "
+                           "from {core.dim_stages} where not is_unknown order by stage_order")
+        return {r["stage_code"]: (r["stage_name_zh"], r["stage_name_en"], r["stage_order"]) for r in rows}
+
+    def teams(self) -> list[dict[str, Any]]:
+        return self.r.rows("select team_id, team_name, business_line, region_id, region_name, leader_user_id "
+                           "from {core.dim_teams} where not is_unknown order by region_id, team_id")
+
+    def reps(self) -> list[dict[str, Any]]:
+        return self.r.rows("select user_id, user_name, current_team_id as team_id, current_team_name as team_name, "
+                           "current_region_id as region_id from {core.dim_users} "
+                           "where is_rep and is_active and not is_unknown order by current_team_id, user_id")
+
+    def regions(self) -> list[dict[str, Any]]:
+        return self.r.rows("select distinct region_id, region_name from {core.dim_teams} "
+                           "where not is_unknown order by region_id")
+
+    # -- shared charts -------------------------------------------------------------------------
+    def indicator_trend(self, chart_id: str, code: str, grain: str, entity_id: str) -> Chart:
+        rows = self.r.rows(
+            "select period_start_date, indicator_name_zh, indicator_name_en, unit, actual_value, "
+            "target_value, same_period_last_year_value from {marts.indicator_values} "
+            "where indicator_code = ? and grain = ? and entity_id = ? and period_type = 'month' "
+            "and period_start_date between ? and ? order by period_start_date",
+            [code, grain, entity_id, self.months[0], self.months[-1]])
+        by_month = {r["period_start_date"]: r for r in rows}
+        months = self.months if rows else []
+        name_zh = rows[0]["indicator_name_zh"] if rows else code
+        name_en = rows[0]["indicator_name_en"] if rows else code
+        unit = rows[0]["unit"] if rows else None
+        zh, en = month_labels(months)
+        key = dict(indicator_code=code, grain=grain, entity_id=entity_id, period_type="month")
+
+        def col(name: str) -> list[Any]:
+            return [by_month.get(m, {}).get(name) for m in months]
+        return Chart(
+            chart_id, "line", f"{name_zh}趋势：实际 vs 目标 vs 去年同期",
+            f"{name_en} trend: actual vs target vs same month last year", unit, months, zh, en,
+            [series("实际", "Actual", col("actual_value"), "actual",
+                    series_src("marts.indicator_values", "period_start_date", "actual_value", **key)),
+             series("目标", "Target", col("target_value"), "target",
+                    series_src("marts.indicator_values", "period_start_date", "target_value", **key)),
+             series("去年同期", "Same month last year", col("same_period_last_year_value"), "last_year",
+                    series_src("marts.indicator_values", "period_start_date",
+                               "same_period_last_year_value", **key))],
+            note_zh="本月为截至数据日的累计值", note_en="the current month is month-to-date")
+
+    def lead_funnel(self, chart_id: str, grain: str, entity_id: str, contract_key: dict[str, Any]) -> Chart:
+        codes = ["mql_count", "sql_count", "new_opportunity_count"]
+        rows = self.r.rows(
+            "select indicator_code, indicator_name_zh, indicator_name_en, actual_value "
+            "from {marts.indicator_values} where grain = ? and entity_id = ? and period_type = 'month' "
+            "and period_start_date = ? and indicator_code in ('mql_count', 'sql_count', 'new_opportunity_count')",
+            [grain, entity_id, self.month])
+        found = {r["indicator_code"]: r for r in rows}
+        where, params = key_where(contract_key)
+        contracts = self.r.scalar(
+            f"select count(contract_id) as n from {{core.fct_contracts}} where signed_month = ? and {where}",
+            [self.month, *params])
+        labels_zh = [found.get(c, {}).get("indicator_name_zh", c) for c in codes] + ["签约合同数"]
+        labels_en = [found.get(c, {}).get("indicator_name_en", c) for c in codes] + ["Contracts signed"]
+        data = [found.get(c, {}).get("actual_value") for c in codes] + [contracts]
+        point_src = [src("marts.indicator_values", "actual_value", indicator_code=c, grain=grain,
+                         entity_id=entity_id, period_type="month", period_start_date=self.month)
+                     for c in codes]
+        point_src.append(src("core.fct_contracts", "contract_id", "count", signed_month=self.month, **contract_key))
+        has_any = any(v not in (None, 0) for v in data)
+        # Counts of each step this month (not one cohort of leads followed through), so they are
+        # drawn as bars in funnel order rather than as a funnel shape that would imply conversion.
+        return Chart(chart_id, "hbar", "获客到签约：MQL → SQL → 商机 → 合同（本月数量）",
+                     "Lead to contract: MQL → SQL → opportunity → contract (this month)", "count",
+                     codes + ["contracts_signed"] if has_any else [], labels_zh, labels_en,
+                     [series("数量", "Count", data, "actual", None, point_src=point_src)],
+                     note_zh="各环节为本月发生数，转化率见线索商机转化率与商机赢率",
+                     note_en="each step counts this month's events; see lead-to-opportunity conversion and win rate")
+
+    def pipeline_by_stage(self, chart_id: str, **key: Any) -> Chart:
+        names = self.stage_names()
+        where, params = key_where(key)
+        rows = self.r.rows(
+            "select stage_code, sum(open_amount_cny) as amount, sum(weighted_amount_cny) as weighted "
+            f"from {{marts.rep_workbench_funnel}} where {where} group by stage_code",
+            params)
+        by_stage = {r["stage_code"]: r for r in rows}
+        stages = [s for s in sorted(names, key=lambda s: names[s][2]) if s in by_stage]
+        return Chart(chart_id, "bar", "在跟商机金额（按阶段）", "Open pipeline by stage", "cny", stages,
+                     [names[s][0] for s in stages], [names[s][1] for s in stages],
+                     [series("商机金额", "Amount", [by_stage[s]["amount"] for s in stages], "actual",
+                             series_src("marts.rep_workbench_funnel", "stage_code", "open_amount_cny", "sum", **key)),
+                      series("加权金额", "Weighted", [by_stage[s]["weighted"] for s in stages], "target",
+                             series_src("marts.rep_workbench_funnel", "stage_code", "weighted_amount_cny",
+                                        "sum", **key))])
+
+    def open_alerts(self, where: str, params: list[Any], limit: int = 30) -> list[dict[str, Any]]:
+        return self.r.rows(
+            "select alert_id, rule_code, rule_name_zh, rule_name_en, severity, record_name, message_zh, "
+            "message_en, first_raised_as_of, measured_value, threshold_value from {marts.fct_alerts} "
+            f"where is_open and {where} order by case severity when 'critical' then 0 when 'high' then 1 "
+            "when 'warning' then 2 else 3 end, first_raised_as_of desc, alert_id limit ?",
+            [*params, limit])
+
+    def count_open_alerts(self, where: str, params: list[Any]) -> int:
+        return int(self.r.scalar(f"select count(*) as n from {{marts.fct_alerts}} where is_open and {where}",
+                                 params) or 0)
+
+    def report_links(self, role: str, entity_id: str | None) -> list[dict[str, str]]:
+        """Links from a page to its role's daily, weekly and monthly reports (when built)."""
+        if not self.reports_dir or not entity_id:
+            return []
+        return [{"zh": zh, "en": en, "path": f"{self.reports_dir}/{period}/{role}/{entity_id}.html"}
+                for period, zh, en in (("daily", "日报", "Daily"), ("weekly", "周报", "Weekly"),
+                                       ("monthly", "月报", "Monthly"))]
+
+    # -- pages ---------------------------------------------------------------------------------
+    def cockpit(self, scope: str, region: dict[str, Any] | None) -> Page:
+        self._use("cockpit")
+        grain, entity_id = ("company", "company") if region is None else ("region", region["region_id"])
+        kpi_key = dict(grain=grain, entity_id=entity_id)
+        kpis = self.r.rows(
+            "select * from {marts.director_cockpit_kpis} where grain = ? and entity_id = ? "
+            "and period_type = 'month' and period_start_date = ? order by display_order",
+            [grain, entity_id, self.month])
+        sections: list[dict[str, Any]] = []
+        for row in kpis:
+            if not sections or sections[-1]["code"] != row["section_code"]:
+                sections.append({"code": row["section_code"], "zh": row["section_name_zh"],
+                                 "en": row["section_name_en"], "cards": []})
+            sections[-1]["cards"].append(self._kpi_card(row, "marts.director_cockpit_kpis", **kpi_key,
+                                                        period_type="month", period_start_date=self.month))
+        periods = self.r.rows(
+            "select * from {marts.director_cockpit_kpis} where grain = ? and entity_id = ? "
+            "and section_code = 'results' and period_type in ('quarter', 'year') "
+            "and ? between period_start_date and period_end_date order by period_type, display_order",
+            [grain, entity_id, self.as_of])
+        period_rows = [self._kpi_card(r, "marts.director_cockpit_kpis", **kpi_key, period_type=r["period_type"],
+                                      period_start_date=r["period_start_date"]) | {
+            "period_type": r["period_type"]} for r in periods]
+
+        teams = [t for t in self.teams() if region is None or t["region_id"] == region["region_id"]]
+        team_ids = [t["team_id"] for t in teams]
+        contest_key: dict[str, Any] = dict(period_type="month", period_start_date=self.month)
+        if region is not None:
+            contest_key["region_id"] = region["region_id"]
+        contest = self.r.rows(
+            "select team_id, team_name, attainment, bookings_cny, quota_cny, contest_rank, teams_in_contest "
+            "from {marts.team_contest} where period_type = 'month' and period_start_date = ? "
+            + ("and region_id = ? " if region is not None else "") + "order by contest_rank, team_id",
+            [self.month] + ([region["region_id"]] if region is not None else []))
+        charts = [
+            self.indicator_trend("c-bookings-trend", "bookings_amount", grain, entity_id),
+            self.lead_funnel("c-funnel", grain, entity_id,
+                             {} if region is None else {"team_id_at_signed": team_ids}),
+            self.pipeline_by_stage("c-pipeline", **({} if region is None else {"team_id": team_ids})),
+            self.arr_movements("c-arr", grain, entity_id),
+            Chart("c-contest", "hbar", "团队PK：本月业绩达成率", "Team contest: attainment this month", "ratio",
+                  [c["team_id"] for c in contest], [c["team_name"] for c in contest],
+                  [c["team_name"] for c in contest],
+                  [series("达成率", "Attainment", [c["attainment"] for c in contest], "actual",
+                          series_src("marts.team_contest", "team_id", "attainment", **contest_key),
+                          threshold=1.0, threshold_label_zh="目标 100%", threshold_label_en="Target 100%")]),
+        ]
+        region_rows = []
+        if region is None:
+            for reg in self.regions():
+                key = dict(grain="region", entity_id=reg["region_id"], period_type="month",
+                           period_start_date=self.month)
+                vals = {r["indicator_code"]: r for r in self.r.rows(
+                    "select indicator_code, actual_value, attainment_to_date, status_code from "
+                    "{marts.indicator_values} where grain = 'region' and entity_id = ? and period_type = 'month' "
+                    "and period_start_date = ? and indicator_code in ('bookings_amount', 'quota_attainment', "
+                    "'win_rate', 'visit_count', 'pipeline_amount')", [reg["region_id"], self.month])}
+                region_rows.append({
+                    "region": reg,
+                    "figs": {c: Fig(vals.get(c, {}).get("actual_value"), u, src(
+                        "marts.indicator_values", "actual_value", indicator_code=c, **key))
+                        for c, u in (("bookings_amount", "cny"), ("quota_attainment", "ratio"),
+                                     ("win_rate", "ratio"), ("visit_count", "count"), ("pipeline_amount", "cny"))},
+                    "status": vals.get("bookings_amount", {}).get("status_code"),
+                })
+        accounts = self.r.rows(
+            "select * from {marts.director_cockpit_super_large_accounts} "
+            + ("where owner_region_id = ? " if region is not None else "")
+            + "order by arr_cny desc nulls last, account_id limit 15",
+            [region["region_id"]] if region is not None else [])
+        for a in accounts:
+            a["arr_fig"] = fig(a, "arr_cny", "cny", "marts.director_cockpit_super_large_accounts",
+                               account_id=a["account_id"])
+            a["pipeline_fig"] = fig(a, "open_pipeline_cny", "cny", "marts.director_cockpit_super_large_accounts",
+                                    account_id=a["account_id"])
+        incentives = self.r.rows(
+            "select * from {marts.director_cockpit_incentives} where (is_visit_bonus_cut_at_risk "
+            "or was_below_threshold_previous_month) "
+            + ("and region_id = ? " if region is not None else "")
+            + "order by visits_to_plan desc, user_id",
+            [region["region_id"]] if region is not None else [])
+        for i in incentives:
+            i["visits_fig"] = fig(i, "visits_mtd", "count", "marts.director_cockpit_incentives", user_id=i["user_id"])
+            i["prev_fig"] = fig(i, "visits_previous_month", "count", "marts.director_cockpit_incentives",
+                                user_id=i["user_id"])
+        # directors follow the critical alerts of everyone in their scope, whoever has to act on them
+        alert_where, alert_params = ("severity = 'critical'", [])
+        if region is not None:
+            alert_where, alert_params = ("severity = 'critical' and region_id = ?", [region["region_id"]])
+        name_zh = "全公司" if region is None else region["region_name"]
+        return Page("cockpit", f"cockpit/{scope}.html", f"管理驾驶舱 · {name_zh}",
+                    "Director cockpit · " + ("Company" if region is None else region["region_id"]),
+                    "cockpit.html.j2", {
+                        "scope_name": name_zh, "is_company": region is None, "sections": sections,
+                        "period_rows": period_rows, "region_rows": region_rows, "accounts": accounts,
+                        "incentives": incentives, "contest": contest,
+                        "alerts": self.open_alerts(alert_where, alert_params, 15),
+                        "report_links": self.report_links("director", "company") if region is None else [],
+                        "alert_count": self.count_open_alerts(alert_where, alert_params),
+                    }, charts)
+
+    def _kpi_card(self, row: dict[str, Any], table: str, **key: Any) -> dict[str, Any]:
+        key = dict(key, indicator_code=row["indicator_code"])
+        unit = row["unit"]
+        return {
+            "code": row["indicator_code"], "zh": row["indicator_name_zh"], "en": row["indicator_name_en"],
+            "actual": fig(row, "actual_value", unit, table, **key),
+            "target": fig(row, "target_value", unit, table, **key),
+            "attainment": fig(row, "attainment_to_date", "ratio", table, **key),
+            "status": row.get("status_code"), "status_label": status_label(row.get("status_code")),
+            "mom": fmt_change(row.get("change_vs_prior_period_ratio")),
+            "yoy": fmt_change(row.get("change_vs_last_year_ratio")),
+        }
+
+    def arr_movements(self, chart_id: str, grain: str, entity_id: str) -> Chart:
+        rows = self.r.rows(
+            "select period_start_date, arr_new_amount, arr_expansion_amount, arr_reactivation_amount, "
+            "arr_contraction_amount, arr_churned_amount from {marts.saas_economics} where grain = ? "
+            "and entity_id = ? and period_type = 'month' and period_start_date between ? and ? "
+            "order by period_start_date", [grain, entity_id, self.months[0], self.months[-1]])
+        by_month = {r["period_start_date"]: r for r in rows}
+        months = self.months if rows else []
+        zh, en = month_labels(months)
+        key = dict(grain=grain, entity_id=entity_id, period_type="month")
+        parts = [("arr_new_amount", "新增", "New", "positive"),
+                 ("arr_expansion_amount", "扩张", "Expansion", "actual"),
+                 ("arr_reactivation_amount", "回流", "Reactivation", "last_year"),
+                 ("arr_contraction_amount", "收缩", "Contraction", "pace"),
+                 ("arr_churned_amount", "流失", "Churn", "negative")]
+        return Chart(chart_id, "bar", "ARR变动（按月）", "ARR movements by month", "cny", months, zh, en,
+                     [series(z, e, [by_month.get(m, {}).get(c) for m in months], s,
+                             series_src("marts.saas_economics", "period_start_date", c, **key), stack="arr")
+                      for c, z, e, s in parts])
+
+    def team(self, team: dict[str, Any]) -> Page:
+        self._use("team")
+        tid = team["team_id"]
+        board = self.r.one("select * from {marts.team_board} where team_id = ?", [tid])
+        t = "marts.team_board"
+        cards = []
+        if board:
+            for col, unit, zh, en in (
+                    ("bookings_mtd_cny", "cny", "本月签约", "Bookings MTD"),
+                    ("quota_month_cny", "cny", "本月指标", "Quota this month"),
+                    ("attainment_mtd", "ratio", "本月达成率", "Attainment MTD"),
+                    ("forecast_attainment", "ratio", "预测达成率", "Forecast attainment"),
+                    ("attainment_qtd", "ratio", "本季达成率", "Attainment QTD"),
+                    ("visits_mtd", "count", "本月面访", "Visits MTD"),
+                    ("members_with_any_problem", "count", "需关注成员", "Members needing attention"),
+                    ("open_alerts_for_lead", "count", "待处理预警", "Open alerts")):
+                cards.append({"zh": zh, "en": en, "fig": fig(board, col, unit, t, team_id=tid)})
+        members = self.r.rows("select * from {marts.team_board_members} where team_id = ? "
+                              "order by bookings_rank_in_team, user_id", [tid])
+        mt = "marts.team_board_members"
+        for m in members:
+            m["figs"] = {c: fig(m, c, u, mt, user_id=m["user_id"]) for c, u in (
+                ("bookings_mtd_cny", "cny"), ("attainment_mtd", "ratio"), ("visits_mtd", "count"),
+                ("visit_pace_target", "count"), ("pipeline_coverage", "ratio"), ("win_rate_in_window", "ratio"),
+                ("dq_score", "score"), ("open_dq_issues", "count"))}
+            m["flags"] = [(zh, en) for flag, zh, en in (
+                ("has_unhealthy_funnel", "漏斗不健康", "Thin funnel"),
+                ("is_below_visit_pace", "面访落后", "Behind visit pace"),
+                ("is_behind_quota_pace", "业绩落后", "Behind quota pace"),
+                ("has_low_win_rate", "赢率偏低", "Low win rate"),
+                ("has_poor_followup", "跟进不足", "Poor follow-up"),
+                ("has_poor_data_entry", "录入质量差", "Poor data entry")) if m.get(flag)]
+        threshold = self.visit_threshold(tid)
+        contest = self.r.rows("select * from {marts.team_contest} where team_id = ? and "
+                              "? between period_start_date and period_end_date order by period_type", [tid, self.as_of])
+        weeks = self.r.rows(
+            "select week_start_date, min(iso_week_label) as label, sum(visits) as visits, "
+            "sum(ka_visits) as ka_visits, sum(won_deals) as won_deals from {marts.team_board_behavior_trend} "
+            "where team_id = ? group by week_start_date order by week_start_date", [tid])
+        wk = [w["week_start_date"] for w in weeks]
+        charts = [
+            Chart("c-member-visits", "bar", "成员本月面访 vs 进度要求", "Members' visits this month vs pace",
+                  "count", [m["user_id"] for m in members], [m["user_name"] for m in members],
+                  [m["user_name"] for m in members],
+                  [series("本月面访", "Visits MTD", [m["visits_mtd"] for m in members], "actual",
+                          series_src(mt, "user_id", "visits_mtd", team_id=tid),
+                          threshold=threshold, threshold_label_zh=f"月度门槛 {threshold}",
+                          threshold_label_en=f"Monthly threshold {threshold}"),
+                   series("进度要求", "Pace target", [m["visit_pace_target"] for m in members], "target",
+                          series_src(mt, "user_id", "visit_pace_target", team_id=tid), type="line")]),
+            Chart("c-weekly", "line", "近8周团队行为趋势", "Team behavior, last 8 weeks", "count", wk,
+                  [w["label"] for w in weeks], [w["label"] for w in weeks],
+                  [series("面访", "Visits", [w["visits"] for w in weeks], "actual",
+                          series_src("marts.team_board_behavior_trend", "week_start_date", "visits", "sum",
+                                     team_id=tid)),
+                   series("KA拜访", "KA visits", [w["ka_visits"] for w in weeks], "pace",
+                          series_src("marts.team_board_behavior_trend", "week_start_date", "ka_visits", "sum",
+                                     team_id=tid)),
+                   series("赢单", "Deals won", [w["won_deals"] for w in weeks], "positive",
+                          series_src("marts.team_board_behavior_trend", "week_start_date", "won_deals", "sum",
+                                     team_id=tid))]),
+            self.indicator_trend("c-bookings-trend", "bookings_amount", "team", tid),
+            self.pipeline_by_stage("c-pipeline", team_id=tid),
+        ]
+        dq = self.r.one("select * from {data_quality.dq_team_summary_monthly} where team_id = ? "
+                        "and month_start_date = ?", [tid, self.month])
+        dq_fig = fig(dq, "team_dq_score", "score", "data_quality.dq_team_summary_monthly",
+                     team_id=tid, month_start_date=self.month)
+        alert_where = "action_role = 'team_lead' and team_id = ?"
+        return Page("team", f"team/{tid}.html", f"团队看板 · {team['team_name']}", f"Team board · {tid}",
+                    "team.html.j2", {
+                        "report_links": self.report_links("team_lead", team.get("leader_user_id")),
+                        "team": team, "board": board, "cards": cards, "members": members, "contest": contest,
+                        "dq_fig": dq_fig, "alerts": self.open_alerts(alert_where, [tid], 20),
+                        "alert_count": self.count_open_alerts(alert_where, [tid]), "threshold": threshold,
+                    }, charts)
+
+    def visit_threshold(self, team_id: str) -> int:
+        """The monthly face-to-face visit threshold the team's workbenches are measured against."""
+        value = self.r.scalar("select max(monthly_visit_threshold) as t from {marts.rep_workbench} "
+                              "where team_id = ?", [team_id])
+        return int(value) if value is not None else MONTHLY_VISIT_THRESHOLD_FALLBACK
+
+    def rep(self, rep: dict[str, Any]) -> Page:
+        self._use("rep")
+        uid = rep["user_id"]
+        wb = self.r.one("select * from {marts.rep_workbench} where user_id = ?", [uid])
+        t = "marts.rep_workbench"
+        cards = []
+        if wb:
+            for col, unit, zh, en in (
+                    ("bookings_mtd_cny", "cny", "本月签约", "Bookings MTD"),
+                    ("quota_month_cny", "cny", "本月指标", "Quota this month"),
+                    ("attainment_mtd", "ratio", "本月达成率", "Attainment MTD"),
+                    ("forecast_attainment", "ratio", "预测达成率", "Forecast attainment"),
+                    ("visits_mtd", "count", "本月面访", "Visits MTD"),
+                    ("visits_to_plan", "count", "还需新增计划面访", "Visits still to plan"),
+                    ("ka_visits_mtd", "count", "本月KA拜访", "KA visits MTD"),
+                    ("open_pipeline_cny", "cny", "在跟商机金额", "Open pipeline"),
+                    ("pipeline_coverage", "ratio", "商机覆盖率", "Pipeline coverage"),
+                    ("stalled_opportunities", "count", "停滞商机", "Stalled opportunities"),
+                    ("open_dq_issues", "count", "待修正录入问题", "Open data-entry issues"),
+                    ("open_alerts", "count", "待处理预警", "Open alerts")):
+                cards.append({"zh": zh, "en": en, "fig": fig(wb, col, unit, t, user_id=uid), "col": col})
+        charts: list[Chart] = []
+        if wb:
+            charts = [self.visit_pace(uid, wb),
+                      self.indicator_trend("c-bookings-trend", "bookings_amount", "rep", uid),
+                      self.lead_funnel("c-funnel", "rep", uid, {"owner_user_id": uid}),
+                      self.pipeline_by_stage("c-pipeline", user_id=uid)]
+            profile = self.r.rows("select metric_code, metric_name_zh, metric_name_en, peer_percentile "
+                                  "from {marts.rep_diagnosis_profile} where user_id = ? order by metric_code", [uid])
+            if profile:
+                charts.append(Chart(
+                    "c-profile", "hbar", "能力画像：同岗位百分位", "Profile: percentile among peers", "ratio",
+                    [p["metric_code"] for p in profile], [p["metric_name_zh"] for p in profile],
+                    [p["metric_name_en"] for p in profile],
+                    [series("百分位", "Percentile", [p["peer_percentile"] for p in profile], "actual",
+                            series_src("marts.rep_diagnosis_profile", "metric_code", "peer_percentile", user_id=uid))]))
+        visits = self.r.rows("select * from {marts.rep_workbench_visits} where user_id = ? "
+                             "order by visit_list_code, planned_at, activity_id", [uid])
+        stalled = self.r.rows("select * from {marts.rep_workbench_stalled_opportunities} where user_id = ? "
+                              "order by days_in_stage desc, opportunity_id limit 20", [uid])
+        for s in stalled:
+            s["amount_fig"] = fig(s, "amount_cny", "cny", "marts.rep_workbench_stalled_opportunities",
+                                  opportunity_id=s["opportunity_id"])
+        dq = self.r.rows("select * from {marts.rep_workbench_dq_issues} where user_id = ? "
+                         "order by days_open desc, finding_id limit 20", [uid])
+        diagnosis = self.r.rows("select * from {marts.rep_diagnosis} where user_id = ? "
+                                "order by finding_type, finding_code", [uid])
+        ranks = self.r.rows(
+            "select metric_code, metric_name_zh, metric_name_en, unit, metric_value, rank_in_scope, "
+            "ranked_reps_in_scope, rank_change from {marts.leaderboard_rankings} where user_id = ? "
+            "and period_type = 'month' and period_start_date = ? and scope_type = 'team' order by metric_code",
+            [uid, self.month])
+        for k in ranks:
+            k["fig"] = fig(k, "metric_value", k["unit"], "marts.leaderboard_rankings", user_id=uid,
+                           period_type="month", period_start_date=self.month, scope_type="team",
+                           metric_code=k["metric_code"])
+        alert_where = "action_user_id = ?"
+        return Page("rep", f"rep/{uid}.html", f"个人工作台 · {rep['user_name']}", f"Rep workbench · {uid}",
+                    "rep.html.j2", {
+                        "report_links": self.report_links("rep", uid),
+                        "rep": rep, "wb": wb, "has_data": wb is not None, "cards": cards, "visits": visits,
+                        "stalled": stalled, "dq": dq, "diagnosis": diagnosis, "ranks": ranks,
+                        "alerts": self.open_alerts(alert_where, [uid], 20),
+                        "alert_count": self.count_open_alerts(alert_where, [uid]),
+                        "flags": [] if not wb else [(zh, en) for flag, zh, en in (
+                            ("is_below_visit_pace", "面访进度落后", "Behind visit pace"),
+                            ("is_visit_bonus_cut_at_risk", "有面访不达标扣绩效风险", "Visit bonus cut at risk"),
+                            ("is_funnel_healthy", None, None)) if flag != "is_funnel_healthy" and wb.get(flag)]
+                        + ([("商机漏斗不健康", "Unhealthy funnel")] if wb and wb.get("is_funnel_healthy") is False else []),
+                    }, charts)
+
+    def visit_pace(self, uid: str, wb: dict[str, Any]) -> Chart:
+        days = self.r.rows("select date_day, is_working_day from {core.dim_date} where date_day between ? and ? "
+                           "order by date_day", [self.month, self.as_of])
+        counts = {r["activity_date"]: r["n"] for r in self.r.rows(
+            "select activity_date, count(activity_id) as n from {core.fct_activities} where owner_user_id = ? "
+            "and is_completed_visit and activity_month = ? group by activity_date", [uid, self.month])}
+        threshold = wb.get("monthly_visit_threshold") or MONTHLY_VISIT_THRESHOLD_FALLBACK
+        working_total = wb.get("working_days_in_month") or sum(1 for d in days if d["is_working_day"]) or 1
+        cumulative, pace, running, worked = [], [], 0, 0
+        for d in days:
+            running += counts.get(d["date_day"], 0)
+            worked += 1 if d["is_working_day"] else 0
+            cumulative.append(running)
+            pace.append(round(threshold * worked / working_total, 2))
+        dates = [d["date_day"] for d in days]
+        return Chart(
+            "c-visit-pace", "bar", f"本月面访进度（门槛 {threshold} 次/月）",
+            f"Visit pace this month (threshold {threshold} a month)", "count", dates,
+            [f"{d.month}/{d.day}" for d in dates], [d.strftime("%b %d") for d in dates],
+            [series("每日面访", "Visits per day", [counts.get(d, 0) for d in dates], "actual",
+                    series_src("core.fct_activities", "activity_date", "activity_id", "count",
+                               owner_user_id=uid, is_completed_visit=True, activity_month=self.month)),
+             series("累计面访", "Cumulative visits", cumulative, "positive", type="line"),
+             series("进度要求", "Pace to threshold", pace, "pace", type="line",
+                    threshold=threshold, threshold_label_zh=f"门槛 {threshold}",
+                    threshold_label_en=f"Threshold {threshold}")])
+
+    def leaderboards(self) -> Page:
+        self._use("leaderboards")
+        metrics = self.r.rows(
+            "select metric_code, min(metric_name_zh) as zh, min(metric_name_en) as en, min(unit) as unit "
+            "from {marts.leaderboard_rankings} where period_type = 'month' and period_start_date = ? "
+            "and scope_type = 'company' group by metric_code order by metric_code", [self.month])
+        boards, charts = [], []
+        for m in metrics:
+            key = dict(period_type="month", period_start_date=self.month, scope_type="company",
+                       metric_code=m["metric_code"])
+            rows = self.r.rows(
+                "select user_id, user_name, team_name, metric_value, rank_in_scope, ranked_reps_in_scope, "
+                "rank_change from {marts.leaderboard_rankings} where period_type = 'month' and period_start_date = ? "
+                "and scope_type = 'company' and metric_code = ? order by rank_in_scope, user_id",
+                [self.month, m["metric_code"]])
+            for r in rows:
+                r["fig"] = fig(r, "metric_value", m["unit"], "marts.leaderboard_rankings", user_id=r["user_id"], **key)
+            top = rows[:10]
+            chart = Chart(f"c-lb-{m['metric_code']}", "hbar", f"{m['zh']} 前10名", f"{m['en']}: top 10",
+                          m["unit"], [r["user_id"] for r in top], [r["user_name"] for r in top],
+                          [r["user_name"] for r in top],
+                          [series(m["zh"], m["en"], [r["metric_value"] for r in top], "actual",
+                                  series_src("marts.leaderboard_rankings", "user_id", "metric_value", **key))])
+            charts.append(chart)
+            boards.append({"metric": m, "rows": rows, "chart": chart})
+        contest = self.r.rows(
+            "select * from {marts.team_contest} where ? between period_start_date and period_end_date "
+            "order by period_type, contest_rank, team_id", [self.as_of])
+        for c in contest:
+            ck = dict(team_id=c["team_id"], period_type=c["period_type"], period_start_date=c["period_start_date"])
+            c["bookings_fig"] = fig(c, "bookings_cny", "cny", "marts.team_contest", **ck)
+            c["attainment_fig"] = fig(c, "attainment", "ratio", "marts.team_contest", **ck)
+        feed = self.r.rows("select * from {marts.won_deal_feed} order by feed_sequence limit 25")
+        for f in feed:
+            f["amount_fig"] = fig(f, "total_amount_cny", "cny", "marts.won_deal_feed", contract_id=f["contract_id"])
+        return Page("leaderboards", "leaderboards.html", "排行榜与团队PK", "Leaderboards and team contest",
+                    "leaderboards.html.j2", {"boards": boards, "contest": contest, "feed": feed}, charts)
+
+    def data_quality(self) -> Page:
+        self._use("data_quality")
+        t = "data_quality.dq_rep_scorecard_monthly"
+        reps = self.r.rows(f"select * from {{{t}}} where month_start_date = ? order by dq_score nulls last, user_id",
+                           [self.month])
+        for r in reps:
+            k = dict(user_id=r["user_id"], month_start_date=self.month)
+            r["figs"] = {c: fig(r, c, u, t, **k) for c, u in (
+                ("dq_score", "score"), ("activity_on_time_rate", "ratio"), ("stage_change_on_time_rate", "ratio"),
+                ("open_issues", "count"), ("critical_open_issues", "count"), ("records_entered", "count"))}
+        teams = self.r.rows("select s.*, t.team_name from {data_quality.dq_team_summary_monthly} s "
+                            "left join {core.dim_teams} t on t.team_id = s.team_id "
+                            "where s.month_start_date = ? order by s.team_id", [self.month])
+        for tm in teams:
+            k = dict(team_id=tm["team_id"], month_start_date=self.month)
+            tm["figs"] = {c: fig(tm, c, u, "data_quality.dq_team_summary_monthly", **k) for c, u in (
+                ("team_dq_score", "score"), ("open_issues", "count"), ("critical_open_issues", "count"),
+                ("activity_on_time_rate", "ratio"), ("reps_with_open_issues", "count"))}
+        rules = self.r.rows(
+            "select rule_code, min(rule_name_zh) as zh, min(rule_name_en) as en, sum(open_issue_count) as open_issues "
+            "from {data_quality.dq_rep_rule_issues_monthly} where month_start_date = ? group by rule_code "
+            "having sum(open_issue_count) > 0 order by open_issues desc, rule_code", [self.month])
+        scored = [r for r in reps if r["dq_score"] is not None]
+        charts = [
+            Chart("c-dq-score", "hbar", "个人录入质量得分（0–100，低分在前）", "Data-entry score per rep (0–100, lowest first)",
+                  None, [r["user_id"] for r in scored], [r["user_name"] for r in scored],
+                  [r["user_name"] for r in scored],
+                  [series("得分", "Score", [r["dq_score"] for r in scored], "actual",
+                          series_src(t, "user_id", "dq_score", month_start_date=self.month))], tall=True),
+            Chart("c-dq-rules", "hbar", "本月未解决问题（按规则）", "Open issues this month by rule", "count",
+                  [r["rule_code"] for r in rules], [r["zh"] for r in rules], [r["en"] for r in rules],
+                  [series("未解决", "Open", [r["open_issues"] for r in rules], "negative",
+                          series_src("data_quality.dq_rep_rule_issues_monthly", "rule_code", "open_issue_count",
+                                     "sum", month_start_date=self.month))]),
+        ]
+        return Page("data_quality", "data-quality.html", "数据录入质量", "Data-entry quality",
+                    "data_quality.html.j2", {"reps": reps, "teams": teams}, charts)
+
+    def indicator_tree(self) -> Page:
+        self._use("indicator_tree")
+        t = "marts.indicator_tree"
+        rows = self.r.rows(f"select * from {{{t}}} where period_type = 'month' and period_start_date = ? "
+                           "order by is_in_strategy_tree desc, tree_path", [self.month])
+        for r in rows:
+            k = dict(indicator_code=r["indicator_code"], period_type="month", period_start_date=self.month)
+            r["actual_fig"] = fig(r, "actual_value", r["unit"], t, **k)
+            r["target_fig"] = fig(r, "target_value", r["unit"], t, **k)
+            r["attainment_fig"] = fig(r, "attainment_to_date", "ratio", t, **k)
+            r["status_label"] = status_label(r["status_code"])
+        strategy = [r for r in rows if r["is_in_strategy_tree"]]
+        nodes = {r["indicator_code"]: {
+            "code": r["indicator_code"], "name_zh": r["indicator_name_zh"], "name_en": r["indicator_name_en"],
+            "actual": _num(r["actual_value"]), "target": _num(r["target_value"]), "unit": r["unit"],
+            "status": r["status_code"], "children": []} for r in strategy}
+        roots = []
+        for r in strategy:
+            parent = nodes.get(r["parent_indicator_code"] or "")
+            (parent["children"] if parent else roots).append(nodes[r["indicator_code"]])
+        tree = roots[0] if len(roots) == 1 else (
+            {"code": "goal", "name_zh": "经营目标", "name_en": "Business goal", "actual": None, "target": None,
+             "unit": None, "status": None, "children": roots} if roots else None)
+        chart = Chart("c-tree", "tree", "指标树：目标 → 策略 → 过程 → 行为", "Indicator tree: goal → strategies → "
+                      "process → behavior", None, tree=tree, tall=True)
+        return Page("indicator_tree", "indicator-tree.html", "指标树", "Indicator tree", "indicator_tree.html.j2",
+                    {"strategy": strategy, "others": [r for r in rows if not r["is_in_strategy_tree"]]},
+                    [chart] if tree else [])
+
+    def index(self, pages: list[Page]) -> Page:
+        self._use("index")
+        reps = self.reps()
+        teams = self.teams()
+        return Page("index", "index.html", "销售管理指标看板", "Sales indicator dashboards", "index.html.j2",
+                    {"pages": pages, "reps": reps, "teams": teams, "regions": self.regions()})
+
+    def build_pages(self) -> list[Page]:
+        self._use("index")                       # the lists of regions, teams and reps are the index's
+        regions, teams, reps = self.regions(), self.teams(), self.reps()
+        pages: list[Page] = [self.cockpit("company", None)]
+        pages += [self.cockpit(reg["region_id"], reg) for reg in regions]
+        pages += [self.team(t) for t in teams]
+        pages += [self.rep(r) for r in reps]
+        pages += [self.leaderboards(), self.data_quality(), self.indicator_tree()]
+        return [self.index(pages)] + pages
+
+
+# --------------------------------------------------------------------------- rendering
+def _env() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(PACKAGE_DIR / "templates" / "site")),
+                      autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["date"] = fmt_date
+    env.filters["num"] = fmt_number
+    env.filters["change"] = fmt_change
+    env.globals["status_label"] = status_label
+    env.globals["severity_label"] = severity_label
+    return env
+
+
+def render_site(builder: SiteBuilder, out_dir: Path, reports_index: str | None = None,
+                before_swap: Callable[[Path], None] | None = None) -> list[Page]:
+    """Write every page into a fresh folder, then swap it in place of ``out_dir``."""
+    pages = builder.build_pages()
+    env = _env()
+    if not ECHARTS_JS.is_file():
+        raise FileNotFoundError(f"{ECHARTS_JS} is missing: run `npm ci` (make site does) to install the chart library")
+    tmp = out_dir.with_name(out_dir.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    (tmp / "assets").mkdir(parents=True)
+    shutil.copy2(ECHARTS_JS, tmp / "assets" / "echarts.min.js")
+    for name in ("app.js", "style.css"):
+        shutil.copy2(PACKAGE_DIR / "static" / name, tmp / "assets" / name)
+    nav = [p for p in pages if p.kind in ("index", "leaderboards", "data_quality", "indicator_tree")
+           or (p.kind == "cockpit" and p.path == "cockpit/company.html")]
+    for page in pages:
+        html = env.get_template(page.template).render(
+            page=page, ctx=page.context, charts=page.charts, nav=nav, as_of=builder.as_of,
+            month=builder.month, prefix=page.depth_prefix, reports_index=reports_index,
+            chart_json=json.dumps([c.spec() for c in page.charts if c.has_data], ensure_ascii=False)
+            .replace("</", "<\\/"))
+        target = tmp / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+    if before_swap is not None:
+        before_swap(tmp)
+    # swap: the old site stays readable until the new one is complete, then two renames
+    old = out_dir.with_name(out_dir.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if out_dir.exists():
+        out_dir.rename(old)
+    tmp.rename(out_dir)
+    if old.exists():
+        shutil.rmtree(old)
+    return pages
+
+
+def build_site(warehouse: Path, out_dir: Path, with_reports: bool = True) -> SiteRun:
+    """Build the site (and, by default, the role reports under ``reports/``) from the marts."""
+    from .reports import build_reports
+
+    report_runs: list[Any] = []
+
+    def add_reports(tmp: Path) -> None:
+        report_runs.append(build_reports(Path(warehouse), tmp / "reports"))
+
+    with MartReader(warehouse) as reader:
+        builder = SiteBuilder(reader)
+        builder.reports_dir = f"reports/{builder.as_of.isoformat()}" if with_reports else None
+        reports_index = f"{builder.reports_dir}/index.html" if with_reports else None
+        pages = render_site(builder, Path(out_dir), reports_index, add_reports if with_reports else None)
+        reads = {k: set(v) for k, v in reader.reads.items()}
+    return SiteRun(Path(out_dir), builder.as_of, pages, reads, report_runs[0] if report_runs else None)
+
+
+__all__ = ["build_site", "SiteRun", "PAGE_CONSUMERS"]
