@@ -1,6 +1,8 @@
 # Two commands matter (see README):
-#   make demo   set up, generate the demo landing data and build the demo warehouse on DuckDB
-#   make test   set up and run every test (generator, landing checks, dbt on DuckDB and Spark, lint)
+#   make demo   set up, generate the demo landing data, build the demo warehouse on DuckDB and
+#               the dashboard site with the daily/weekly/monthly reports (site/index.html)
+#   make test   set up and run every test (generator, landing checks, dbt on DuckDB and Spark, lint,
+#               the dashboard site in headless Chromium)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -22,7 +24,12 @@ export SPARK_CONF_DIR := $(abspath conf/spark)
 # Unit tests pin hashes computed with an empty salt; production sets CRM_PII_SALT.
 TEST_ENV := CRM_PII_SALT=
 
-.PHONY: help setup data demo build gate test test-python test-duckdb test-spark lint clean delta benchmark docs refresh rollback
+NODE_STAMP  := node_modules/.installed
+SITE_DIR    ?= site
+# The site reads the served warehouse; SITE_WAREHOUSE=warehouse/parquet reads the Parquet marts.
+SITE_WAREHOUSE ?= warehouse/crm.duckdb
+
+.PHONY: help setup data demo build gate test test-python test-duckdb test-spark lint clean delta benchmark docs refresh rollback site browser screenshots
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,6 +42,13 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 setup: $(VENV)/.installed ## create .venv and install the pinned dependencies
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser: ## install Debian's chromium and CJK fonts (browser tests, screenshots); no-op when present
+	scripts/install_browser.sh
 
 data: setup ## generate the demo landing exports into data/landing (SCALE=, SEED=)
 	$(BIN)/python scripts/generate_landing.py --scale $(SCALE) --seed $(SEED) --out $(DEMO_LANDING) --quiet
@@ -54,8 +68,15 @@ refresh: setup ## nightly refresh: gate, freshness, incremental build into a fre
 rollback: setup ## put the previous good warehouse back in service (TO=warehouse/history/crm.<ts>.duckdb to choose)
 	$(BIN)/python scripts/refresh.py rollback $(if $(TO),--to $(TO))
 
-demo: data ## the main job: set up, generate demo data, build the demo warehouse
+demo: data $(NODE_STAMP) ## the main job: set up, generate demo data, build the demo warehouse and its dashboard site
 	$(BIN)/python scripts/build_warehouse.py --landing-dir $(DEMO_LANDING)
+	$(BIN)/python scripts/build_site.py --warehouse warehouse/crm.duckdb --out $(SITE_DIR)
+
+site: setup $(NODE_STAMP) ## dashboard site + daily/weekly/monthly role reports from the served marts into site/ (SITE_WAREHOUSE=)
+	$(BIN)/python scripts/build_site.py --warehouse $(SITE_WAREHOUSE) --out $(SITE_DIR)
+
+screenshots: site browser ## README screenshots of the cockpit and a workbench into docs/img/
+	$(BIN)/python scripts/screenshot_site.py --site $(SITE_DIR) --out docs/img
 
 test: data lint test-duckdb test-spark test-python ## run every test
 
@@ -72,8 +93,8 @@ test-spark: setup ## dbt build on local Spark: every model, seed, unit and singu
 	$(TEST_ENV) CRM_LANDING_DIR=$(DEMO_LANDING) CRM_SPARK_HOME=$(abspath warehouse/spark) $(BIN)/dbt build --target spark --target-path target/spark \
 		--exclude test_type:generic
 
-test-python: setup ## pytest: generator, landing checks, build safety, incremental = full (reuses test-duckdb's warehouse)
-	$(TEST_ENV) CRM_TEST_DUCKDB=$(abspath warehouse/test/crm.duckdb) CRM_TEST_LANDING_DIR=$(DEMO_LANDING) CRM_LANDING_DIR=$(DEMO_LANDING) \
+test-python: setup $(NODE_STAMP) browser ## pytest: generator, landing checks, build safety, incremental = full, site in Chromium (reuses test-duckdb's warehouse)
+	$(TEST_ENV) CRM_REQUIRE_BROWSER=1 CRM_TEST_DUCKDB=$(abspath warehouse/test/crm.duckdb) CRM_TEST_LANDING_DIR=$(DEMO_LANDING) CRM_LANDING_DIR=$(DEMO_LANDING) \
 		$(BIN)/python -m pytest tests/python -q
 
 benchmark: setup ## scale benchmark (BENCH_SCALE=large): prints build time, memory, ratios
@@ -83,5 +104,5 @@ docs: setup ## generate dbt docs (lineage, descriptions) into target/docs, from 
 	mkdir -p warehouse && if [ -f warehouse/crm.duckdb ]; then cp warehouse/crm.duckdb warehouse/docs.duckdb; fi
 	CRM_DUCKDB_PATH=warehouse/docs.duckdb $(BIN)/dbt docs generate --target duckdb --target-path target/docs
 
-clean: ## remove generated data, warehouses and dbt artefacts
-	rm -rf data warehouse target logs
+clean: ## remove generated data, warehouses, the site and dbt artefacts
+	rm -rf data warehouse target logs $(SITE_DIR) $(SITE_DIR).tmp reports node_modules
