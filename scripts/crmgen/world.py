@@ -1059,6 +1059,9 @@ class World:
         prorate = np.clip((mend[M] - np.maximum(self.hire_day[R], mstart[M]) + 1) / (mend[M] - mstart[M] + 1), 0.2, 1)
         book = np.where(line == LINE_SW, 230000.0, 60000.0) * growth * rep_f * prorate
         book_c = (np.round(book / 100) * 10000).astype(np.int64)
+        # plus the renewal book: subscriptions the rep owns at publication that come up for
+        # renewal in the month (renewals are signed 45-90 days before the end date), at 90 %
+        book_c += self.renewal_book(months, pub)[R * len(months) + M]
         opps = np.maximum(1, np.round((self.cfg.opp_rate + 1) * prorate * growth)).astype(np.int64)
         visits = np.where(rep_f > 1.05, 18, 15)
         visits = np.maximum(1, np.round(visits * prorate)).astype(np.int64)
@@ -1088,6 +1091,23 @@ class World:
             value=np.concatenate([rows_val, tval]),
             pub_ts=np.concatenate([rows_pub, pub_ts[tm]]),
         )
+
+    def renewal_book(self, months, pub):
+        """Renewal quota per (rep, quota month) in fen, flattened as rep * len(months) + month."""
+        c = self.contracts
+        book = np.zeros(self.n_users * len(months), dtype=np.int64)
+        sub = (c.recurring > 0) & (c.ctype != OPP_UPSELL) & (c.term_ts >= NEVER)
+        due = month_index(c.end[sub] - 67)
+        pos = np.searchsorted(months, due)
+        ok = pos < len(months)
+        ok[ok] &= months[pos[ok]] == due[ok]
+        acc, rec, signed, pos = c.account[sub][ok], c.recurring[sub][ok], c.signed[sub][ok], pos[ok]
+        known = signed <= pub[pos]
+        acc, rec, pos = acc[known], rec[known], pos[known]
+        owner, _ = self.owner_at(acc, pub[pos])
+        has = owner >= 0
+        np.add.at(book, owner[has] * len(months) + pos[has], rec[has])
+        return (np.round(book * 0.9 / 10000) * 10000).astype(np.int64)
 
     def build_costs(self):
         rng = self.rng("costs")
