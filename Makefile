@@ -29,7 +29,7 @@ SITE_DIR    ?= site
 # The site reads the served warehouse; SITE_WAREHOUSE=warehouse/parquet reads the Parquet marts.
 SITE_WAREHOUSE ?= warehouse/crm.duckdb
 
-.PHONY: help setup data demo build gate test test-python test-duckdb test-spark lint clean delta benchmark docs refresh rollback site browser screenshots
+.PHONY: help setup data demo build gate test test-python test-duckdb test-spark lint clean delta benchmark docs refresh rollback site browser screenshots bi-views
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -74,6 +74,9 @@ demo: data $(NODE_STAMP) ## the main job: set up, generate demo data, build the 
 
 site: setup $(NODE_STAMP) ## dashboard site + daily/weekly/monthly role reports from the served marts into site/ (SITE_WAREHOUSE=)
 	$(BIN)/python scripts/build_site.py --warehouse $(SITE_WAREHOUSE) --out $(SITE_DIR)
+
+bi-views: setup ## DuckDB file of views over the Parquet marts for BI tools (warehouse/bi_parquet.duckdb)
+	$(BIN)/python scripts/bi_views.py --parquet warehouse/parquet --out warehouse/bi_parquet.duckdb
 
 screenshots: site browser ## README screenshots of the cockpit and a workbench into docs/img/
 	$(BIN)/python scripts/screenshot_site.py --site $(SITE_DIR) --out docs/img
