@@ -88,7 +88,7 @@
     {% do run_query("drop view if exists " ~ node.schema ~ "." ~ node.identifier) %}
     {% do run_query("drop table if exists " ~ files_table) %}
     {% if fmt == 'csv' %}
-        {% set options = "path '" ~ entity_dir ~ "/*.csv', header 'true', multiLine 'true', enforceSchema 'false', mode 'FAILFAST', encoding 'UTF-8'" %}
+        {% set options = "path '" ~ entity_dir ~ "/*.csv', header 'true', multiLine 'true', quote '\"', escape '\"', enforceSchema 'false', mode 'FAILFAST', encoding 'UTF-8'" %}
     {% else %}
         {% set options = "path '" ~ entity_dir ~ "/*.parquet', mergeSchema 'true'" %}
     {% endif %}
