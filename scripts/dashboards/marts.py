@@ -16,6 +16,7 @@ from typing import Any, Iterable
 import duckdb
 
 MART_SCHEMAS = ("core", "marts", "data_quality")
+BUSINESS_TIMEZONE = "Asia/Shanghai"
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\.([a-z0-9_]+)\}")
 
 
@@ -28,7 +29,8 @@ class MartReader:
 
     def __init__(self, source: Path):
         self.source = Path(source)
-        self.reads: dict[str, set[str]] = defaultdict(set)
+        self.reads: dict[str, set[str]] = defaultdict(set)             # consumer -> table
+        self.qualified_reads: dict[str, set[str]] = defaultdict(set)   # consumer -> schema.table
         self.consumer = "unnamed"
         if self.source.is_dir():
             self.con = duckdb.connect(":memory:")
@@ -39,23 +41,41 @@ class MartReader:
             raise FileNotFoundError(
                 f"no warehouse at {self.source}: run `make demo` (or `make build`) first, "
                 "or pass the Parquet folder warehouse/parquet")
-        self.con.execute("set timezone = 'Asia/Shanghai'")
+        self.con.execute(f"set timezone = '{BUSINESS_TIMEZONE}'")
 
     def _attach_parquet(self, folder: Path) -> None:
+        """Views over Parquet marts: the refresh's copies (<schema>/<table>.parquet) or a Spark
+        warehouse folder (<schema>.db/<table>/part-*.parquet)."""
         found = 0
         for schema in MART_SCHEMAS:
-            schema_dir = folder / schema
-            if not schema_dir.is_dir():
+            tables: dict[str, str] = {}
+            for path in sorted((folder / schema).glob("*.parquet")):
+                tables[path.stem] = f"read_parquet('{_sql_literal(str(path))}')"
+            for path in sorted((folder / f"{schema}.db").glob("*/")):
+                if any(path.rglob("*.parquet")):     # partitioned tables: <column>=<value>/part-*
+                    tables[path.name] = (f"read_parquet('{_sql_literal(str(path))}/**/*.parquet', "
+                                         "hive_partitioning = true)")
+            if not tables:
                 continue
             self.con.execute(f'create schema if not exists "{schema}"')
-            for path in sorted(schema_dir.glob("*.parquet")):
-                name = path.stem
-                self.con.execute(
-                    f"create view \"{schema}\".\"{name}\" as select * from "
-                    f"read_parquet('{_sql_literal(str(path))}')")
+            for name, source in tables.items():
+                self.con.execute(f'create view "{schema}"."{name}" as {self._select(source)}')
                 found += 1
         if not found:
-            raise FileNotFoundError(f"no Parquet marts under {folder} (expected core/, marts/, data_quality/)")
+            raise FileNotFoundError(f"no Parquet marts under {folder} (expected core/, marts/, "
+                                    "data_quality/ or a Spark warehouse with core.db/, marts.db/, …)")
+
+    def _select(self, source: str) -> str:
+        """Spark writes timestamps as UTC instants (INT96) that DuckDB reads as UTC wall time:
+        turn them back into business-time (Asia/Shanghai) wall time, as the DuckDB marts hold."""
+        if "hive_partitioning" not in source:
+            return f"select * from {source}"
+        columns = self.con.execute(f"describe select * from {source}").fetchall()
+        fixed = [f'("{c[0]}" at time zone \'UTC\') at time zone \'{BUSINESS_TIMEZONE}\' as "{c[0]}"'
+                 for c in columns if c[1] == "TIMESTAMP"]
+        if not fixed:
+            return f"select * from {source}"
+        return f"select * replace ({', '.join(fixed)}) from {source}"
 
     def close(self) -> None:
         self.con.close()
@@ -75,6 +95,7 @@ class MartReader:
                     f"{self.consumer} asked for {schema}.{table}: pages and reports read only "
                     f"the mart schemas {', '.join(MART_SCHEMAS)}")
             self.reads[self.consumer].add(table)
+            self.qualified_reads[self.consumer].add(f"{schema}.{table}")
             return f'"{schema}"."{table}"'
         resolved = _PLACEHOLDER.sub(repl, sql)
         if re.search(r"\b(staging|intermediate|landing)\.", resolved):

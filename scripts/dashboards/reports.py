@@ -62,7 +62,6 @@ PROBLEM_FLAGS = (
 )
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "reports"
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\.([a-z0-9_]+)\}")
 
 
 # -- model ---------------------------------------------------------------------------------
@@ -168,19 +167,6 @@ class ReportRun:
         parts = ", ".join(f"{p} {counts[p]}" for p in PERIODS if counts[p])
         return (f"wrote {len(self.reports)} reports ({parts}; {len(self.files)} files) "
                 f"for {self.as_of.isoformat()} under {self.out_dir}")
-
-
-class _RecordingReader(MartReader):
-    """A MartReader that also keeps the schema of every table a consumer read."""
-
-    def __init__(self, source: Path):
-        super().__init__(source)
-        self.qualified: dict[str, set[str]] = defaultdict(set)
-
-    def _resolve(self, sql: str) -> str:
-        for match in _PLACEHOLDER.finditer(sql):
-            self.qualified[self.consumer].add(f"{match.group(1)}.{match.group(2)}")
-        return super()._resolve(sql)
 
 
 # -- text helpers --------------------------------------------------------------------------
@@ -966,7 +952,7 @@ def build_reports(warehouse: Path, out: Path, periods: Iterable[str] | str = PER
     periods = _normalise(periods, PERIODS, "period")
     roles = _normalise(roles, ROLES, "role")
     env = template_env()
-    with _RecordingReader(Path(warehouse)) as reader:
+    with MartReader(Path(warehouse)) as reader:
         reader.consumer = f"{roles[0]}_{periods[0]}_report"
         as_of = reader.as_of_date()
         window = Window(as_of)
@@ -988,5 +974,5 @@ def build_reports(warehouse: Path, out: Path, periods: Iterable[str] | str = PER
         _write(run.out_dir / "index.html",
                render_html(env, f"报告索引 Report index — {as_of.isoformat()}", index_md), run)
         run.reads = {c: set(t) for c, t in reader.reads.items() if c in CONSUMERS}
-        run.qualified_reads = {c: set(t) for c, t in reader.qualified.items() if c in CONSUMERS}
+        run.qualified_reads = {c: set(t) for c, t in reader.qualified_reads.items() if c in CONSUMERS}
     return run

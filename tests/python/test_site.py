@@ -31,6 +31,8 @@ from dashboards.site import PAGE_CONSUMERS, build_site  # noqa: E402
 IDENT = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$")
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB") or ROOT / "warehouse" / "crm.duckdb")
 REQUIRE_BROWSER = os.environ.get("CRM_REQUIRE_BROWSER") == "1"
+# the Spark warehouse built from the same landing files (make test-spark), if there is one
+SPARK_WAREHOUSE = Path(os.environ.get("CRM_TEST_SPARK_WAREHOUSE") or ROOT / "warehouse" / "spark" / "spark-warehouse")
 
 pytestmark = pytest.mark.skipif(not WAREHOUSE.is_file(), reason=f"no warehouse at {WAREHOUSE}: run make demo")
 
@@ -224,15 +226,22 @@ def test_every_page_exists(site, db):
         assert (site.out_dir / "assets" / asset).stat().st_size > 0
 
 
-def test_pages_reference_nothing_on_the_network(site):
-    for page in site.out_dir.rglob("*.html"):
+def link_problems(site_dir: Path) -> list[str]:
+    """Links that leave the machine or point at a file the site does not have."""
+    problems = []
+    for page in site_dir.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         for attr in re.findall(r'(?<![-\w])(?:src|href)="([^"]+)"', html):
-            assert not re.match(r"^[a-z]+://", attr), f"{page.name} links {attr}"
-            assert not attr.startswith("//"), f"{page.name} links {attr}"
-            if not attr.startswith("#"):
-                target = (page.parent / attr).resolve()
-                assert target.exists(), f"{page.relative_to(site.out_dir)}: broken link {attr}"
+            where = page.relative_to(site_dir)
+            if re.match(r"^[a-z]+:", attr) or attr.startswith("//"):
+                problems.append(f"{where} links {attr}")
+            elif not attr.startswith("#") and not (page.parent / attr).resolve().exists():
+                problems.append(f"{where}: broken link {attr}")
+    return problems
+
+
+def test_pages_reference_nothing_on_the_network(site):
+    assert link_problems(site.out_dir) == []
 
 
 def test_pages_open_without_errors_or_network(visited):
@@ -427,6 +436,9 @@ def test_rep_without_data_says_so(tmp_path):
         select 'U99999', '新同事', 'rep', true, leader_user_id, current_date, null, true, team_id, team_name,
                business_line, region_id, region_name, false
         from core.dim_teams where not is_unknown order by team_id limit 1""")
+    # a rep who has just left: no workbench any more, but still on this month's leaderboards
+    left = con.execute("select min(user_id) from marts.leaderboard_rankings").fetchone()[0]
+    con.execute("update core.dim_users set is_active = false where user_id = ?", [left])
     con.close()
     run = build_site(db_copy, tmp_path / "site")
     page_file = run.out_dir / "rep" / "U99999.html"
@@ -443,8 +455,10 @@ def test_rep_without_data_says_so(tmp_path):
         assert page.evaluate("JSON.parse(document.getElementById('chart-data').textContent).length") == 0
         assert page.locator(".chart-empty").count() >= 1
         assert not errors and not blocked
-    # the team page of that team still works and the index links the new rep
+    # the index links the new rep; the rep who left is named on the leaderboards without a link
     assert "rep/U99999.html" in (run.out_dir / "index.html").read_text(encoding="utf-8")
+    assert not (run.out_dir / "rep" / f"{left}.html").exists()
+    assert link_problems(run.out_dir) == []
 
 
 def test_parquet_marts_give_the_same_site(tmp_path, site):
@@ -460,6 +474,47 @@ def test_parquet_marts_give_the_same_site(tmp_path, site):
     for page in site.out_dir.rglob("*.html"):
         rel = page.relative_to(site.out_dir)
         assert (run.out_dir / rel).read_text(encoding="utf-8") == page.read_text(encoding="utf-8"), rel
+
+
+def _split_chart_data(html: str) -> tuple[str, list[dict[str, Any]]]:
+    start = html.index('<script type="application/json" id="chart-data">')
+    end = html.index("</script>", start)
+    return html[:start] + html[end:], json.loads(html[html.index(">", start) + 1:end])
+
+
+def _same_numbers(a: Any, b: Any, where: str) -> None:
+    if isinstance(a, float) or isinstance(b, float):
+        assert a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9), (where, a, b)
+    elif isinstance(a, dict):
+        assert a.keys() == b.keys(), where
+        for k in a:
+            _same_numbers(a[k], b[k], f"{where}.{k}")
+    elif isinstance(a, list):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b)):
+            _same_numbers(x, y, f"{where}[{i}]")
+    else:
+        assert a == b, (where, a, b)
+
+
+@pytest.mark.skipif(not (SPARK_WAREHOUSE / "marts.db").is_dir(),
+                    reason="no Spark warehouse (make test-spark builds one from the same landing files)")
+def test_spark_marts_give_the_same_site(tmp_path, site):
+    """Built from the same landing files, the Spark marts must show people exactly what the
+    DuckDB marts show: every page and report, every figure and chart point."""
+    run = build_site(SPARK_WAREHOUSE, tmp_path / "site")
+    duck = {p.relative_to(site.out_dir) for p in site.out_dir.rglob("*") if p.suffix in (".html", ".md")}
+    spark = {p.relative_to(run.out_dir) for p in run.out_dir.rglob("*") if p.suffix in (".html", ".md")}
+    assert duck == spark
+    for rel in sorted(duck):
+        ours = (site.out_dir / rel).read_text(encoding="utf-8")
+        theirs = (run.out_dir / rel).read_text(encoding="utf-8")
+        if 'id="chart-data"' in ours:
+            ours, our_charts = _split_chart_data(ours)
+            theirs, their_charts = _split_chart_data(theirs)
+            _same_numbers(our_charts, their_charts, str(rel))
+        assert ours == theirs, next(f"{rel}: DuckDB {a!r} / Spark {b!r}" for a, b in
+                                    zip(ours.splitlines(), theirs.splitlines()) if a != b)
 
 
 def test_pages_read_only_marts_and_exposures_match(site):
