@@ -795,6 +795,7 @@ def render_site(builder: SiteBuilder, out_dir: Path, reports_index: str | None =
         shutil.copy2(PACKAGE_DIR / "static" / name, tmp / "assets" / name)
     nav = [p for p in pages if p.kind in ("index", "leaderboards", "data_quality", "indicator_tree")
            or (p.kind == "cockpit" and p.path == "cockpit/company.html")]
+    env.globals["rep_pages"] = {p.path[len("rep/"):-len(".html")] for p in pages if p.kind == "rep"}
     for page in pages:
         html = env.get_template(page.template).render(
             page=page, ctx=page.context, charts=page.charts, nav=nav, as_of=builder.as_of,
