@@ -4,9 +4,12 @@
 # so Chinese labels render. Does nothing when both are already there.
 set -euo pipefail
 
+installed() {
+    [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+command -v chromium >/dev/null 2>&1 && installed chromium || need+=(chromium)
+installed fonts-noto-cjk || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -eq 0 ]; then
     exit 0
 fi
@@ -27,4 +30,4 @@ if ! "${sudo_cmd[@]}" apt-get install -y -q "${need[@]}" >/dev/null; then
     "${sudo_cmd[@]}" apt-get update -q >/dev/null
     "${sudo_cmd[@]}" apt-get install -y -q "${need[@]}" >/dev/null
 fi
-chromium --version
+chromium --version 2>/dev/null
