@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"screenshot_site: no site in {args.site}: run `make site` first", file=sys.stderr)
         return 2
     rep = args.rep or pick_rep(args.site)
-    shots = [("cockpit.png", args.site / "cockpit" / "company.html", 1500),
+    shots = [("cockpit.png", args.site / "cockpit" / "company.html", 2300),
              ("workbench.png", args.site / "rep" / f"{rep}.html", 1400)]
     args.out.mkdir(parents=True, exist_ok=True)
     with offline_browser(viewport=(1400, 900)) as (context, blocked):
