@@ -390,6 +390,8 @@ renewal_candidates as (
             and renewal.start_date >= {{ add_days('ending.end_date', -30) }}
             and reporting_date.as_of_date >= renewal.signed_date
     where ending.recurring_amount_annual_cny > 0
+        -- an upsell ends with the subscription it extends and is renewed with it: one alert
+        and ending.contract_type != 'upsell'
         and ending.contract_status = 'active'
         and ending.end_date >= reporting_date.as_of_date
         and {{ days_between('reporting_date.as_of_date', 'ending.end_date') }} <= rule_thresholds.threshold_value
