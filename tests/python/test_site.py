@@ -190,7 +190,7 @@ def assert_shows(text: str, value: Any, unit: str | None, where: str) -> None:
     assert shown is not None, f"{where}: page shows no value, mart has {value}"
     value = float(value)
     if unit == "cny":
-        assert text.startswith("¥") or text.startswith("-¥") or text.startswith("¥-"), f"{where}: {text!r} lacks ¥"
+        assert text.startswith(("¥", "-¥")), f"{where}: {text!r} is not an amount (¥1,234 or -¥1,234)"
         expected, tolerance = value, 0.5
     elif unit == "ratio":
         assert text.endswith("%"), f"{where}: {text!r} is not a percentage"

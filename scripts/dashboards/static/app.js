@@ -28,15 +28,13 @@
   function fmt(value, unit) {
     if (value === null || value === undefined || isNaN(value)) { return "—"; }
     if (unit === "cny") {
-      var abs = Math.abs(value);
+      var abs = Math.abs(value), sign = value < 0 ? "-¥" : "¥", text;
       if (lang() === "en") {
-        if (abs >= 1e6) { return "¥" + (value / 1e6).toFixed(1) + "M"; }
-        if (abs >= 1e3) { return "¥" + (value / 1e3).toFixed(0) + "k"; }
+        text = abs >= 1e6 ? (abs / 1e6).toFixed(1) + "M" : abs >= 1e3 ? (abs / 1e3).toFixed(0) + "k" : abs.toFixed(0);
       } else {
-        if (abs >= 1e8) { return "¥" + (value / 1e8).toFixed(2) + "亿"; }
-        if (abs >= 1e4) { return "¥" + (value / 1e4).toFixed(1) + "万"; }
+        text = abs >= 1e8 ? (abs / 1e8).toFixed(2) + "亿" : abs >= 1e4 ? (abs / 1e4).toFixed(1) + "万" : abs.toFixed(0);
       }
-      return "¥" + value.toFixed(0);
+      return sign + text;
     }
     if (unit === "ratio") { return (value * 100).toFixed(1) + "%"; }
     if (Math.abs(value - Math.round(value)) < 1e-9) { return String(Math.round(value)); }
