@@ -402,6 +402,23 @@ def test_reports_open_cleanly_and_are_linked(site):
         assert f"reports/{site.as_of.isoformat()}/daily/" in html, page.path
 
 
+def test_pages_fit_a_phone_screen(site):
+    """Reps read their workbench on a phone: no page may scroll sideways at 390 px."""
+    _browser_or_skip()
+    kinds: dict[str, str] = {}
+    for page in site.pages:
+        kinds.setdefault(page.kind, page.path)
+    with offline_browser(viewport=(390, 844)) as (context, blocked):
+        for path in kinds.values():
+            page = context.new_page()
+            page.goto((site.out_dir / path).as_uri())
+            page.wait_for_selector("body[data-charts-ready='true']")
+            width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert width <= inner, f"{path}: {width} px wide on a {inner} px screen"
+            page.close()
+        assert not blocked
+
+
 def test_language_toggle_switches_labels_and_charts(site):
     _browser_or_skip()
     with offline_browser() as (context, blocked):
