@@ -328,6 +328,16 @@ class SiteBuilder:
                 for period, zh, en in (("daily", "日报", "Daily"), ("weekly", "周报", "Weekly"),
                                        ("monthly", "月报", "Monthly"))]
 
+    def region_director(self, region: dict[str, Any] | None) -> str | None:
+        """Whose director reports a cockpit links to: the company's, or the region's director."""
+        if region is None:
+            return "company"
+        from .reports import list_directors
+        for director in list_directors(self.r):
+            if director.user_id and region["region_id"] in director.region_ids:
+                return director.user_id
+        return None
+
     # -- pages ---------------------------------------------------------------------------------
     def cockpit(self, scope: str, region: dict[str, Any] | None) -> Page:
         self._use("cockpit")
@@ -426,7 +436,7 @@ class SiteBuilder:
                         "period_rows": period_rows, "region_rows": region_rows, "accounts": accounts,
                         "incentives": incentives, "contest": contest,
                         "alerts": self.open_alerts(alert_where, alert_params, 15),
-                        "report_links": self.report_links("director", "company") if region is None else [],
+                        "report_links": self.report_links("director", self.region_director(region)),
                         "alert_count": self.count_open_alerts(alert_where, alert_params),
                     }, charts)
 
