@@ -8,6 +8,7 @@ copied per test); the delta test builds the demo scale.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import json
 import os
@@ -461,3 +462,60 @@ def test_delta_export_changes_only_the_new_days_rows(tmp_path):
         assert new_keys >= 0
     assert changed_total > 0, "the delta changed nothing"
     con.close()
+
+
+def test_full_refresh_keeps_the_issue_and_alert_history(warehouse, tmp_path):
+    """A weekly --full-refresh (a compact new file) must not forget issues and alerts already
+    resolved, nor when an open one was first raised: their tables are carried into the new file
+    and continue incrementally."""
+    histories = {
+        "data_quality.fct_data_quality_issues": ("finding_id", "first_seen_as_of", "last_seen_as_of",
+                                                 "resolved_as_of", "dq_partition"),
+        "marts.fct_alerts": ("alert_id", "first_raised_as_of", "last_seen_as_of", "resolved_as_of",
+                             "alert_partition"),
+    }
+    con = duckdb.connect(str(warehouse))
+    as_of = con.execute("select max(as_of_date) from marts.team_board").fetchone()[0]
+    rep = "(select user_id, current_team_id, current_region_id from core.dim_users where is_rep order by user_id limit 1)"
+    day = lambda n: (as_of - dt.timedelta(days=n)).isoformat()  # noqa: E731
+    first = as_of - dt.timedelta(days=60)
+    # resolved weeks ago; and open, last seen by the previous night's build
+    for name, is_open, last, resolved in (("history-resolved", False, day(40), day(39)),
+                                          ("history-open", True, day(1), None)):
+        con.execute(f"""
+            insert into data_quality.fct_data_quality_issues (finding_id, rule_code, rule_name_zh, rule_name_en,
+                category, severity, fix_owner_role, score_weight, entity, record_id, column_name,
+                responsible_user_id, responsible_team_id, record_date, measured_value, detail_zh, detail_en,
+                first_seen_as_of, last_seen_as_of, is_open, resolved_as_of, dq_partition)
+            select '{name}', r.rule_code, r.rule_name_zh, r.rule_name_en, r.category, r.severity,
+                r.fix_owner_role, r.score_weight, r.entity, '{name}', null, u.user_id, u.current_team_id,
+                ?::date, 1, '测试', 'test', ?::date, ?::date, ?, ?::date, 'all'
+            from (select * from reference.ref_dq_rules order by rule_code limit 1) as r, {rep} as u""",
+                    [first, first, last, is_open, resolved])
+        con.execute(f"""
+            insert into marts.fct_alerts (alert_id, rule_code, rule_name_zh, rule_name_en, severity, action_role,
+                action_user_id, entity_type, record_id, record_name, subject_user_id, team_id, region_id,
+                measured_value, threshold_value, message_zh, message_en, first_raised_as_of, last_seen_as_of,
+                is_open, resolved_as_of, alert_partition)
+            select '{name}', r.rule_code, r.rule_name_zh, r.rule_name_en, r.severity, r.action_role,
+                u.user_id, r.entity_type, u.user_id, '{name}', u.user_id, u.current_team_id, u.current_region_id,
+                1, r.threshold_value, '测试', 'test', ?::date, ?::date, ?, ?::date, 'all'
+            from (select * from reference.ref_alert_rules where entity_type = 'rep' order by rule_code limit 1) as r,
+                {rep} as u""",
+                    [first, last, is_open, resolved])
+    con.close()
+    proc = run_refresh(warehouse, landing_copy(tmp_path), *FAST, "--full-refresh")
+    assert proc.returncode == 0, proc.stderr
+    prepare = [r for r in log_records(warehouse) if r["event"] == "step" and r["name"] == "prepare"][-1]
+    assert prepare["mode"] == "full" and sorted(prepare["history_carried"]) == sorted(histories)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        for table, (key, first_col, _, resolved_col, _) in histories.items():
+            rows = dict((r[0], r[1:]) for r in con.execute(
+                f"select {key}, {first_col}, is_open, {resolved_col} from {table} "
+                f"where {key} like 'history-%'").fetchall())
+            # resolved long ago: kept as it was; open before and not found now: resolved today
+            assert rows.get("history-resolved") == (first, False, as_of - dt.timedelta(days=39)), table
+            assert rows.get("history-open") == (first, False, as_of), table
+    finally:
+        con.close()

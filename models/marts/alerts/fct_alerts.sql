@@ -4,7 +4,8 @@
         incremental_strategy=partition_overwrite_strategy(),
         unique_key='alert_partition',
         partition_by=['alert_partition'],
-        on_schema_change='fail'
+        on_schema_change='fail',
+        full_refresh=false
     )
 }}
 
@@ -14,7 +15,9 @@
     false, resolved_as_of = that build's as-of date); found again, it reopens with its first
     date. Each run rewrites the whole table (one constant partition) from the previous state
     in {{ this }} plus the current findings, the same way fct_data_quality_issues does, so it
-    behaves the same on DuckDB and Spark. Dates are as-of dates, never the wall clock. -#}
+    behaves the same on DuckDB and Spark. Dates are as-of dates, never the wall clock.
+    full_refresh=false: a `--full-refresh` keeps this history (scripts/refresh.py carries the
+    table into a new file); to start it over, drop the table. -#}
 with
 
 current_findings as (

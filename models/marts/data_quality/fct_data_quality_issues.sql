@@ -4,7 +4,8 @@
         incremental_strategy=partition_overwrite_strategy(),
         unique_key='dq_partition',
         partition_by=['dq_partition'],
-        on_schema_change='fail'
+        on_schema_change='fail',
+        full_refresh=false
     )
 }}
 
