@@ -29,7 +29,7 @@ as_of as (
 
 ),
 
-{# The table as the previous run left it; empty on the first run (or a full refresh). #}
+{# The table as the previous run left it (also through a --full-refresh: full_refresh=false). #}
 previous_issues as (
 
     {% if is_incremental() %}
