@@ -1,8 +1,8 @@
 """Number, date and label formatting shared by the site and the reports.
 
 One rule per unit, so a figure reads the same on a page, in a report and in a chart tooltip:
-cny -> "¥1,234,568" (whole yuan; "-¥1,234" below zero), ratio -> "45.6%", count -> "1,234" (one decimal when not
-whole), days/hours -> "12.3". Missing values read "—".
+cny -> "¥1,234,568" (whole yuan; "-¥1,234" below zero), ratio -> "45.6%", multiple -> "16.8×",
+count -> "1,234" (one decimal when not whole), days/hours -> "12.3". Missing values read "—".
 """
 from __future__ import annotations
 
@@ -54,6 +54,8 @@ def fmt_number(value: Any, unit: str | None) -> str:
         return "-¥" + text[1:] if text.startswith("-") else "¥" + text
     if unit == "ratio":
         return _grouped(value * 100.0, 1) + "%"
+    if unit == "multiple":
+        return _grouped(value, 1) + "×"
     if unit in ("days", "hours"):
         return _grouped(value, 1)
     if unit == "score":

@@ -177,7 +177,7 @@ def parse_display(text: str) -> float | None:
     """Read a displayed figure back: '¥1,234', '45.6%', '12', '—'."""
     if text == "—":
         return None
-    cleaned = text.replace("¥", "").replace(",", "").replace("%", "").strip()
+    cleaned = text.replace("¥", "").replace(",", "").replace("%", "").replace("×", "").strip()
     assert re.fullmatch(r"-?\d+(\.\d+)?", cleaned), f"not a number: {text!r}"
     return float(cleaned)
 
@@ -195,6 +195,9 @@ def assert_shows(text: str, value: Any, unit: str | None, where: str) -> None:
     elif unit == "ratio":
         assert text.endswith("%"), f"{where}: {text!r} is not a percentage"
         expected, tolerance = value * 100.0, 0.05
+    elif unit == "multiple":
+        assert text.endswith("×"), f"{where}: {text!r} is not a multiple"
+        expected, tolerance = value, 0.05
     elif unit == "count" and abs(value - round(value)) < 1e-9:
         expected, tolerance = value, 0.0
     else:

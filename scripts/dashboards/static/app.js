@@ -37,6 +37,7 @@
       return sign + text;
     }
     if (unit === "ratio") { return (value * 100).toFixed(1) + "%"; }
+    if (unit === "multiple") { return value.toFixed(1) + "×"; }
     if (Math.abs(value - Math.round(value)) < 1e-9) { return String(Math.round(value)); }
     return value.toFixed(1);
   }
