@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
     parser.add_argument("--rep", default=None)
     args = parser.parse_args(argv)
+    args.site = args.site.resolve()
     if not (args.site / "index.html").is_file():
         print(f"screenshot_site: no site in {args.site}: run `make site` first", file=sys.stderr)
         return 2
