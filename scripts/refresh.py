@@ -911,7 +911,14 @@ class Refresh:
                 else:
                     info["mode"] = "full"
                     if layout.serving.exists():
-                        info["history_carried"] = carry_history(layout.serving, layout.candidate)
+                        try:
+                            info["history_carried"] = carry_history(layout.serving, layout.candidate)
+                        except Exception as exc:  # an unreadable serving file must not block a rebuild
+                            layout.candidate.unlink(missing_ok=True)
+                            info["history_carried"] = []
+                            info["_status"] = "warn"
+                            self.log.warn(f"issue and alert history not carried over from "
+                                          f"{layout.serving}: {exc.__class__.__name__}: {exc}", self.console)
                 self.summary["mode"] = info["mode"]
 
         if opts.freshness:

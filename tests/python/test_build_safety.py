@@ -4,6 +4,7 @@ dbt landing hook)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -104,3 +105,6 @@ def test_good_build_is_published_atomically(tmp_path: Path, serving: Path) -> No
     with duckdb.connect(str(serving), read_only=True) as con:
         assert con.sql("select count(*) from staging.stg_crm__users").fetchall() == [(2,)]
     assert sorted(p for p in serving.parent.rglob("*.duckdb*") if "history" not in p.parts) == [serving]
+    # the previous file was not a warehouse: its issue/alert history could not be carried, said so
+    log = [json.loads(line) for line in (serving.parent / "logs" / "refresh.jsonl").read_text().splitlines()]
+    assert any(r["event"] == "warning" and "history not carried" in r["message"] for r in log)
