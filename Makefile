@@ -109,4 +109,4 @@ docs: setup ## generate dbt docs (lineage, descriptions) into target/docs, from 
 	CRM_DUCKDB_PATH=warehouse/docs.duckdb $(BIN)/dbt docs generate --target duckdb --target-path target/docs
 
 clean: ## remove generated data, warehouses, the site and dbt artefacts
-	rm -rf data warehouse target logs $(SITE_DIR) $(SITE_DIR).tmp reports node_modules
+	rm -rf data warehouse target logs $(SITE_DIR) $(SITE_DIR).tmp $(SITE_DIR).old reports node_modules

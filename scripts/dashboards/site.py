@@ -272,21 +272,22 @@ class SiteBuilder:
         found = {r["indicator_code"]: r for r in rows}
         where, params = key_where(contract_key)
         contracts = self.r.scalar(
-            f"select count(contract_id) as n from {{core.fct_contracts}} where signed_month = ? and {where}",
-            [self.month, *params])
-        labels_zh = [found.get(c, {}).get("indicator_name_zh", c) for c in codes] + ["签约合同数"]
-        labels_en = [found.get(c, {}).get("indicator_name_en", c) for c in codes] + ["Contracts signed"]
+            "select count(contract_id) as n from {core.fct_contracts} where signed_month = ? "
+            f"and contract_type = 'new_business' and {where}", [self.month, *params])
+        labels_zh = [found.get(c, {}).get("indicator_name_zh", c) for c in codes] + ["新签合同数"]
+        labels_en = [found.get(c, {}).get("indicator_name_en", c) for c in codes] + ["New-business contracts"]
         data = [found.get(c, {}).get("actual_value") for c in codes] + [contracts]
         point_src = [src("marts.indicator_values", "actual_value", indicator_code=c, grain=grain,
                          entity_id=entity_id, period_type="month", period_start_date=self.month)
                      for c in codes]
-        point_src.append(src("core.fct_contracts", "contract_id", "count", signed_month=self.month, **contract_key))
+        point_src.append(src("core.fct_contracts", "contract_id", "count", signed_month=self.month,
+                             contract_type="new_business", **contract_key))
         has_any = any(v not in (None, 0) for v in data)
         # Counts of each step this month (not one cohort of leads followed through), so they are
         # drawn as bars in funnel order rather than as a funnel shape that would imply conversion.
         return Chart(chart_id, "hbar", "获客到签约：MQL → SQL → 商机 → 合同（本月数量）",
                      "Lead to contract: MQL → SQL → opportunity → contract (this month)", "count",
-                     codes + ["contracts_signed"] if has_any else [], labels_zh, labels_en,
+                     codes + ["new_business_contracts"] if has_any else [], labels_zh, labels_en,
                      [series("数量", "Count", data, "actual", None, point_src=point_src)],
                      note_zh="各环节为本月发生数，转化率见线索商机转化率与商机赢率",
                      note_en="each step counts this month's events; see lead-to-opportunity conversion and win rate")
@@ -312,8 +313,8 @@ class SiteBuilder:
         return self.r.rows(
             "select alert_id, rule_code, rule_name_zh, rule_name_en, severity, record_name, message_zh, "
             "message_en, first_raised_as_of, measured_value, threshold_value from {marts.fct_alerts} "
-            f"where is_open and {where} order by case severity when 'critical' then 0 when 'high' then 1 "
-            "when 'warning' then 2 else 3 end, first_raised_as_of desc, alert_id limit ?",
+            f"where is_open and {where} order by case severity when 'critical' then 0 else 1 end, "
+            "first_raised_as_of desc, alert_id limit ?",
             [*params, limit])
 
     def count_open_alerts(self, where: str, params: list[Any]) -> int:
@@ -327,6 +328,12 @@ class SiteBuilder:
         return [{"zh": zh, "en": en, "path": f"{self.reports_dir}/{period}/{role}/{entity_id}.html"}
                 for period, zh, en in (("daily", "日报", "Daily"), ("weekly", "周报", "Weekly"),
                                        ("monthly", "月报", "Monthly"))]
+
+    def team_lead_report_id(self, team_id: str) -> str | None:
+        """The file name of a team's lead reports (the reports' own naming: a lead of several
+        teams gets one report per team)."""
+        from .reports import list_team_leads
+        return next((lead.entity_id for lead in list_team_leads(self.r) if lead.team_id == team_id), None)
 
     def region_director(self, region: dict[str, Any] | None) -> str | None:
         """Whose director reports a cockpit links to: the company's, or the region's director."""
@@ -544,7 +551,7 @@ class SiteBuilder:
         alert_where = "action_role = 'team_lead' and team_id = ?"
         return Page("team", f"team/{tid}.html", f"团队看板 · {team['team_name']}", f"Team board · {tid}",
                     "team.html.j2", {
-                        "report_links": self.report_links("team_lead", team.get("leader_user_id")),
+                        "report_links": self.report_links("team_lead", self.team_lead_report_id(tid)),
                         "team": team, "board": board, "cards": cards, "members": members, "contest": contest,
                         "dq_fig": dq_fig, "alerts": self.open_alerts(alert_where, [tid], 20),
                         "alert_count": self.count_open_alerts(alert_where, [tid]), "threshold": threshold,
@@ -620,12 +627,20 @@ class SiteBuilder:
                         "stalled": stalled, "dq": dq, "diagnosis": diagnosis, "ranks": ranks,
                         "alerts": self.open_alerts(alert_where, [uid], 20),
                         "alert_count": self.count_open_alerts(alert_where, [uid]),
-                        "flags": [] if not wb else [(zh, en) for flag, zh, en in (
-                            ("is_below_visit_pace", "面访进度落后", "Behind visit pace"),
-                            ("is_visit_bonus_cut_at_risk", "有面访不达标扣绩效风险", "Visit bonus cut at risk"),
-                            ("is_funnel_healthy", None, None)) if flag != "is_funnel_healthy" and wb.get(flag)]
-                        + ([("商机漏斗不健康", "Unhealthy funnel")] if wb and wb.get("is_funnel_healthy") is False else []),
+                        "flags": self.rep_flags(wb),
                     }, charts)
+
+    @staticmethod
+    def rep_flags(wb: dict[str, Any] | None) -> list[tuple[str, str]]:
+        """The warnings shown at the top of a workbench."""
+        if not wb:
+            return []
+        flags = [("面访进度落后", "Behind visit pace")] if wb.get("is_below_visit_pace") else []
+        if wb.get("is_visit_bonus_cut_at_risk"):
+            flags.append(("有面访不达标扣绩效风险", "Visit bonus cut at risk"))
+        if wb.get("is_funnel_healthy") is False:
+            flags.append(("商机漏斗不健康", "Unhealthy funnel"))
+        return flags
 
     def visit_pace(self, uid: str, wb: dict[str, Any]) -> Chart:
         days = self.r.rows("select date_day, is_working_day from {core.dim_date} where date_day between ? and ? "
