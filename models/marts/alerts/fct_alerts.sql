@@ -14,13 +14,20 @@
     first_raised_as_of; when a later build no longer finds it, it stays as resolved (is_open
     false, resolved_as_of = that build's as-of date); found again, it reopens with its first
     date. Each run rewrites the whole table (one constant partition) from the previous state
-    in {{ this }} plus the current findings, the same way fct_data_quality_issues does, so it
-    behaves the same on DuckDB and Spark. Dates are as-of dates, never the wall clock.
+    in {{ this }} plus the current findings (macro finding_history, shared with
+    fct_data_quality_issues), so it behaves the same on DuckDB and Spark. Dates are as-of
+    dates, never the wall clock.
     full_refresh=false: a `--full-refresh` keeps this history (scripts/refresh.py carries the
     table into a new file); to start it over, drop the table. -#}
+{%- set attributes = [
+    'alert_id', 'rule_code', 'rule_name_zh', 'rule_name_en', 'severity', 'action_role',
+    'action_user_id', 'entity_type', 'record_id', 'record_name', 'subject_user_id', 'team_id',
+    'region_id', 'measured_value', 'threshold_value', 'message_zh', 'message_en'
+] %}
+
 with
 
-current_findings as (
+findings as (
 
     select * from {{ ref('int_alert_findings') }}
 
@@ -32,101 +39,27 @@ as_of as (
 
 ),
 
-{% if is_incremental() %}
-    previous_alerts as (
+{# The table as the previous run left it (also through a --full-refresh: full_refresh=false). #}
+previous as (
 
+    {% if is_incremental() %}
         select * from {{ this }}
-
-    ),
-{% endif %}
-
-found_now as (
-
-    select
-        current_findings.alert_id,
-        current_findings.rule_code,
-        current_findings.rule_name_zh,
-        current_findings.rule_name_en,
-        current_findings.severity,
-        current_findings.action_role,
-        current_findings.action_user_id,
-        current_findings.entity_type,
-        current_findings.record_id,
-        current_findings.record_name,
-        current_findings.subject_user_id,
-        current_findings.team_id,
-        current_findings.region_id,
-        current_findings.measured_value,
-        current_findings.threshold_value,
-        current_findings.message_zh,
-        current_findings.message_en,
-        {% if is_incremental() -%}
-            case
-                when previous_alerts.first_raised_as_of is null or previous_alerts.first_raised_as_of > as_of.as_of_date
-                    then as_of.as_of_date
-                else previous_alerts.first_raised_as_of
-            end
-        {%- else -%}
-            as_of.as_of_date
-        {%- endif %} as first_raised_as_of,
-        as_of.as_of_date as last_seen_as_of,
-        true as is_open,
-        cast(null as date) as resolved_as_of
-    from current_findings
-    cross join as_of
-    {% if is_incremental() -%}
-        left join previous_alerts
-            on current_findings.alert_id = previous_alerts.alert_id
-    {%- endif %}
-
-),
-
-{% if is_incremental() %}
-    no_longer_found as (
-
+    {% else %}
         select
-            previous_alerts.alert_id,
-            previous_alerts.rule_code,
-            previous_alerts.rule_name_zh,
-            previous_alerts.rule_name_en,
-            previous_alerts.severity,
-            previous_alerts.action_role,
-            previous_alerts.action_user_id,
-            previous_alerts.entity_type,
-            previous_alerts.record_id,
-            previous_alerts.record_name,
-            previous_alerts.subject_user_id,
-            previous_alerts.team_id,
-            previous_alerts.region_id,
-            previous_alerts.measured_value,
-            previous_alerts.threshold_value,
-            previous_alerts.message_zh,
-            previous_alerts.message_en,
-            previous_alerts.first_raised_as_of,
-            previous_alerts.last_seen_as_of,
-            false as is_open,
-            case
-                when previous_alerts.is_open then as_of.as_of_date
-                else previous_alerts.resolved_as_of
-            end as resolved_as_of
-        from previous_alerts
-        cross join as_of
-        left join current_findings
-            on previous_alerts.alert_id = current_findings.alert_id
-        where current_findings.alert_id is null
-
-    ),
-{% endif %}
-
-all_alerts as (
-
-    select * from found_now
-    {% if is_incremental() -%}
-        union all
-        select * from no_longer_found
-    {%- endif %}
+            {% for column in attributes -%}
+                {{ column }},
+            {% endfor -%}
+            cast(null as date) as first_raised_as_of,
+            cast(null as date) as last_seen_as_of,
+            cast(null as boolean) as is_open,
+            cast(null as date) as resolved_as_of
+        from findings
+        where 1 = 0
+    {% endif %}
 
 ),
+
+{{ finding_history('alert_id', attributes, 'first_raised_as_of') }},
 
 final as (
 
@@ -153,7 +86,7 @@ final as (
         cast(is_open as boolean) as is_open,
         cast(resolved_as_of as date) as resolved_as_of,
         'all' as alert_partition
-    from all_alerts
+    from finding_history
 
 )
 
