@@ -99,7 +99,7 @@ test-spark: setup ## dbt build on local Spark: every model, seed, unit and singu
 test-python: setup $(NODE_STAMP) browser ## pytest: generator, landing checks, build safety, incremental = full, site in Chromium (reuses test-duckdb's warehouse)
 	$(TEST_ENV) CRM_REQUIRE_BROWSER=1 CRM_TEST_DUCKDB=$(abspath warehouse/test/crm.duckdb) \
 		CRM_TEST_SPARK_WAREHOUSE=$(abspath warehouse/spark/spark-warehouse) CRM_TEST_LANDING_DIR=$(DEMO_LANDING) CRM_LANDING_DIR=$(DEMO_LANDING) \
-		$(BIN)/python -m pytest tests/python -q
+		$(BIN)/python -m pytest tests/python -q -n 2 --dist loadscope
 
 benchmark: setup ## scale benchmark (BENCH_SCALE=large): prints build time, memory, ratios
 	$(BIN)/python scripts/benchmark.py --scale $(BENCH_SCALE)
