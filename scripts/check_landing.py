@@ -30,13 +30,13 @@ csv.field_size_limit(16 * 1024 * 1024)
 
 # Export file names the warehouse reads (docs/landing-contract.md, "File names"): letters and
 # digits of any script (商机导出_2026-11-25.csv), space, '_', '-', '.', '(', ')' and the
-# full-width （ ）; the first character is a letter or digit (no hidden '.', '_' or '~$'
+# full-width （ ） and 【 】; the first character is a letter, a digit or 【 (no hidden '.', '_' or '~$'
 # office lock files, no leading '-'). Quotes, ';', backslash, '/', '%', '+', ':', glob characters and
 # control characters are refused. The dbt landing hook (macros/landing/
 # register_landing_sources.sql) applies the same pattern; a test keeps the two identical.
-SAFE_FILE_NAME = r"[^\W_][\w .()（）-]*"
+SAFE_FILE_NAME = r"(?:[^\W_]|【)[\w .()（）【】-]*"
 ALLOWED_CHARACTERS = ("letters and digits of any script, space, '_', '-', '.', '(', ')', "
-                      "'（', '）'; it must start with a letter or digit")
+                      "'（', '）', '【', '】'; it must start with a letter, a digit or '【'")
 # Glob characters in the landing folder would widen the readers' file pattern.
 FOLDER_GLOB_CHARACTERS = "*?[]{}"
 
@@ -204,7 +204,7 @@ def file_name_problem(path: Path) -> Problem | None:
     name = path.name
     if re.fullmatch(SAFE_FILE_NAME, name):
         return None
-    bad = sorted({ch for ch in name if not re.fullmatch(r"[\w .()（）-]", ch)})
+    bad = sorted({ch for ch in name if not re.fullmatch(r"[\w .()（）【】-]", ch)})
     if bad:
         why = "characters " + " ".join(shown(ch) for ch in bad) + " are not allowed"
     else:

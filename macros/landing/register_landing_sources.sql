@@ -44,7 +44,7 @@
 {#- The export file names the hook reads; the same pattern as SAFE_FILE_NAME in
     scripts/check_landing.py (a test keeps them identical; docs/landing-contract.md). -#}
 {% macro landing_file_name_pattern() -%}
-    {{ return('[^\\W_][\\w .()（）-]*') }}
+    {{ return('(?:[^\\W_]|【)[\\w .()（）【】-]*') }}
 {%- endmacro %}
 
 
@@ -55,7 +55,7 @@
     {% if not modules.re.fullmatch(landing_file_name_pattern(), name) %}
         {{ exceptions.raise_compiler_error("文件名不安全，请重命名 / unsafe export file name " ~ ("%r" | format(name))
             ~ " in the landing folder of entity '" ~ entity ~ "' (" ~ ("%r" | format(path)) ~ "). Allowed: letters and digits of any script, space, "
-            ~ "'_', '-', '.', '(', ')', '（', '）'; it must start with a letter or digit. Rename the file, e.g. 商机导出_2026-11-25.csv. See docs/landing-contract.md.") }}
+            ~ "'_', '-', '.', '(', ')', '（', '）', '【', '】'; it must start with a letter, a digit or '【'. Rename the file, e.g. 商机导出_2026-11-25.csv. See docs/landing-contract.md.") }}
     {% endif %}
 {% endmacro %}
 

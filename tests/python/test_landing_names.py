@@ -27,6 +27,7 @@ ACCEPTED = [
     "opportunities (1).csv",
     "商机导出 - 副本.csv",
     "商机导出（2）.csv",
+    "【华东】商机导出_11月.csv",
     "export.2026.11.25.csv",
     "１１月商机.csv",
     "O_Brien accounts.csv",
