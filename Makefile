@@ -85,7 +85,7 @@ test: data lint test-duckdb test-spark test-python ## run every test
 
 lint: setup ## sqlfluff lint of models, macros and tests
 	mkdir -p warehouse
-	CRM_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests/generic tests/data_quality tests/indicators tests/roles analyses --processes 2
+	CRM_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests/generic tests/data_quality tests/indicators tests/roles tests/utils analyses --processes 2
 
 test-duckdb: setup ## dbt build (models, unit and data tests) on DuckDB into a scratch file
 	rm -rf warehouse/test && mkdir -p warehouse/test

@@ -1,7 +1,8 @@
 """Structural check of a landing folder before the warehouse build.
 
-Stops the build (exit code 2) when the landing folder or an entity folder is missing, an
-entity has no export file, a file is empty, not UTF-8 (GBK/GB18030 saved by Excel is named
+Stops the build (exit code 2) when the landing folder or an entity folder is missing, the
+folder path holds glob characters, an entity has no export file, an export file's name is
+outside the safe pattern (SAFE_FILE_NAME), a file is empty, not UTF-8 (GBK/GB18030 saved by Excel is named
 and refused, never read as garbled text), truncated or malformed, or lacks a required
 column. Every message names the file, and where it applies the row and column. Files are
 streamed, so a 10-million-row export is checked in constant memory. Row-level content (types,
@@ -17,6 +18,7 @@ import codecs
 import csv
 import io
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from landing_contract import load_contract  # noqa: E402
 
 csv.field_size_limit(16 * 1024 * 1024)
+
+# Export file names the warehouse reads (docs/landing-contract.md, "File names"): letters and
+# digits of any script (商机导出_2026-11-25.csv), space, '_', '-', '.', '(', ')' and the
+# full-width （ ） and 【 】; the first character is a letter, a digit or 【 (no hidden '.', '_' or '~$'
+# office lock files, no leading '-'). Quotes, ';', backslash, '/', '%', '+', ':', glob characters and
+# control characters are refused. The dbt landing hook (macros/landing/
+# register_landing_sources.sql) applies the same pattern; a test keeps the two identical.
+SAFE_FILE_NAME = r"(?:[^\W_]|【)[\w .()（）【】-]*"
+ALLOWED_CHARACTERS = ("letters and digits of any script, space, '_', '-', '.', '(', ')', "
+                      "'（', '）', '【', '】'; it must start with a letter, a digit or '【'")
+# Glob characters in the landing folder would widen the readers' file pattern.
+FOLDER_GLOB_CHARACTERS = "*?[]{}"
 
 
 @dataclass(frozen=True)
@@ -179,6 +193,37 @@ def check_parquet(path: Path, required: tuple[str, ...]) -> list[Problem]:
     return [Problem(str(path), "required column is missing", column=c) for c in required if c not in names]
 
 
+def shown(text: str) -> str:
+    """`text` quoted for a message, with control and invisible characters escaped (never sent
+    raw to a terminal); Chinese stays readable."""
+    return repr(text)
+
+
+def file_name_problem(path: Path) -> Problem | None:
+    """Why an export file's name is refused (None = the name is safe)."""
+    name = path.name
+    if re.fullmatch(SAFE_FILE_NAME, name):
+        return None
+    bad = sorted({ch for ch in name if not re.fullmatch(r"[\w .()（）【】-]", ch)})
+    if bad:
+        why = "characters " + " ".join(shown(ch) for ch in bad) + " are not allowed"
+    else:
+        why = f"it starts with {shown(name[0])}"
+    where = str(path) if name.isprintable() else str(path.parent / shown(name))
+    return Problem(where, f"文件名不安全，请重命名 / unsafe export file name {shown(name)}: {why}. "
+                   f"Allowed: {ALLOWED_CHARACTERS}. Rename the file, e.g. 商机导出_2026-11-25.csv; "
+                   "nothing of this landing was loaded")
+
+
+def folder_problem(landing_dir: Path) -> Problem | None:
+    bad = sorted({ch for ch in str(landing_dir) if ch in FOLDER_GLOB_CHARACTERS})
+    if not bad:
+        return None
+    return Problem(shown(str(landing_dir)),
+                   f"落地目录路径含通配符 / the landing folder path holds glob characters "
+                   f"{' '.join(bad)}: the readers would match other files; move or rename the folder")
+
+
 def export_files(folder: Path, fmt: str = "csv") -> list[Path]:
     """The export files of an entity folder, in name order (the contract's tie-break order)."""
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == f".{fmt}")
@@ -188,6 +233,9 @@ def check_landing(landing_dir: Path, fmt: str = "csv", quick: bool = False) -> l
     """All structural problems of a landing folder (empty list = fine)."""
     if not landing_dir.is_dir():
         return [Problem(str(landing_dir), "landing folder does not exist (set CRM_LANDING_DIR)")]
+    bad_folder = folder_problem(landing_dir)
+    if bad_folder is not None:
+        return [bad_folder]
     problems: list[Problem] = []
     for entity in load_contract().values():
         folder = landing_dir / entity.name
@@ -199,6 +247,10 @@ def check_landing(landing_dir: Path, fmt: str = "csv", quick: bool = False) -> l
             problems.append(Problem(str(folder), f"no .{fmt} export file for entity '{entity.name}'"))
             continue
         for path in files:
+            bad_name = file_name_problem(path)
+            if bad_name is not None:
+                problems.append(bad_name)
+                continue
             if fmt == "csv":
                 problems.extend(check_csv(path, entity.columns, quick=quick))
             else:

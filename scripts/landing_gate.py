@@ -4,7 +4,9 @@ Structural faults (missing entity folder or export file, empty, not UTF-8 - e.g.
 saved by Excel -, truncated or malformed file, missing required column) stop the gate with
 exit code 2. Content faults (a value that does not parse as its type, an unknown enum value,
 an empty or duplicate primary key within a file) are reported with file, row and column and
-do not stop the nightly build (exit 0) unless --strict (exit 1). See docs/landing-gate.md.
+do not stop the nightly build (exit 0) unless --strict (exit 1). The Data Docs are rewritten
+after the build so that no planted value runs as script and nothing loads from the network
+(gate/safe_docs.py). See docs/landing-gate.md.
 
 Exit codes: 0 passed (content faults, if any, reported); 1 content faults with --strict;
 2 structural faults; 4 the gate itself failed (unexpected error).

@@ -22,7 +22,7 @@
         {{ partition_month(parse_timestamp(partition_column)) }} as partition_month
     from {{ base_relation }}
     where {{ parse_timestamp(change_column) }} > (
-        select {{ add_days('max(' ~ target_change_column ~ ')', -1 * var('incremental_lookback_days', 3)) }}
+        select {{ add_days('max(' ~ target_change_column ~ ')', -1 * sql_integer(var('incremental_lookback_days', 3), 'incremental_lookback_days')) }}
         from {{ this }}
     )
 {%- endmacro %}

@@ -5,7 +5,7 @@
     `select {{ dq_threshold('activity_logged_late', 'seconds') }} as late_seconds from rules`. -#}
 {% macro dq_threshold(rule_code, unit) -%}
     {%- set seconds = {'seconds': 1, 'minutes': 60, 'hours': 3600, 'days': 86400} -%}
-    max(case when rule_code = '{{ rule_code }}' then
+    max(case when rule_code = {{ sql_string(rule_code) }} then
         cast(threshold_value as double)
         * case threshold_unit
             when 'minutes' then 60 when 'hours' then 3600 when 'days' then 86400 else 1

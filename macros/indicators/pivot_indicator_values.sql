@@ -11,16 +11,16 @@
         max(period_end_date) as period_end_date,
         max(case when is_period_in_progress then 1 else 0 end) = 1 as is_period_in_progress,
         {%- for code in indicator_codes %}
-        max(case when indicator_code = '{{ code }}' then actual_value end) as {{ code }},
+        max(case when indicator_code = {{ sql_string(code) }} then actual_value end) as {{ code }},
         {%- endfor %}
         {%- for code in with_targets %}
-        max(case when indicator_code = '{{ code }}' then target_value end) as {{ code }}_target,
-        max(case when indicator_code = '{{ code }}' then attainment_to_date end) as {{ code }}_attainment_to_date,
-        max(case when indicator_code = '{{ code }}' then status_code end) as {{ code }}_status_code,
+        max(case when indicator_code = {{ sql_string(code) }} then target_value end) as {{ code }}_target,
+        max(case when indicator_code = {{ sql_string(code) }} then attainment_to_date end) as {{ code }}_attainment_to_date,
+        max(case when indicator_code = {{ sql_string(code) }} then status_code end) as {{ code }}_status_code,
         {%- endfor %}
         count(*) as indicator_count
     from {{ ref('indicator_values') }}
-    where grain in ({% for g in grains %}'{{ g }}'{{ ", " if not loop.last }}{% endfor %})
-        and indicator_code in ({% for code in indicator_codes %}'{{ code }}'{{ ", " if not loop.last }}{% endfor %})
+    where grain in ({% for g in grains %}{{ sql_string(g) }}{{ ", " if not loop.last }}{% endfor %})
+        and indicator_code in ({% for code in indicator_codes %}{{ sql_string(code) }}{{ ", " if not loop.last }}{% endfor %})
     group by grain, entity_id, period_type, period_start_date
 {%- endmacro %}

@@ -5,8 +5,8 @@
 {% macro unpivot_components(cte, components, grain_scope="'all'") -%}
     {%- for code, aggregation in components %}
     select
-        '{{ code }}' as component_code,
-        '{{ aggregation }}' as aggregation,
+        {{ sql_string(code) }} as component_code,
+        {{ sql_string(aggregation) }} as aggregation,
         {{ grain_scope }} as grain_scope,
         user_id,
         team_id,

@@ -39,7 +39,7 @@
 {% macro default__parse_timestamp(column) -%}
     case
         when regexp_matches(trim({{ column }}), '([+-][0-9]{2}:?[0-9]{2}|Z)$')
-            then timezone('{{ var("business_timezone") }}', try_cast(trim({{ column }}) as timestamptz))
+            then timezone({{ sql_string(var("business_timezone")) }}, try_cast(trim({{ column }}) as timestamptz))
         else try_cast(nullif(trim({{ column }}), '') as timestamp)
     end
 {%- endmacro %}

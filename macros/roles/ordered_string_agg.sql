@@ -4,7 +4,7 @@
     {{ return(adapter.dispatch('ordered_string_agg', 'crm_indicators')(expr, order_expr, separator)) }}
 {%- endmacro %}
 {% macro default__ordered_string_agg(expr, order_expr, separator) -%}
-    string_agg({{ expr }}, '{{ separator }}' order by {{ order_expr }})
+    string_agg({{ expr }}, {{ sql_string(separator) }} order by {{ order_expr }})
 {%- endmacro %}
 {% macro spark__ordered_string_agg(expr, order_expr, separator) -%}
     array_join(
@@ -12,6 +12,6 @@
             array_sort(collect_list(named_struct('sort_key', {{ order_expr }}, 'item', {{ expr }}))),
             x -> x.item
         ),
-        '{{ separator }}'
+        {{ sql_string(separator) }}
     )
 {%- endmacro %}

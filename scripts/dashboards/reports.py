@@ -9,6 +9,9 @@ One report per person and period, for the marts' as-of date:
 Every figure is read from a mart and formatted with ``formatting.py``, so a report reads the
 same numbers as the site. Reports are written as Markdown (pipe tables) and as self-contained
 HTML (inline CSS, no scripts, no network links), plus an index of everything written.
+Data values are escaped for Markdown (``cell``) and the HTML is rendered with raw HTML escaped
+and only relative links (``safe_markdown``); file names are ``paths.slug`` of the ids and
+nothing is written outside the output folder.
 
 Each report kind reads the marts under its own consumer name (``rep_daily_report`` …
 ``director_monthly_report``); the tables each consumer read are returned in ``ReportRun`` so
@@ -24,11 +27,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import jinja2
-import markdown
 from markupsafe import Markup
 
 from .formatting import MISSING, fmt_change, fmt_date, fmt_number, month_label, severity_label, status_label
 from .marts import MartReader
+from .paths import safe_output_path, slug
+from .safe_markdown import escape_markdown, render_markdown_html
 
 PERIODS = ("daily", "weekly", "monthly")
 ROLES = ("rep", "team_lead", "director")
@@ -96,7 +100,7 @@ class Report:
 
     @property
     def relative_path(self) -> str:
-        return f"{self.period}/{self.role}/{self.entity_id}"
+        return f"{self.period}/{self.role}/{slug(self.entity_id)}"
 
 
 @dataclass(frozen=True)
@@ -174,9 +178,7 @@ def cell(value: Any) -> str:
     """Text safe inside a Markdown pipe table (and inside HTML once rendered)."""
     if value is None:
         return MISSING
-    text = str(value).replace("\r", " ").replace("\n", " ")
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("|", "\\|"))
+    return escape_markdown(value)
 
 
 def person(name: Any, user_id: Any) -> str:
@@ -900,7 +902,7 @@ def render_markdown(env: jinja2.Environment, report: Report) -> str:
 
 
 def render_html(env: jinja2.Environment, title: str, md_text: str) -> str:
-    body = markdown.markdown(md_text, extensions=["tables"], output_format="html")
+    body = render_markdown_html(md_text)
     return env.get_template("page.html.j2").render(title=title, body=Markup(body))
 
 
@@ -929,6 +931,7 @@ def _clear(folder: Path) -> None:
 
 
 def _write(path: Path, text: str, run: ReportRun) -> None:
+    path = safe_output_path(run.out_dir, str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     run.files.append(path)
@@ -965,7 +968,7 @@ def build_reports(warehouse: Path, out: Path, periods: Iterable[str] | str = PER
                 for entity in LISTERS[role](reader):
                     report = BUILDERS[(role, period)](reader, entity, window)
                     md_text = render_markdown(env, report)
-                    base = run.out_dir / report.relative_path
+                    base = safe_output_path(run.out_dir, report.relative_path)
                     _write(base.with_suffix(".md"), md_text, run)
                     _write(base.with_suffix(".html"), render_html(env, report.title, md_text), run)
                     run.reports.append(report)

@@ -12,6 +12,10 @@ into the page as JSON, and nothing is fetched from the network. Pages:
     data-quality.html               data-entry quality scorecard
     indicator-tree.html             goal -> strategies -> process -> behavior indicators
 
+<region_id>, <team_id> and <user_id> stand for `paths.slug(id)`: the id itself when it is a
+safe file name (U00012), else a readable part plus a hash; every page is written through
+`paths.safe_output_path`, never outside the output folder, and links use the same slug.
+
 Each figure on a page is a ``<span class="fig">`` that names the mart row and column it shows
 (``data-src``, ``data-key``, ``data-col``), and each chart series names the rows it draws, so
 the browser tests can compare what a person sees with the marts.
@@ -29,6 +33,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .formatting import fmt_change, fmt_date, fmt_number, month_label, severity_label, status_label
 from .marts import MartReader
+from .paths import safe_output_path, slug
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT = PACKAGE_DIR.parents[1]
@@ -325,7 +330,7 @@ class SiteBuilder:
         """Links from a page to its role's daily, weekly and monthly reports (when built)."""
         if not self.reports_dir or not entity_id:
             return []
-        return [{"zh": zh, "en": en, "path": f"{self.reports_dir}/{period}/{role}/{entity_id}.html"}
+        return [{"zh": zh, "en": en, "path": f"{self.reports_dir}/{period}/{role}/{slug(entity_id)}.html"}
                 for period, zh, en in (("daily", "日报", "Daily"), ("weekly", "周报", "Weekly"),
                                        ("monthly", "月报", "Monthly"))]
 
@@ -436,7 +441,7 @@ class SiteBuilder:
         if region is not None:
             alert_where, alert_params = ("severity = 'critical' and region_id = ?", [region["region_id"]])
         name_zh = "全公司" if region is None else region["region_name"]
-        return Page("cockpit", f"cockpit/{scope}.html", f"管理驾驶舱 · {name_zh}",
+        return Page("cockpit", f"cockpit/{slug(scope)}.html", f"管理驾驶舱 · {name_zh}",
                     "Director cockpit · " + ("Company" if region is None else region["region_id"]),
                     "cockpit.html.j2", {
                         "scope_name": name_zh, "is_company": region is None, "sections": sections,
@@ -549,7 +554,7 @@ class SiteBuilder:
         dq_fig = fig(dq, "team_dq_score", "score", "data_quality.dq_team_summary_monthly",
                      team_id=tid, month_start_date=self.month)
         alert_where = "action_role = 'team_lead' and team_id = ?"
-        return Page("team", f"team/{tid}.html", f"团队看板 · {team['team_name']}", f"Team board · {tid}",
+        return Page("team", f"team/{slug(tid)}.html", f"团队看板 · {team['team_name']}", f"Team board · {tid}",
                     "team.html.j2", {
                         "report_links": self.report_links("team_lead", self.team_lead_report_id(tid)),
                         "team": team, "board": board, "cards": cards, "members": members, "contest": contest,
@@ -620,7 +625,7 @@ class SiteBuilder:
                            period_type="month", period_start_date=self.month, scope_type="team",
                            metric_code=k["metric_code"])
         alert_where = "action_user_id = ?"
-        return Page("rep", f"rep/{uid}.html", f"个人工作台 · {rep['user_name']}", f"Rep workbench · {uid}",
+        return Page("rep", f"rep/{slug(uid)}.html", f"个人工作台 · {rep['user_name']}", f"Rep workbench · {uid}",
                     "rep.html.j2", {
                         "report_links": self.report_links("rep", uid),
                         "rep": rep, "wb": wb, "has_data": wb is not None, "cards": cards, "visits": visits,
@@ -797,6 +802,7 @@ def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(str(PACKAGE_DIR / "templates" / "site")),
                       autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["date"] = fmt_date
+    env.filters["slug"] = slug
     env.filters["num"] = fmt_number
     env.filters["change"] = fmt_change
     env.globals["status_label"] = status_label
@@ -827,7 +833,7 @@ def render_site(builder: SiteBuilder, out_dir: Path, reports_index: str | None =
             month=builder.month, prefix=page.depth_prefix, reports_index=reports_index,
             chart_json=json.dumps([c.spec() for c in page.charts if c.has_data], ensure_ascii=False)
             .replace("</", "<\\/"))
-        target = tmp / page.path
+        target = safe_output_path(tmp, page.path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
     if before_swap is not None:

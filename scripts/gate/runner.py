@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from check_landing import Problem, check_landing, export_files  # noqa: E402
 from gate.column_types import TYPE_RULES, LandingType  # noqa: E402
+from gate.safe_docs import sanitise_site  # noqa: E402
 from landing_contract import Entity, contract_version, load_contract  # noqa: E402
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -141,6 +142,8 @@ def run_gate(landing_dir: Path, fmt: str = "csv", docs_dir: Path | None = None,
     if docs_dir is not None:
         phase = time.monotonic()
         context.build_data_docs(site_names=[DOCS_SITE])
+        # no planted value runs as script, nothing is loaded from a CDN (gate/safe_docs.py)
+        sanitise_site(Path(docs_dir))
         index = Path(docs_dir) / "index.html"
         result.data_docs = str(index) if index.exists() else None
         # The site builder logs rendering errors instead of raising them: count the pages.

@@ -69,7 +69,7 @@ changed_months as (
     inner join {{ ref('stg_crm__accounts') }} as changed_accounts
         on activities.account_id = changed_accounts.account_id
     where changed_accounts.updated_at > (
-        select {{ add_days('max(updated_at)', -1 * var('incremental_lookback_days', 3)) }} from {{ this }}
+        select {{ add_days('max(updated_at)', -1 * sql_integer(var('incremental_lookback_days', 3), 'incremental_lookback_days')) }} from {{ this }}
     )
 
 ),
