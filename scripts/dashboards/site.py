@@ -464,7 +464,8 @@ class SiteBuilder:
                     }, charts)
 
     def business_lines(self) -> list[dict[str, Any]]:
-        """The business lines (software, content) with their names, as the marts name them."""
+        """The business lines (software, content) with their names, as the marts name them. Read
+        once, by the company cockpit (the first page built); later pages reuse the names."""
         if getattr(self, "_lines", None) is None:
             rows = self.r.rows(
                 "select distinct entity_id, entity_name from {marts.director_cockpit_kpis} "
@@ -608,6 +609,7 @@ class SiteBuilder:
                     "team.html.j2", {
                         "report_links": self.report_links("team_lead", self.team_lead_report_id(tid)),
                         "team": team, "board": board, "cards": cards, "members": members, "contest": contest,
+                        "line_name": self.line_name(team.get("business_line")),
                         "dq_fig": dq_fig, "alerts": self.open_alerts(alert_where, [tid], 20),
                         "alert_count": self.count_open_alerts(alert_where, [tid]), "threshold": threshold,
                     }, charts)
