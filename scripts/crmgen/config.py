@@ -120,7 +120,7 @@ class ScaleConfig:
     teams: tuple[tuple[str, str, int], ...]   # (region_id, business_line, number of teams)
     reps_per_team: int
     accounts_per_rep: int          # accounts that exist before the history starts, per rep
-    opp_rate: float                # rep-sourced opportunities per rep-month
+    opp_rate: float                # rep-sourced opportunities per rep-month (most new business comes from leads)
     lead_rate: float               # non-campaign leads per (region, line)-month
     campaigns_per_line_month: float
     leads_per_campaign: float
@@ -142,22 +142,22 @@ SCALES: dict[str, ScaleConfig] = {
         name="demo",
         teams=(("R01", "software", 1), ("R02", "software", 2), ("R02", "content", 1),
                ("R03", "content", 1)),
-        reps_per_team=6, accounts_per_rep=30, opp_rate=5.5, lead_rate=4.0,
-        campaigns_per_line_month=1.0, leads_per_campaign=25.0, other_activity_rate=24.0,
+        reps_per_team=6, accounts_per_rep=30, opp_rate=2.0, lead_rate=80.0,
+        campaigns_per_line_month=1.0, leads_per_campaign=80.0, other_activity_rate=24.0,
         opp_activity_per_week=0.9, new_accounts_rate=2.0, pool_accounts_rate=3.0,
         chunk_reps=64),
     "small": ScaleConfig(
         name="small",
         teams=tuple((r, bl, 2) for r in REGIONS for bl in BUSINESS_LINES),
-        reps_per_team=6, accounts_per_rep=40, opp_rate=7.0, lead_rate=8.0,
-        campaigns_per_line_month=2.0, leads_per_campaign=40.0, other_activity_rate=40.0,
+        reps_per_team=6, accounts_per_rep=40, opp_rate=2.5, lead_rate=64.0,
+        campaigns_per_line_month=2.0, leads_per_campaign=320.0, other_activity_rate=40.0,
         opp_activity_per_week=1.0, new_accounts_rate=2.5, pool_accounts_rate=6.0,
         chunk_reps=64),
     "large": ScaleConfig(
         name="large",
         teams=tuple((r, bl, 8) for r in REGIONS for bl in BUSINESS_LINES),
-        reps_per_team=8, accounts_per_rep=160, opp_rate=49.0, lead_rate=60.0,
-        campaigns_per_line_month=6.0, leads_per_campaign=120.0, other_activity_rate=300.0,
+        reps_per_team=8, accounts_per_rep=160, opp_rate=18.0, lead_rate=480.0,
+        campaigns_per_line_month=6.0, leads_per_campaign=960.0, other_activity_rate=300.0,
         opp_activity_per_week=0.95, new_accounts_rate=6.0, pool_accounts_rate=40.0,
         chunk_reps=24),
 }

@@ -1062,7 +1062,9 @@ class World:
         # plus the renewal book: subscriptions the rep owns at publication that come up for
         # renewal in the month (renewals are signed 45-90 days before the end date), at 90 %
         book_c += self.renewal_book(months, pub)[R * len(months) + M]
-        opps = np.maximum(1, np.round((self.cfg.opp_rate + 1) * prorate * growth)).astype(np.int64)
+        # new-opportunity target: rep-sourced plus the rep's share of converted leads per month
+        lead_opps = np.count_nonzero(self.lead_conv >= 0) / max(len(R), 1)
+        opps = np.maximum(1, np.round((self.cfg.opp_rate + lead_opps) * prorate * growth)).astype(np.int64)
         visits = np.where(rep_f > 1.05, 18, 15)
         visits = np.maximum(1, np.round(visits * prorate)).astype(np.int64)
         newacc = np.maximum(1, np.round(self.cfg.new_accounts_rate * prorate)).astype(np.int64)

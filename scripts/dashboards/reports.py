@@ -402,19 +402,65 @@ def alert_counts_section(reader: MartReader, entity: Entity, start: dt.date, end
                    rows=table)
 
 
-def leaderboard_scopes(entity: Entity) -> list[tuple[str, str, str]]:
-    """(scope_type, scope_id, label) of the ranking a report shows."""
+LINE_ORDER = {"software": 0, "content": 1}
+# the indicators a director compares between the software and the content line
+LINE_INDICATORS = ("bookings_amount", "bookings_new_business_amount", "bookings_renewal_amount",
+                   "quota_attainment", "new_opportunity_count", "win_rate", "deal_size", "mql_count",
+                   "sql_count", "lead_to_opportunity_conversion", "order_conversion", "arr_amount",
+                   "net_revenue_retention", "renewal_rate", "churn_rate")
+
+
+def business_lines(reader: MartReader) -> list[tuple[str, str]]:
+    """(code, name) of the business lines, software first, named as the marts name them."""
+    rows = reader.rows("select distinct scope_id, scope_name from {marts.leaderboard_rankings} "
+                       "where scope_type = 'business_line'")
+    return sorted(((r["scope_id"], r["scope_name"]) for r in rows),
+                  key=lambda x: (LINE_ORDER.get(x[0], 9), x[0]))
+
+
+def business_line_section(reader: MartReader, w: Window) -> Section:
+    """Software vs content: the month's key indicators of each line side by side."""
+    rows = reader.rows(
+        "select indicator_code, indicator_name_zh, indicator_name_en, unit, entity_id, entity_name, "
+        "actual_value, attainment_to_date from {marts.indicator_values} where period_type = 'month' "
+        "and grain = 'business_line' and entity_id != 'unknown' and period_start_date = ? "
+        "order by indicator_code, entity_id", [w.month_start])
+    lines = sorted({(r["entity_id"], r["entity_name"]) for r in rows},
+                   key=lambda x: (LINE_ORDER.get(x[0], 9), x[0]))
+    by_code: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        by_code.setdefault(r["indicator_code"], {"row": r, "values": {}})["values"][r["entity_id"]] = r
+    table = []
+    for code in [c for c in LINE_INDICATORS if c in by_code]:
+        first = by_code[code]["row"]
+        line_cells = []
+        for line, _ in lines:
+            v = by_code[code]["values"].get(line)
+            line_cells.append(MISSING if v is None else fmt_number(v["actual_value"], v["unit"]))
+        table.append([f"{cell(first['indicator_name_zh'])} {cell(first['indicator_name_en'])}", *line_cells])
+    return Section("软件与内容业务线 Software vs content lines（本月 this month）",
+                   intro=("流量为本月至今，存量（ARR、留存）为截至数据日，流失率为近12个月，转化率为本月队列、仍在转化 "
+                          "Flows are month to date, stocks (ARR, retention) on the as-of date, "
+                          "churn over the trailing 12 months; conversions are the cohorts of this month, still converting"),
+                   headers=["指标 Indicator", *[cell(name) for _, name in lines]], rows=table)
+
+
+def leaderboard_scopes(entity: Entity, reader: MartReader | None = None) -> list[tuple[str, str, str]]:
+    """(scope_type, scope_id, label) of the ranking a report shows. A company director sees
+    each business line ranked on its own (software and content deals differ in size)."""
     if entity.role in ("rep", "team_lead"):
         return [("team", entity.team_id or "", f"团队 Team: {cell(entity.team_name)}")]
     if entity.is_company:
-        return [("company", "company", "全公司 Company")]
+        lines = business_lines(reader) if reader is not None else []
+        return [("business_line", code, f"业务线 Business line: {cell(name)}") for code, name in lines] \
+            or [("company", "company", "全公司 Company")]
     return [("region", rid, f"区域 Region: {cell(name)}")
             for rid, name in zip(entity.region_ids, entity.region_names)]
 
 
 def leaderboard_sections(reader: MartReader, entity: Entity, w: Window) -> list[Section]:
     sections = []
-    for scope_type, scope_id, label in leaderboard_scopes(entity) or [("region", "", "")]:
+    for scope_type, scope_id, label in leaderboard_scopes(entity, reader) or [("region", "", "")]:
         rows = reader.rows(
             "select user_id, user_name, team_name, metric_value, unit, rank_in_scope, "
             "ranked_reps_in_scope, previous_rank_in_scope from {marts.leaderboard_rankings} "
@@ -527,7 +573,9 @@ def indicator_sections(rows: list[dict[str, Any]], label: str) -> list[Section]:
     changed.sort(key=lambda r: (-abs(r["change_vs_prior_period_ratio"]), r["indicator_code"]))
     moved = Section(
         f"变化最大 What moved{label}",
-        intro="本月至今对比上月全月 This month to date vs the full prior month",
+        intro=("只比较可比的指标：截至数据日的存量对比上月末；进行中的月份的流量不与完整月比较 "
+               "Only like with like: stocks on the as-of date vs the prior month end; the flows of a "
+               "month in progress are not compared with a full month"),
         headers=["指标 Indicator", "上月 Prior month", "本月至今 This month", "变化 Change"],
         rows=[[name(r), fmt_number(r["prior_period_value"], r["unit"]),
                fmt_number(r["actual_value"], r["unit"]),
@@ -623,15 +671,16 @@ def _visit_list(reader: MartReader, entity: Entity, code: str) -> list[dict[str,
 def rep_weekly(reader: MartReader, entity: Entity, w: Window) -> Report:
     report = new_report("weekly", entity, w)
     trend = reader.one(
-        "select visits, previous_week_visits, ka_visits, calls, meetings_and_demos, "
+        "select visits, previous_week_visits_to_date, ka_visits, calls, meetings_and_demos, "
         "new_opportunities, won_deals from {marts.team_board_behavior_trend} "
         "where user_id = ? and week_start_date = ?", [entity.user_id, w.week_start])
     report.no_data = trend is None
     pairs = []
+    last_label, last_col = previous_week_label(w)
     if trend:
-        change = _change(trend["visits"], trend["previous_week_visits"])
+        change = _change(trend["visits"], trend[last_col])
         pairs = [("本周面访 Visits this week", count(trend["visits"])),
-                 ("上周面访 Visits last week", count(trend["previous_week_visits"])),
+                 (last_label, count(trend[last_col])),
                  ("面访变化 Change in visits", change),
                  ("本周KA拜访 KA visits this week", count(trend["ka_visits"])),
                  ("本周电话 Calls this week", count(trend["calls"])),
@@ -667,6 +716,15 @@ def rep_monthly(reader: MartReader, entity: Entity, w: Window) -> Report:
     sections.append(alerts_section(alerts, "待处理提醒 Open alerts needing action", w.as_of))
     report.sections = sections
     return report
+
+
+def previous_week_label(w: Window) -> tuple[str, str]:
+    """The heading of last week's column: the same days of last week while this week is in
+    progress (a part week is never set against a full one), else the whole week."""
+    if w.week_in_progress:
+        days = w.as_of.weekday() + 1
+        return (f"上周同期 Last week, same {days} days", "previous_week_visits_to_date")
+    return ("上周面访 Last week", "previous_week_visits_to_date")
 
 
 def _change(now: Any, before: Any) -> str:
@@ -725,16 +783,17 @@ def team_lead_daily(reader: MartReader, entity: Entity, w: Window) -> Report:
 def team_lead_weekly(reader: MartReader, entity: Entity, w: Window) -> Report:
     report = new_report("weekly", entity, w)
     trend = reader.rows(
-        "select user_id, user_name, visits, previous_week_visits, won_deals "
+        "select user_id, user_name, visits, previous_week_visits_to_date, won_deals "
         "from {marts.team_board_behavior_trend} where team_id = ? and week_start_date = ? "
         "order by visits desc, user_id", [entity.team_id, w.week_start])
     report.no_data = not trend
+    last_label, last_col = previous_week_label(w)
     visits = Section(
         "本周与上周面访 Visits this week vs last week",
-        headers=["成员 Member", "本周面访 This week", "上周面访 Last week", "变化 Change",
+        headers=["成员 Member", "本周面访 This week", last_label, "变化 Change",
                  "本周赢单 Won deals"],
         rows=[[person(t["user_name"], t["user_id"]), count(t["visits"]),
-               count(t["previous_week_visits"]), _change(t["visits"], t["previous_week_visits"]),
+               count(t[last_col]), _change(t["visits"], t[last_col]),
                count(t["won_deals"])] for t in trend])
     deals, _, _ = deals_section(reader, entity, w.week_start, w.as_of,
                                 "本周签约 Deals signed this week")
@@ -827,18 +886,19 @@ def director_weekly(reader: MartReader, entity: Entity, w: Window) -> Report:
     cond, params = team_scope_filter(entity, "b.team_id")
     trend = reader.rows(
         "select b.team_id, t.team_name, sum(b.visits) as visits, "
-        "sum(b.previous_week_visits) as previous_week_visits, sum(b.won_deals) as won_deals, "
+        "sum(b.previous_week_visits_to_date) as previous_week_visits_to_date, sum(b.won_deals) as won_deals, "
         "count(*) as reps from {marts.team_board_behavior_trend} b "
         "left join {core.dim_teams} t on t.team_id = b.team_id "
         f"where b.week_start_date = ? and {cond} group by all order by b.team_id",
         [w.week_start, *params])
     report.no_data = not trend
+    last_label, last_col = previous_week_label(w)
     visits = Section(
         "本周与上周面访（按团队）Visits this week vs last week, by team",
-        headers=["团队 Team", "销售人数 Reps", "本周面访 This week", "上周面访 Last week",
+        headers=["团队 Team", "销售人数 Reps", "本周面访 This week", last_label,
                  "变化 Change", "本周赢单 Won deals"],
         rows=[[cell(t["team_name"]), count(t["reps"]), count(t["visits"]),
-               count(t["previous_week_visits"]), _change(t["visits"], t["previous_week_visits"]),
+               count(t[last_col]), _change(t["visits"], t[last_col]),
                count(t["won_deals"])] for t in trend])
     deals, n_deals, amount = deals_section(reader, entity, w.week_start, w.as_of,
                                            "本周签约 Deals signed this week")
@@ -860,6 +920,8 @@ def director_monthly(reader: MartReader, entity: Entity, w: Window) -> Report:
         sections += indicator_sections(rows, label)
     if not sections:
         sections = indicator_sections([], "")
+    if entity.is_company:
+        sections.append(business_line_section(reader, w))
     report.no_data = not found
     sections += leaderboard_sections(reader, entity, w)
     cond, params = region_filter(entity, "a.region_id")

@@ -199,9 +199,16 @@ def trend_months(as_of: dt.date) -> list[dt.date]:
     return [add_months(start, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
 
 
-def month_labels(months: list[dt.date]) -> tuple[list[str], list[str]]:
+PARTIAL_MONTH = ("（至今）", " (to date)")
+PARTIAL_WEEK = ("（进行中）", " (in progress)")
+
+
+def month_labels(months: list[dt.date], partial: dt.date | None = None) -> tuple[list[str], list[str]]:
+    """Axis labels of a monthly trend; the month in progress (``partial``) is marked as such."""
     labels = [month_label(m) for m in months]
-    return [zh for zh, _ in labels], [en for _, en in labels]
+    zh = [z + (PARTIAL_MONTH[0] if m == partial else "") for (z, _), m in zip(labels, months)]
+    en = [e + (PARTIAL_MONTH[1] if m == partial else "") for (_, e), m in zip(labels, months)]
+    return zh, en
 
 
 class SiteBuilder:
@@ -213,6 +220,9 @@ class SiteBuilder:
         self.as_of = reader.as_of_date()
         self.month = month_start(self.as_of)
         self.months = trend_months(self.as_of)
+        month_end = add_months(self.month, 1) - dt.timedelta(days=1)
+        # the month holding the as-of date, unless the as-of date is its last day
+        self.partial_month = self.month if self.as_of < month_end else None
         self.reports_dir: str | None = None
 
     # -- shared reads --------------------------------------------------------------------------
@@ -250,7 +260,7 @@ class SiteBuilder:
         name_zh = rows[0]["indicator_name_zh"] if rows else code
         name_en = rows[0]["indicator_name_en"] if rows else code
         unit = rows[0]["unit"] if rows else None
-        zh, en = month_labels(months)
+        zh, en = month_labels(months, self.partial_month)
         key = dict(indicator_code=code, grain=grain, entity_id=entity_id, period_type="month")
 
         def col(name: str) -> list[Any]:
@@ -265,7 +275,8 @@ class SiteBuilder:
              series("去年同期", "Same month last year", col("same_period_last_year_value"), "last_year",
                     series_src("marts.indicator_values", "period_start_date",
                                "same_period_last_year_value", **key))],
-            note_zh="本月为截至数据日的累计值", note_en="the current month is month-to-date")
+            note_zh="标（至今）的本月为截至数据日的累计值，不与完整月比较",
+            note_en="the month marked (to date) is month to date and is not a full month")
 
     def lead_funnel(self, chart_id: str, grain: str, entity_id: str, contract_key: dict[str, Any]) -> Chart:
         codes = ["mql_count", "sql_count", "new_opportunity_count"]
@@ -381,19 +392,22 @@ class SiteBuilder:
         if region is not None:
             contest_key["region_id"] = region["region_id"]
         contest = self.r.rows(
-            "select team_id, team_name, attainment, bookings_cny, quota_cny, contest_rank, teams_in_contest "
-            "from {marts.team_contest} where period_type = 'month' and period_start_date = ? "
-            + ("and region_id = ? " if region is not None else "") + "order by contest_rank, team_id",
+            "select team_id, team_name, business_line, attainment, bookings_cny, quota_cny, contest_rank, "
+            "teams_in_contest from {marts.team_contest} where period_type = 'month' and period_start_date = ? "
+            + ("and region_id = ? " if region is not None else "") + "order by business_line desc, contest_rank, team_id",
             [self.month] + ([region["region_id"]] if region is not None else []))
+        for c in contest:
+            c["line_name"] = self.line_name(c["business_line"])
         charts = [
             self.indicator_trend("c-bookings-trend", "bookings_amount", grain, entity_id),
             self.lead_funnel("c-funnel", grain, entity_id,
                              {} if region is None else {"team_id_at_signed": team_ids}),
             self.pipeline_by_stage("c-pipeline", **({} if region is None else {"team_id": team_ids})),
             self.arr_movements("c-arr", grain, entity_id),
-            Chart("c-contest", "hbar", "团队PK：本月业绩达成率", "Team contest: attainment this month", "ratio",
-                  [c["team_id"] for c in contest], [c["team_name"] for c in contest],
-                  [c["team_name"] for c in contest],
+            Chart("c-contest", "hbar", "团队PK：本月业绩达成率（按业务线）", "Team contest: attainment this month, by line",
+                  "ratio", [c["team_id"] for c in contest],
+                  [f"{c['team_name']} · {c['line_name']}" for c in contest],
+                  [f"{c['team_name']} · {c['line_name']}" for c in contest],
                   [series("达成率", "Attainment", [c["attainment"] for c in contest], "actual",
                           series_src("marts.team_contest", "team_id", "attainment", **contest_key),
                           threshold=1.0, threshold_label_zh="目标 100%", threshold_label_en="Target 100%")]),
@@ -416,6 +430,7 @@ class SiteBuilder:
                                      ("win_rate", "ratio"), ("visit_count", "count"), ("pipeline_amount", "cny"))},
                     "status": vals.get("bookings_amount", {}).get("status_code"),
                 })
+        line_rows = self.business_line_rows() if region is None else []
         accounts = self.r.rows(
             "select * from {marts.director_cockpit_super_large_accounts} "
             + ("where owner_region_id = ? " if region is not None else "")
@@ -446,11 +461,47 @@ class SiteBuilder:
                     "cockpit.html.j2", {
                         "scope_name": name_zh, "is_company": region is None, "sections": sections,
                         "period_rows": period_rows, "region_rows": region_rows, "accounts": accounts,
-                        "incentives": incentives, "contest": contest,
+                        "incentives": incentives, "contest": contest, "line_rows": line_rows,
+                        "lines": self.business_lines(),
                         "alerts": self.open_alerts(alert_where, alert_params, 15),
                         "report_links": self.report_links("director", self.region_director(region)),
                         "alert_count": self.count_open_alerts(alert_where, alert_params),
                     }, charts)
+
+    def business_lines(self) -> list[dict[str, Any]]:
+        """The business lines (software, content) with their names, as the marts name them. Read
+        once, by the company cockpit (the first page built); later pages reuse the names."""
+        if getattr(self, "_lines", None) is None:
+            rows = self.r.rows(
+                "select distinct entity_id, entity_name from {marts.director_cockpit_kpis} "
+                "where grain = 'business_line' and entity_id != 'unknown'")
+            order = {"software": 0, "content": 1}
+            self._lines = sorted(rows, key=lambda r: (order.get(r["entity_id"], 9), r["entity_id"]))
+        return self._lines
+
+    def business_line_rows(self) -> list[dict[str, Any]]:
+        """Software vs content: every cockpit indicator of the month, one figure per line."""
+        lines = self.business_lines()
+        rows = self.r.rows(
+            "select * from {marts.director_cockpit_kpis} where grain = 'business_line' "
+            "and period_type = 'month' and period_start_date = ? order by display_order, entity_id",
+            [self.month])
+        by_code: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            item = by_code.setdefault(r["indicator_code"], {
+                "code": r["indicator_code"], "zh": r["indicator_name_zh"], "en": r["indicator_name_en"],
+                "window_zh": r["window_label_zh"], "window_en": r["window_label_en"], "figs": {}})
+            item["figs"][r["entity_id"]] = fig(
+                r, "actual_value", r["unit"], "marts.director_cockpit_kpis", grain="business_line",
+                entity_id=r["entity_id"], period_type="month", period_start_date=self.month,
+                indicator_code=r["indicator_code"])
+        for item in by_code.values():
+            for line in lines:
+                item["figs"].setdefault(line["entity_id"], Fig(None, None))
+        return list(by_code.values())
+
+    def line_name(self, code: str | None) -> str:
+        return next((line["entity_name"] for line in self.business_lines() if line["entity_id"] == code), code or "")
 
     def _kpi_card(self, row: dict[str, Any], table: str, **key: Any) -> dict[str, Any]:
         key = dict(key, indicator_code=row["indicator_code"])
@@ -463,6 +514,8 @@ class SiteBuilder:
             "status": row.get("status_code"), "status_label": status_label(row.get("status_code")),
             "mom": fmt_change(row.get("change_vs_prior_period_ratio")),
             "yoy": fmt_change(row.get("change_vs_last_year_ratio")),
+            "window_zh": row.get("window_label_zh") or "", "window_en": row.get("window_label_en") or "",
+            "comparable": row.get("is_change_comparable") is not False,
         }
 
     def arr_movements(self, chart_id: str, grain: str, entity_id: str) -> Chart:
@@ -473,7 +526,7 @@ class SiteBuilder:
             "order by period_start_date", [grain, entity_id, self.months[0], self.months[-1]])
         by_month = {r["period_start_date"]: r for r in rows}
         months = self.months if rows else []
-        zh, en = month_labels(months)
+        zh, en = month_labels(months, self.partial_month)
         key = dict(grain=grain, entity_id=entity_id, period_type="month")
         parts = [("arr_new_amount", "新增", "New", "positive"),
                  ("arr_expansion_amount", "扩张", "Expansion", "actual"),
@@ -521,7 +574,8 @@ class SiteBuilder:
         contest = self.r.rows("select * from {marts.team_contest} where team_id = ? and "
                               "? between period_start_date and period_end_date order by period_type", [tid, self.as_of])
         weeks = self.r.rows(
-            "select week_start_date, min(iso_week_label) as label, sum(visits) as visits, "
+            "select week_start_date, min(iso_week_label) as label, "
+            "max(case when is_week_in_progress then 1 else 0 end) as in_progress, sum(visits) as visits, "
             "sum(ka_visits) as ka_visits, sum(won_deals) as won_deals from {marts.team_board_behavior_trend} "
             "where team_id = ? group by week_start_date order by week_start_date", [tid])
         wk = [w["week_start_date"] for w in weeks]
@@ -536,7 +590,8 @@ class SiteBuilder:
                    series("进度要求", "Pace target", [m["visit_pace_target"] for m in members], "target",
                           series_src(mt, "user_id", "visit_pace_target", team_id=tid), type="line")]),
             Chart("c-weekly", "line", "近8周团队行为趋势", "Team behavior, last 8 weeks", "count", wk,
-                  [w["label"] for w in weeks], [w["label"] for w in weeks],
+                  [w["label"] + (PARTIAL_WEEK[0] if w["in_progress"] else "") for w in weeks],
+                  [w["label"] + (PARTIAL_WEEK[1] if w["in_progress"] else "") for w in weeks],
                   [series("面访", "Visits", [w["visits"] for w in weeks], "actual",
                           series_src("marts.team_board_behavior_trend", "week_start_date", "visits", "sum",
                                      team_id=tid)),
@@ -545,7 +600,8 @@ class SiteBuilder:
                                      team_id=tid)),
                    series("赢单", "Deals won", [w["won_deals"] for w in weeks], "positive",
                           series_src("marts.team_board_behavior_trend", "week_start_date", "won_deals", "sum",
-                                     team_id=tid))]),
+                                     team_id=tid))],
+                  note_zh="标（进行中）的本周截至数据日，未满一周", note_en="the week marked (in progress) is to date, not a full week"),
             self.indicator_trend("c-bookings-trend", "bookings_amount", "team", tid),
             self.pipeline_by_stage("c-pipeline", team_id=tid),
         ]
@@ -558,6 +614,7 @@ class SiteBuilder:
                     "team.html.j2", {
                         "report_links": self.report_links("team_lead", self.team_lead_report_id(tid)),
                         "team": team, "board": board, "cards": cards, "members": members, "contest": contest,
+                        "line_name": self.line_name(team.get("business_line")),
                         "dq_fig": dq_fig, "alerts": self.open_alerts(alert_where, [tid], 20),
                         "alert_count": self.count_open_alerts(alert_where, [tid]), "threshold": threshold,
                     }, charts)
@@ -676,33 +733,45 @@ class SiteBuilder:
 
     def leaderboards(self) -> Page:
         self._use("leaderboards")
+        # reps are ranked within their business line: software and content deals differ in size
         metrics = self.r.rows(
             "select metric_code, min(metric_name_zh) as zh, min(metric_name_en) as en, min(unit) as unit "
             "from {marts.leaderboard_rankings} where period_type = 'month' and period_start_date = ? "
-            "and scope_type = 'company' group by metric_code order by metric_code", [self.month])
+            "and scope_type = 'business_line' group by metric_code order by metric_code", [self.month])
+        lines = {r["scope_id"]: r["scope_name"] for r in self.r.rows(
+            "select distinct scope_id, scope_name from {marts.leaderboard_rankings} "
+            "where scope_type = 'business_line'")}
+        line_order = sorted(lines, key=lambda c: ({"software": 0, "content": 1}.get(c, 9), c))
         boards, charts = [], []
         for m in metrics:
-            key = dict(period_type="month", period_start_date=self.month, scope_type="company",
-                       metric_code=m["metric_code"])
-            rows = self.r.rows(
-                "select user_id, user_name, team_name, metric_value, rank_in_scope, ranked_reps_in_scope, "
-                "rank_change from {marts.leaderboard_rankings} where period_type = 'month' and period_start_date = ? "
-                "and scope_type = 'company' and metric_code = ? order by rank_in_scope, user_id",
-                [self.month, m["metric_code"]])
-            for r in rows:
-                r["fig"] = fig(r, "metric_value", m["unit"], "marts.leaderboard_rankings", user_id=r["user_id"], **key)
-            top = rows[:10]
-            chart = Chart(f"c-lb-{m['metric_code']}", "hbar", f"{m['zh']} 前10名", f"{m['en']}: top 10",
-                          m["unit"], [r["user_id"] for r in top], [r["user_name"] for r in top],
-                          [r["user_name"] for r in top],
-                          [series(m["zh"], m["en"], [r["metric_value"] for r in top], "actual",
-                                  series_src("marts.leaderboard_rankings", "user_id", "metric_value", **key))])
-            charts.append(chart)
-            boards.append({"metric": m, "rows": rows, "chart": chart})
+            panels = []
+            for line in line_order:
+                key = dict(period_type="month", period_start_date=self.month, scope_type="business_line",
+                           scope_id=line, metric_code=m["metric_code"])
+                rows = self.r.rows(
+                    "select user_id, user_name, team_name, metric_value, rank_in_scope, ranked_reps_in_scope, "
+                    "rank_change from {marts.leaderboard_rankings} where period_type = 'month' "
+                    "and period_start_date = ? and scope_type = 'business_line' and scope_id = ? "
+                    "and metric_code = ? order by rank_in_scope, user_id",
+                    [self.month, line, m["metric_code"]])
+                for r in rows:
+                    r["fig"] = fig(r, "metric_value", m["unit"], "marts.leaderboard_rankings",
+                                   user_id=r["user_id"], **key)
+                top = rows[:10]
+                chart = Chart(f"c-lb-{m['metric_code']}-{line}", "hbar", f"{m['zh']} 前10名 · {lines[line]}",
+                              f"{m['en']}: top 10 · {lines[line]}",
+                              m["unit"], [r["user_id"] for r in top], [r["user_name"] for r in top],
+                              [r["user_name"] for r in top],
+                              [series(m["zh"], m["en"], [r["metric_value"] for r in top], "actual",
+                                      series_src("marts.leaderboard_rankings", "user_id", "metric_value", **key))])
+                charts.append(chart)
+                panels.append({"line": line, "line_name": lines[line], "rows": rows, "chart": chart})
+            boards.append({"metric": m, "panels": panels})
         contest = self.r.rows(
             "select * from {marts.team_contest} where ? between period_start_date and period_end_date "
-            "order by period_type, contest_rank, team_id", [self.as_of])
+            "order by period_type, business_line desc, contest_rank, team_id", [self.as_of])
         for c in contest:
+            c["line_name"] = self.line_name(c["business_line"])
             ck = dict(team_id=c["team_id"], period_type=c["period_type"], period_start_date=c["period_start_date"])
             c["bookings_fig"] = fig(c, "bookings_cny", "cny", "marts.team_contest", **ck)
             c["attainment_fig"] = fig(c, "attainment", "ratio", "marts.team_contest", **ck)

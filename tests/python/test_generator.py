@@ -29,9 +29,9 @@ DELTA = "2026-11-25_delta.csv"
 
 # documented in docs/generator.md ("Row counts"): rows of the demo export (full + delta, seed 42)
 DEMO_RANGES = {
-    "users": (45, 90), "teams": (5, 5), "team_memberships": (50, 100), "accounts": (3000, 5500),
-    "account_owner_history": (10000, 25000), "contacts": (7000, 14000), "campaigns": (50, 110),
-    "leads": (1500, 4000), "opportunities": (5000, 15000), "opportunity_stage_history": (20000, 50000),
+    "users": (45, 90), "teams": (5, 5), "team_memberships": (50, 100), "accounts": (4000, 8000),
+    "account_owner_history": (10000, 30000), "contacts": (7000, 20000), "campaigns": (50, 110),
+    "leads": (12000, 25000), "opportunities": (5000, 15000), "opportunity_stage_history": (20000, 50000),
     "activities": (50000, 100000), "contracts": (2000, 5000), "quotas": (3000, 7000),
     "product_usage": (6000, 20000), "costs": (150, 250),
 }

@@ -228,3 +228,34 @@ def test_company_arr_at_month_end(warehouse, landing_data):
     active = (_date(contracts["start_date"]) <= month_end) & (_date(contracts["end_date"]) >= month_end) & (recurring > 0)
     expected = round(float(recurring[active].sum()), 2)
     assert round(_indicator(warehouse, "arr_amount", "company", "company", month), 2) == expected
+
+
+@pytest.mark.parametrize("month", ["2026-05-01", "2026-08-01"])
+def test_company_conversion_cohorts(warehouse, landing_data, as_of, month):
+    """Lead to opportunity conversion: MQLs of the month that reached SQL by the as-of date, over
+    the month's MQLs. Order conversion: SQLs of the month whose opportunity (linked from the lead
+    or from the opportunity) became a new-business contract signed by the as-of date, over the
+    month's SQLs. Both are at most 100% by construction."""
+    leads = landing_data["leads"].copy()
+    mql = _timestamp(leads["mql_at"]).dt.normalize()
+    sql = _timestamp(leads["sql_at"]).dt.normalize()
+    mqls = leads[_month(mql, month) & (mql <= as_of)]
+    reached = mqls[sql.loc[mqls.index].notna() & (sql.loc[mqls.index] <= as_of)]
+    assert len(mqls) > 20
+    assert _indicator(warehouse, "lead_to_opportunity_conversion", "company", "company", month) == pytest.approx(
+        len(reached) / len(mqls))
+
+    opportunities = landing_data["opportunities"]
+    links = pd.concat([
+        leads[["lead_id", "converted_opportunity_id"]].dropna().rename(columns={"converted_opportunity_id": "opportunity_id"}),
+        opportunities[["lead_id", "opportunity_id"]].dropna(),
+    ]).drop_duplicates()
+    contracts = landing_data["contracts"]
+    signed = _date(contracts["signed_date"])
+    new_business = contracts[(contracts["contract_type"] == "new_business") & (signed <= as_of)]
+    contracted = set(links.merge(new_business[["opportunity_id"]], on="opportunity_id")["lead_id"])
+    sqls = leads[_month(sql, month) & (sql <= as_of)]
+    assert len(sqls) > 10
+    expected = sqls["lead_id"].isin(contracted).sum() / len(sqls)
+    assert 0 < expected <= 1
+    assert _indicator(warehouse, "order_conversion", "company", "company", month) == pytest.approx(expected)

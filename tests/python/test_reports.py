@@ -258,9 +258,19 @@ def test_team_lead_daily_lists_members_behind_visit_pace(run, con):
             assert "无 None" in body
 
 
-def test_team_lead_weekly_visits_per_rep_equal_activity_count(run, con, as_of):
+def last_week_window(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """What this week is fairly compared with: while the week is in progress, last week's
+    Monday up to the same weekday; else the whole of last week."""
     monday, sunday = iso_week(as_of)
     last_monday = monday - dt.timedelta(days=7)
+    if as_of < sunday:
+        return last_monday, as_of - dt.timedelta(days=7)
+    return last_monday, monday - dt.timedelta(days=1)
+
+
+def test_team_lead_weekly_visits_per_rep_equal_activity_count(run, con, as_of):
+    monday, sunday = iso_week(as_of)
+    last_from, last_to = last_week_window(as_of)
     checked = 0
     for lead, team in team_leads(con).items():
         rows = table(section(read(run, "weekly", "team_lead", lead), "本周与上周面访"))
@@ -272,11 +282,51 @@ def test_team_lead_weekly_visits_per_rep_equal_activity_count(run, con, as_of):
                 select count(*) filter (where activity_date between ? and ?),
                        count(*) filter (where activity_date between ? and ?)
                 from core.fct_activities where owner_user_id = ? and is_completed_visit""",
-                [monday, sunday, last_monday, monday - dt.timedelta(days=1), rep])[0]
+                [monday, sunday, last_from, last_to, rep])[0]
+            last_col = next(c for c in row if c.startswith("上周"))
             assert number(row["本周面访 This week"]) == this_week, rep
-            assert number(row["上周面访 Last week"]) == last_week, rep
+            assert number(row[last_col]) == last_week, rep
             checked += 1
     assert checked > 0
+
+
+def test_weekly_reports_never_set_a_part_week_against_a_full_one(run, con, as_of):
+    """A director's check: on a Wednesday, "this week" has 3 days, so last week is counted
+    Monday to Wednesday too and the column says so; the change is computed on those."""
+    monday, sunday = iso_week(as_of)
+    in_progress = as_of < sunday
+    days = (as_of - monday).days + 1
+    last_from, last_to = last_week_window(as_of)
+    files = sorted(run.out_dir.glob("weekly/*/*.md"))
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        if NO_DATA_TEXT in text:
+            continue
+        body = next(b for t, b in sections(text).items() if t.startswith("本周与上周"))
+        labels = [k for k in kv(body)] + [h for row in table(body)[:1] for h in row]
+        last = [label for label in labels if label.startswith("上周")]
+        assert last, path
+        for label in last:
+            if in_progress:
+                assert "同期" in label and f"same {days} days" in label, (path, label)
+            else:
+                assert "同期" not in label, (path, label)
+    for rep in active_reps(con):
+        text = read(run, "weekly", "rep", rep)
+        if NO_DATA_TEXT in text:
+            continue
+        figures = kv(section(text, "本周与上周"))
+        label = next(k for k in figures if k.startswith("上周"))
+        this_week, last_week = q(con, """
+            select count(*) filter (where activity_date between ? and ?),
+                   count(*) filter (where activity_date between ? and ?)
+            from core.fct_activities where owner_user_id = ? and is_completed_visit""",
+            [monday, as_of, last_from, last_to, rep])[0]
+        assert number(figures[label]) == last_week, rep
+        change = figures["面访变化 Change in visits"]
+        if last_week:
+            assert number(change) == pytest.approx((this_week - last_week) / last_week, abs=0.0006), rep
 
 
 def test_top_and_bottom_three_equal_leaderboard(run, con, as_of):
@@ -293,18 +343,30 @@ def test_top_and_bottom_three_equal_leaderboard(run, con, as_of):
         rows = table(section(text, prefix))
         return list(zip(ids(rows, "销售 Rep"), (int(r["名次 Rank"].split("/")[0]) for r in rows)))
 
-    cases = [("weekly", "team_lead", lead, "team", team) for lead, team in team_leads(con).items()]
-    cases += [("monthly", "director", "company", "company", "company")]
+    cases = [("weekly", "team_lead", lead, "team", team, "") for lead, team in team_leads(con).items()]
+    # the company director sees each business line ranked on its own
+    for line, name in (("software", "软件 Software"), ("content", "内容 Content")):
+        cases.append(("monthly", "director", "company", "business_line", line, f"业务线 Business line: {name}"))
     for director, regions in director_regions(con).items():
         if len(regions) == 1:
-            cases.append(("monthly", "director", director, "region", next(iter(regions))))
-    for period, role, entity, scope_type, scope_id in cases:
+            cases.append(("monthly", "director", director, "region", next(iter(regions)), ""))
+    for period, role, entity, scope_type, scope_id, label in cases:
         text = read(run, period, role, entity)
         ranks = ranking(scope_type, scope_id)
-        assert shown(text, "签约前三名") == [r for r in ranks if r[1] <= 3], entity
+        assert ranks, (entity, scope_id)
+        top_prefix = "签约前三名" + (f" Top 3 by bookings（本月至今 month to date，{label}" if label else "")
+        bottom_prefix = "签约后三名" + (f" Bottom 3 by bookings（本月至今 month to date，{label}" if label else "")
+        assert shown(text, top_prefix) == [r for r in ranks if r[1] <= 3], entity
         top = {r[0] for r in ranks if r[1] <= 3}
         bottom = [r for r in sorted(ranks, key=lambda r: (-r[1], r[0])) if r[0] not in top][:3]
-        assert shown(text, "签约后三名") == bottom, entity
+        assert shown(text, bottom_prefix) == bottom, entity
+        if scope_type == "business_line":
+            # every rep listed sits on a team of that line (the world, not the ranking mart)
+            listed = [u for u, _ in shown(text, top_prefix) + shown(text, bottom_prefix)]
+            lines = {r[0] for r in q(con, """select t.business_line from core.dim_users u
+                join core.dim_teams t on t.team_id = u.current_team_id where u.user_id in (select unnest(?))""",
+                [listed])}
+            assert lines == {scope_id}, (scope_id, lines)
 
 
 # -- director ------------------------------------------------------------------------------
@@ -387,3 +449,46 @@ def test_cli_fails_clearly_without_a_warehouse(tmp_path):
     assert result.returncode != 0
     assert "no warehouse" in result.stderr and str(missing) in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_director_monthly_shows_software_and_content_separately(run, con, as_of):
+    """Both lines side by side, each line's bookings equal to its contracts signed this month."""
+    month = as_of.replace(day=1)
+    rows = table(section(read(run, "monthly", "director", "company"), "软件与内容业务线"))
+    assert rows
+    header = list(rows[0])
+    assert "软件 Software" in header and "内容 Content" in header
+    bookings = next(r for r in rows if r["指标 Indicator"].startswith("签约金额"))
+    for line, column in (("software", "软件 Software"), ("content", "内容 Content")):
+        signed = q(con, """select coalesce(sum(total_amount_cny), 0) from core.fct_contracts
+                           where business_line = ? and signed_month = ? and signed_date <= ?""",
+                   [line, month, as_of])[0][0]
+        assert number(bookings[column]) == pytest.approx(float(signed), abs=0.5), line
+
+
+def test_no_conversion_in_any_report_exceeds_100_percent(run, con):
+    """Every figure of every report that shows a conversion or another share of a whole (the
+    catalog's share indicators) lies between 0% and 100%: table cells of such a row except
+    targets, attainment and changes, and the actual in the off-track list."""
+    names = [f"{zh} {en}" for zh, en in q(con, """select indicator_name_zh, indicator_name_en
+        from reference.ref_indicator_catalog where formula_kind = 'share'""")]
+    assert any("转化率" in n for n in names)
+    skip = ("目标", "Target", "达成", "Attainment", "变化", "Change", "环比", "同比")
+    percent = re.compile(r"^(\d[\d,]*(?:\.\d+)?)%$")
+    seen = 0
+    for path in sorted(run.out_dir.glob("*/*/*.md")):
+        for title, body in sections(path.read_text(encoding="utf-8")).items():
+            for row in table(body):
+                if not row or not any(n in list(row.values())[0] for n in names):
+                    continue
+                for header, value in list(row.items())[1:]:
+                    m = percent.match(value)
+                    if m and not any(word in header for word in skip):
+                        seen += 1
+                        assert float(m.group(1).replace(",", "")) <= 100.0, (path.name, title, row)
+            for line in body.splitlines():
+                m = re.match(r"^- (.+?)：实际 actual (\d[\d,]*(?:\.\d+)?)%", line)
+                if m and any(n in m.group(1) for n in names):
+                    seen += 1
+                    assert float(m.group(2).replace(",", "")) <= 100.0, (path.name, line)
+    assert seen > 0

@@ -91,6 +91,11 @@ def visited(site) -> dict[str, dict[str, Any]]:
             }
             if rel in ("cockpit/company.html", "leaderboards.html"):
                 seen[rel]["tables"] = page.evaluate(_TABLES_JS)
+                seen[rel]["all_tables"] = page.evaluate(_ALL_TABLES_JS)
+            if rel.startswith("cockpit/"):
+                seen[rel]["card_texts"] = page.evaluate(
+                    "Object.fromEntries(Array.from(document.querySelectorAll('.card[data-indicator]'))"
+                    ".map(c => [c.dataset.indicator, c.textContent.replace(/\\s+/g, ' ').trim()]))")
             if rel.startswith("team/"):
                 seen[rel]["member_ids"] = page.evaluate(
                     "Array.from(document.querySelectorAll('table.members tr[data-user-id]')).map(r => r.dataset.userId)")
@@ -123,8 +128,16 @@ _FIGS_JS = """
 
 _TABLES_JS = """
 () => Array.from(document.querySelectorAll('table.ranking')).map(t => ({
-  metric: t.dataset.metric,
+  metric: t.dataset.metric, line: t.dataset.line || null,
+  user_ids: Array.from(t.querySelectorAll('tbody tr a')).map(a => (a.getAttribute('href').match(/(U\\d+)\\.html/) || [])[1]),
   rows: Array.from(t.querySelectorAll('tbody tr')).map(r => Array.from(r.cells).map(c => c.innerText.trim()))}))
+"""
+
+_ALL_TABLES_JS = """
+() => Array.from(document.querySelectorAll('table')).map(t => ({
+  cls: t.className,
+  head: Array.from(t.querySelectorAll('thead th')).map(c => c.textContent.trim()),
+  rows: Array.from(t.querySelectorAll('tbody tr')).map(r => Array.from(r.cells).map(c => c.textContent.trim()))}))
 """
 
 
@@ -365,20 +378,143 @@ def test_team_pages_list_exactly_their_members(visited, db):
         assert set(visited[f"team/{team_id}.html"]["member_ids"]) == want
 
 
-def test_leaderboards_start_with_the_leader(visited, db):
+def test_leaderboards_rank_reps_within_their_line(visited, db):
+    """Each board holds exactly the active reps of one business line (their team's line in the
+    world), ranked from 1; both lines have a board for every metric."""
     tables = visited["leaderboards.html"]["tables"]
-    assert len(tables) >= 5
     month = db.execute("select date_trunc('month', max(as_of_date)) from marts.team_board").fetchone()[0]
+    reps_by_line: dict[str, set[str]] = {}
+    for user_id, line in db.execute(
+            "select u.user_id, t.business_line from core.dim_users u join core.dim_teams t "
+            "on t.team_id = u.current_team_id where u.is_rep and u.is_active and not u.is_unknown").fetchall():
+        reps_by_line.setdefault(line, set()).add(user_id)
+    assert {"software", "content"} <= set(reps_by_line)
+    metrics = {t["metric"] for t in tables}
+    assert len(metrics) >= 5
+    assert {(t["metric"], t["line"]) for t in tables} >= {(m, l) for m in metrics for l in ("software", "content")}
     for t in tables:
+        assert set(t["user_ids"]) == reps_by_line[t["line"]], (t["metric"], t["line"])
+        assert t["rows"][0][0].split("/") == ["1", str(len(reps_by_line[t["line"]]))]
         top = db.execute(
-            "select max(metric_value), count(*) from marts.leaderboard_rankings where period_type = 'month' "
-            "and scope_type = 'company' and metric_code = ? and period_start_date = ?",
-            [t["metric"], month]).fetchone()
-        assert len(t["rows"]) == top[1]
-        assert t["rows"][0][0] == "1"
+            "select max(metric_value) from marts.leaderboard_rankings where period_type = 'month' "
+            "and scope_type = 'business_line' and scope_id = ? and metric_code = ? and period_start_date = ?",
+            [t["line"], t["metric"], month]).fetchone()
         unit = db.execute("select min(unit) from marts.leaderboard_rankings where metric_code = ?",
                           [t["metric"]]).fetchone()[0]
-        assert_shows(t["rows"][0][3], top[0], unit, f"leaderboard {t['metric']} leader")
+        assert_shows(t["rows"][0][3], top[0], unit, f"leaderboard {t['metric']} {t['line']} leader")
+
+
+def _share_indicators(db) -> set[str]:
+    return {r[0] for r in db.execute(
+        "select indicator_code from reference.ref_indicator_catalog where formula_kind = 'share'").fetchall()}
+
+
+def test_no_conversion_on_any_page_exceeds_100_percent(visited, db):
+    """A director's first check: a conversion (or any share of a whole) above 100% on a page."""
+    shares = _share_indicators(db)
+    assert {"lead_to_opportunity_conversion", "order_conversion", "win_rate"} <= shares
+    checked = 0
+    for page, seen in visited.items():
+        if page == "__blocked__":
+            continue
+        for f in seen["figs"]:
+            if f["key"].get("indicator_code") in shares and f["col"] == "actual_value" and f["text"] != "—":
+                assert f["text"].endswith("%"), (page, f)
+                assert 0.0 <= parse_display(f["text"]) <= 100.0, (page, f)
+                checked += 1
+    assert checked > 20
+
+
+def test_cockpit_labels_every_window(visited, db):
+    """Usage shows the last complete month, named; churn and the unit economics name their
+    trailing 12 months; flows say month to date."""
+    as_of = db.execute("select max(as_of_date) from marts.team_board").fetchone()[0]
+    last_usage = db.execute("select max(usage_month) from core.fct_product_usage_monthly "
+                            "where usage_month < date_trunc('month', ?::date)", [as_of]).fetchone()[0]
+    assert last_usage is not None
+    for page in ("cockpit/company.html", *[p for p in visited if p.startswith("cockpit/R")]):
+        cards = visited[page]["card_texts"]
+        for code in ("active_usage_rate", "sticky_usage_rate"):
+            if code not in cards:
+                continue
+            text = cards[code]
+            assert f"{last_usage.year}年{last_usage.month}月（最近完整月）" in text, (page, text)
+            assert f"last complete month {last_usage:%Y-%m}" in text, (page, text)
+            value = dict(visited[page]["cards"])[code]
+            assert value != "—", (page, code, "usage must show the last complete month")
+        for code in ("churn_rate", "customer_acquisition_cost", "cost_to_serve_per_customer"):
+            if code in cards:
+                assert "近12个月" in cards[code] and "trailing 12 months" in cards[code], (page, code)
+        assert "本月至今" in cards["bookings_amount"] and "month to date" in cards["bookings_amount"]
+    assert "churn_rate" in visited["cockpit/company.html"]["card_texts"]
+
+
+def test_no_change_is_shown_between_a_part_month_and_a_full_one(visited, db):
+    """While the month is in progress, no flow card (bookings, MQLs, visits…) and not the
+    weighted forecast shows a month-over-month change against the full prior month; stocks
+    read on the as-of date (ARR, churn) still do."""
+    as_of = db.execute("select max(as_of_date) from marts.team_board").fetchone()[0]
+    month_end = (as_of.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    if as_of == month_end:
+        pytest.skip("the as-of date closes its month: every month is complete")
+    flows = {r[0] for r in db.execute(
+        "select indicator_code from reference.ref_indicator_catalog where aggregation = 'flow'").fetchall()}
+    for page, seen in visited.items():
+        if not page.startswith("cockpit/"):
+            continue
+        for code, text in seen["card_texts"].items():
+            if code in flows or code == "weighted_forecast_amount":
+                assert "环比" not in text and "不与完整期比较" in text, (page, code, text)
+        assert "环比" in seen["card_texts"]["arr_amount"] if "arr_amount" in seen["card_texts"] else True
+
+
+def test_trend_charts_mark_the_part_month_and_week(visited, db):
+    as_of = db.execute("select max(as_of_date) from marts.team_board").fetchone()[0]
+    month_end = (as_of.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    sunday = as_of + dt.timedelta(days=7 - as_of.isoweekday())
+    marked = 0
+    for page, seen in visited.items():
+        if page == "__blocked__":
+            continue
+        for spec in seen["specs"]:
+            zh, en = spec.get("category_labels_zh") or [], spec.get("category_labels_en") or []
+            if spec["id"] in ("c-bookings-trend", "c-arr") and zh:
+                assert zh[-1].endswith("（至今）") == (as_of < month_end), (page, spec["id"], zh[-1])
+                assert not any(z.endswith("（至今）") for z in zh[:-1]), (page, spec["id"])
+                assert en[-1].endswith("(to date)") == (as_of < month_end)
+                marked += 1
+            if spec["id"] == "c-weekly" and zh:
+                assert zh[-1].endswith("（进行中）") == (as_of < sunday), (page, zh[-1])
+                assert not any(z.endswith("（进行中）") for z in zh[:-1]), page
+                marked += 1
+    assert marked > 5
+
+
+def test_cockpit_shows_software_and_content_separately(visited, db):
+    """The company cockpit has a software and a content column; each line's bookings equal the
+    contracts of that line signed this month, and team PK says which line each team is in."""
+    as_of = db.execute("select max(as_of_date) from marts.team_board").fetchone()[0]
+    month = as_of.replace(day=1)
+    tables = visited["cockpit/company.html"]["all_tables"]
+    lines = next(t for t in tables if "business-lines" in t["cls"])
+    assert "软件 Software" in " ".join(lines["head"]) and "内容 Content" in " ".join(lines["head"])
+    soft = next(i for i, h in enumerate(lines["head"]) if "软件" in h)
+    cont = next(i for i, h in enumerate(lines["head"]) if "内容" in h)
+    bookings = next(r for r in lines["rows"] if r[0].startswith("签约金额"))
+    for line, col in (("software", soft), ("content", cont)):
+        signed = db.execute("select coalesce(sum(total_amount_cny), 0) from core.fct_contracts "
+                            "where business_line = ? and signed_month = ? and signed_date <= ?",
+                            [line, month, as_of]).fetchone()[0]
+        assert_shows(bookings[col], signed, "cny", f"cockpit {line} bookings")
+    team_line = dict(db.execute("select team_name, business_line from core.dim_teams where not is_unknown").fetchall())
+    names = {"software": "软件", "content": "内容"}
+    for page in ("cockpit/company.html", "leaderboards.html"):
+        contest = next(t for t in visited[page]["all_tables"] if t["cls"] == "contest")
+        line_col = next(i for i, h in enumerate(contest["head"]) if "业务线" in h and "名次" not in h and "排名" not in h)
+        team_col = next(i for i, h in enumerate(contest["head"]) if h.startswith("团队"))
+        assert contest["rows"]
+        for row in contest["rows"]:
+            assert names[team_line[row[team_col]]] in row[line_col], (page, row)
 
 
 def test_reports_open_cleanly_and_are_linked(site):

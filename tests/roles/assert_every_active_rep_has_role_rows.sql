@@ -1,6 +1,7 @@
 {#- Every active rep has the rows the role views promise: one on the workbench, the team board
     and the incentive view, one per open stage in the funnel, 7 profile metrics, 8 trend weeks
-    and 45 leaderboard entries (3 periods × 5 metrics × 3 scopes); no other rep appears. -#}
+    and 60 leaderboard entries (3 periods × 5 metrics × 4 scopes: team, region, business line,
+    company); no other rep appears. -#}
 {%- set role_models = ['rep_workbench', 'team_board_members', 'director_cockpit_incentives', 'rep_workbench_funnel',
     'rep_diagnosis_profile', 'team_board_behavior_trend', 'leaderboard_rankings'] %}
 with
@@ -55,7 +56,7 @@ expected as (
             when 'rep_workbench_funnel' then open_stages.stage_count
             when 'rep_diagnosis_profile' then 7
             when 'team_board_behavior_trend' then 8
-            when 'leaderboard_rankings' then 45
+            when 'leaderboard_rankings' then 60
             else 1
         end as expected_rows
     from active_reps

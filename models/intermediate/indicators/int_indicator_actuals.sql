@@ -228,7 +228,7 @@ computed_indicators as (
             when target_source like 'threshold:%' then concat('threshold_', substr(target_source, 11))
         end as target_component
     from catalog
-    where formula_kind in ('sum', 'ratio')
+    where formula_kind in ('sum', 'ratio', 'share')
 
 ),
 

@@ -246,7 +246,41 @@ pipeline_components as (
 
 ),
 
--- MQL and SQL: the owner's team on the MQL and on the SQL date
+-- a lead's opportunity, from either side of the link (an export may fill only one of
+-- leads.converted_opportunity_id and opportunities.lead_id)
+lead_opportunity_links as (
+
+    select
+        lead_id,
+        converted_opportunity_id as opportunity_id
+    from leads
+    where converted_opportunity_id is not null
+    union
+    select
+        lead_id,
+        opportunity_id
+    from opportunities
+    where lead_id is not null
+
+),
+
+-- leads whose opportunity became a new-business contract signed by the as-of date
+contracted_leads as (
+
+    select distinct lead_opportunity_links.lead_id
+    from lead_opportunity_links
+    inner join contracts
+        on lead_opportunity_links.opportunity_id = contracts.opportunity_id
+    cross join reporting_date
+    where contracts.contract_type = 'new_business'
+        and contracts.signed_date <= reporting_date.as_of_date
+
+),
+
+-- MQL and SQL: the owner's team on the MQL and on the SQL date. The conversions are
+-- cohorts: an MQL counts toward its MQL month whenever it reaches SQL, an SQL toward its
+-- SQL month whenever its contract is signed (up to the as-of date), so a numerator never
+-- counts a lead its denominator does not hold
 mql_components as (
 
     select
@@ -254,7 +288,9 @@ mql_components as (
         leads.team_id_at_mql as team_id,
         leads.business_line,
         leads.mql_month as month_start_date,
-        count(*) as mql_count
+        count(*) as mql_count,
+        sum(case when leads.is_sql and leads.sql_date <= reporting_date.as_of_date then 1 else 0 end)
+            as mql_reached_sql_count
     from leads
     cross join reporting_date
     where leads.is_mql
@@ -272,8 +308,11 @@ sql_components as (
         leads.sql_month as month_start_date,
         count(*) as sql_count,
         sum(case when leads.hours_mql_to_sql >= 0 then leads.hours_mql_to_sql end) as mql_to_sql_hours_sum,
-        sum(case when leads.hours_mql_to_sql >= 0 then 1 else 0 end) as mql_to_sql_lead_count
+        sum(case when leads.hours_mql_to_sql >= 0 then 1 else 0 end) as mql_to_sql_lead_count,
+        sum(case when contracted_leads.lead_id is not null then 1 else 0 end) as sql_contracted_count
     from leads
+    left join contracted_leads
+        on leads.lead_id = contracted_leads.lead_id
     cross join reporting_date
     where leads.is_sql
         and leads.sql_date <= reporting_date.as_of_date
@@ -502,10 +541,11 @@ unioned as (
     union all
     {{ unpivot_components('pipeline_components', [('pipeline_amount', 'stock'), ('weighted_forecast_amount', 'stock')]) }}
     union all
-    {{ unpivot_components('mql_components', [('mql_count', 'flow')]) }}
+    {{ unpivot_components('mql_components', [('mql_count', 'flow'), ('mql_reached_sql_count', 'flow')]) }}
     union all
     {{ unpivot_components('sql_components', [
-        ('sql_count', 'flow'), ('mql_to_sql_hours_sum', 'flow'), ('mql_to_sql_lead_count', 'flow')]) }}
+        ('sql_count', 'flow'), ('mql_to_sql_hours_sum', 'flow'), ('mql_to_sql_lead_count', 'flow'),
+        ('sql_contracted_count', 'flow')]) }}
     union all
     {{ unpivot_components('visit_components', [
         ('visit_count', 'flow'), ('ka_visit_count', 'flow'), ('large_account_visit_count', 'flow'),

@@ -3,7 +3,14 @@
     catalog), the prior period and the same period last year, changes, attainment and a status
     (正常 / 预警 / 落后), judged against the target pro-rated by working days while the period
     is in progress (flows only: summed flows, and ratios over a quota such as quota
-    attainment; a ratio or a stock keeps its full target). -#}
+    attainment; a ratio or a stock keeps its full target). Like is compared with like: a
+    period in progress holds a part of its flows (and a forecast of what is still to close in
+    it), so its change versus the prior period and versus last year is left empty rather than
+    set against a full period; a stock read on the as-of date (pool, pipeline, ARR) compares
+    with the prior period's closing stock. -#}
+{#- stocks whose scope is the period itself (what is expected to close in it): the value of
+    a period in progress and of a closed one measure different things -#}
+{%- set period_scoped_stocks = ['weighted_forecast_amount'] -%}
 with
 
 actuals as (
@@ -205,6 +212,11 @@ with_attainment as (
 
     select
         *,
+        coalesce(
+            not is_period_in_progress
+            or (aggregation = 'stock' and indicator_code not in ('{{ period_scoped_stocks | join("', '") }}')),
+            true
+        ) as is_change_comparable,
         target_value * target_prorate_share as target_value_to_date,
         case
             when direction = 'down' then {{ safe_divide('target_value', 'actual_value') }}
@@ -252,13 +264,24 @@ final as (
         status_rules.status_name_zh,
         status_rules.status_name_en,
         with_attainment.prior_period_value,
-        with_attainment.actual_value - with_attainment.prior_period_value as change_vs_prior_period,
-        {{ safe_divide('with_attainment.actual_value - with_attainment.prior_period_value', 'abs(with_attainment.prior_period_value)') }}
-            as change_vs_prior_period_ratio,
+        with_attainment.is_change_comparable,
+        case
+            when with_attainment.is_change_comparable
+                then with_attainment.actual_value - with_attainment.prior_period_value
+        end as change_vs_prior_period,
+        case
+            when with_attainment.is_change_comparable
+                then {{ safe_divide('with_attainment.actual_value - with_attainment.prior_period_value', 'abs(with_attainment.prior_period_value)') }}
+        end as change_vs_prior_period_ratio,
         with_attainment.same_period_last_year_value,
-        with_attainment.actual_value - with_attainment.same_period_last_year_value as change_vs_last_year,
-        {{ safe_divide('with_attainment.actual_value - with_attainment.same_period_last_year_value', 'abs(with_attainment.same_period_last_year_value)') }}
-            as change_vs_last_year_ratio
+        case
+            when with_attainment.is_change_comparable
+                then with_attainment.actual_value - with_attainment.same_period_last_year_value
+        end as change_vs_last_year,
+        case
+            when with_attainment.is_change_comparable
+                then {{ safe_divide('with_attainment.actual_value - with_attainment.same_period_last_year_value', 'abs(with_attainment.same_period_last_year_value)') }}
+        end as change_vs_last_year_ratio
     from with_attainment
     left join entity_names
         on with_attainment.grain = entity_names.grain

@@ -1,6 +1,8 @@
 {#- Who leads? Leaderboards (排行榜) of the active reps for the month, quarter and year to date
     of the as-of date, on bookings, quota attainment, won deals, visits and new accounts,
-    within the rep's team, region and the whole company. Ranking is standard competition
+    within the rep's team, region, business line (software and content reps are ranked
+    within their own line: their deal sizes differ several times over) and the whole
+    company. Ranking is standard competition
     ranking (rank(): ties share a rank and the next rank is skipped, 1-2-2-4); a rep without
     a value (attainment without quota) is not ranked. rank_change compares with the rep's rank
     in the previous complete period of the same type (previous month, quarter, year) among
@@ -15,6 +17,7 @@
 {%- set scopes = [
     ('team', 'team_id', 'team_name', '团队', 'Team'),
     ('region', 'region_id', 'region_name', '区域', 'Region'),
+    ('business_line', "coalesce(business_line, 'unknown')", "coalesce(business_line_name, '未知 Unknown')", '业务线', 'Business line'),
     ('company', "'company'", "'全公司 Company'", '全公司', 'Company'),
 ] %}
 with
@@ -163,6 +166,11 @@ rep_periods as (
         reps.team_name,
         reps.region_id,
         reps.region_name,
+        reps.business_line,
+        case reps.business_line
+            when 'software' then '软件 Software'
+            when 'content' then '内容 Content'
+        end as business_line_name,
         periods.period_type,
         periods.period_role,
         periods.period_start_date,
@@ -304,6 +312,7 @@ final as (
         current_ranks.team_name,
         current_ranks.region_id,
         current_ranks.region_name,
+        current_ranks.business_line,
         cast(current_ranks.metric_value as double) as metric_value,
         cast(current_ranks.rank_in_scope as int) as rank_in_scope,
         cast(current_ranks.ranked_reps_in_scope as int) as ranked_reps_in_scope,

@@ -1,7 +1,9 @@
 {#- How is each member's behaviour moving? One row per active rep and ISO week for the last
     8 ISO weeks up to the as-of date (the week holding it is week 8, to date): completed
     visits, KA and large-account visits, calls, meetings and demos, new opportunities and won
-    deals, and the visits of the week before, so a lead sees who is slowing down. -#}
+    deals, and the visits of the week before, so a lead sees who is slowing down. The week in
+    progress is compared like with like: previous_week_visits_to_date counts the week
+    before up to the same weekday as the as-of date (for a full week, the whole week). -#}
 with
 
 reps as (
@@ -68,6 +70,14 @@ activity_weeks as (
         activities.owner_user_id as user_id,
         {{ add_days('activities.activity_date', '1 - (' ~ iso_day_of_week('activities.activity_date') ~ ')') }} as week_start_date,
         sum(case when activities.is_completed_visit then 1 else 0 end) as visits,
+        sum(
+            case
+                when activities.is_completed_visit
+                    and {{ iso_day_of_week('activities.activity_date') }} <= {{ iso_day_of_week('reporting_date.as_of_date') }}
+                    then 1
+                else 0
+            end
+        ) as visits_to_as_of_weekday,
         sum(case when activities.is_completed_visit and activities.is_key_account then 1 else 0 end) as ka_visits,
         sum(case when activities.is_completed_visit and activities.is_large_account then 1 else 0 end)
             as large_account_visits,
@@ -117,6 +127,7 @@ rep_weeks as (
         reps.team_id,
         labelled_weeks.*,
         cast(coalesce(activity_weeks.visits, 0) as int) as visits,
+        cast(coalesce(activity_weeks.visits_to_as_of_weekday, 0) as int) as visits_to_as_of_weekday,
         cast(coalesce(activity_weeks.ka_visits, 0) as int) as ka_visits,
         cast(coalesce(activity_weeks.large_account_visits, 0) as int) as large_account_visits,
         cast(coalesce(activity_weeks.calls, 0) as int) as calls,
@@ -156,7 +167,14 @@ final as (
         meetings_and_demos,
         new_opportunities,
         won_deals,
-        cast(lag(visits) over (partition by user_id order by week_start_date) as int) as previous_week_visits
+        cast(lag(visits) over (partition by user_id order by week_start_date) as int) as previous_week_visits,
+        cast(
+            case
+                when is_week_in_progress
+                    then lag(visits_to_as_of_weekday) over (partition by user_id order by week_start_date)
+                else lag(visits) over (partition by user_id order by week_start_date)
+            end as int
+        ) as previous_week_visits_to_date
     from rep_weeks
 
 )
