@@ -54,3 +54,32 @@
         when {{ weighted_open_issues }} > 0 then 0.0
     end as double)
 {%- endmacro %}
+
+
+{#- A coded value reduced for comparison with a reference list (seed ref_dq_reference_values
+    and its aliases): full-width digits and letters to half-width, the ideographic and the
+    no-break space to a space, lower case, every space removed, then a trailing 省, 市,
+    "province" or "city" dropped — so that 「广东省」, 「Guangdong」 and 「ＧＵＡＮＧＤＯＮＧ 」 and
+    「制造 业」 all compare by the same key. Written with translate/replace/regexp_replace on a
+    pattern without backslashes, so it reads the same on DuckDB and Spark. -#}
+{% macro dq_reference_key(expr) -%}
+    regexp_replace(
+        replace(lower(translate(coalesce({{ expr }}, ''), '０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ　 ', '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz  ')), ' ', ''),
+        '(省|市|province|city)$', ''
+    )
+{%- endmacro %}
+
+
+{#- Edit distance (insertions, deletions, substitutions of characters) between two strings:
+    levenshtein on DuckDB and on Spark (both count characters, not bytes). -#}
+{% macro dq_edit_distance(left, right) -%}
+    {{ return(adapter.dispatch('dq_edit_distance', 'crm_indicators')(left, right)) }}
+{%- endmacro %}
+
+{% macro default__dq_edit_distance(left, right) -%}
+    levenshtein({{ left }}, {{ right }})
+{%- endmacro %}
+
+{% macro spark__dq_edit_distance(left, right) -%}
+    levenshtein({{ left }}, {{ right }})
+{%- endmacro %}
