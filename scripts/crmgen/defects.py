@@ -307,12 +307,14 @@ def _real_world(w: World, rates: dict, d: Defects, used: np.ndarray, aused: np.n
     w.acc_industry_text = np.full(n_a, None, dtype=object)
     w.acc_province_text = np.full(n_a, None, dtype=object)
     w.acc_city_text = np.full(n_a, None, dtype=object)
-    ok = ~aused & ~w.acc_missing_industry & ~w.acc_missing_employees
+    ok = ~aused & ~w.acc_missing_industry & ~w.acc_missing_employees   # one defect per account
     s = np.flatnonzero(_pick(rng, ok, rates.get("industry_not_in_reference", 0)))
+    ok[s] = False
     names = np.array(N.INDUSTRIES, dtype=object)
     w.acc_industry_text[s] = _variant(rng, INDUSTRY_VARIANTS, names[w.acc_industry[s]])
     d.add("industry_not_in_reference", "accounts", s, "industry", w.acc_created[s])
     s = np.flatnonzero(_pick(rng, ok, rates.get("region_not_in_reference.province", 0)))
+    ok[s] = False
     prov = w.acc_province[s]
     long_form = np.array([p + ("市" if p in MUNICIPALITIES else "省") for p in prov], dtype=object)
     english = np.array([PROVINCE_EN[p] for p in prov], dtype=object)
@@ -325,7 +327,8 @@ def _real_world(w: World, rates: dict, d: Defects, used: np.ndarray, aused: np.n
     # opportunities: business line in another case (staging lower-cases it, the export does not)
     live = o.del_ts >= NEVER
     o.line_text = np.full(n_o, None, dtype=object)
-    s = np.flatnonzero(_pick(rng, live, rates.get("business_line_variant", 0)))
+    s = np.flatnonzero(_pick(rng, live & ~used, rates.get("business_line_variant", 0)))
+    used[s] = True
     lines = np.array(["software", "content"], dtype=object)
     o.line_text[s] = _variant(rng, LINE_VARIANTS, lines[o.line[s]])
     d.add("business_line_variant", "opportunities", s, "business_line", o.created[s])
