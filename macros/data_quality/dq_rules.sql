@@ -44,13 +44,64 @@
 {%- endmacro %}
 
 
-{#- The data-quality score (0–100, one decimal) of a rep or team for a month:
-    100 × (1 − min(1, weighted open issues ÷ records entered)); 0 when issues are open but
-    nothing was entered, null when neither. Weights are score_weight in ref_dq_rules. -#}
-{% macro dq_score(weighted_open_issues, records_entered) -%}
+{#- Weighted open issues per 100 records entered: 100 × Σ score_weight ÷ records entered
+    (null when nothing was entered). Weights are score_weight in ref_dq_rules (warn 1,
+    critical 3). -#}
+{% macro dq_issue_rate(weighted_open_issues, records_entered) -%}
     cast(case
         when {{ records_entered }} > 0
-            then round(100.0 * (1.0 - least(1.0, cast({{ weighted_open_issues }} as double) / {{ records_entered }})), 1)
+            then 100.0 * cast({{ weighted_open_issues }} as double) / {{ records_entered }}
+    end as double)
+{%- endmacro %}
+
+
+{#- The data-quality score (0–100, one decimal) of a rep or team:
+    100 × (1 − min(1, weighted issues per 100 records ÷ zero_rate)), where zero_rate is the
+    rate at which the score reaches 0 (ref_business_thresholds.dq_score_zero_issue_rate, 10:
+    each weighted issue per 100 records costs 10 points); 0 when issues are open but nothing
+    was entered, null when neither. -#}
+{% macro dq_score(weighted_open_issues, records_entered, zero_rate) -%}
+    cast(case
+        when {{ records_entered }} > 0
+            then round(100.0 * (1.0 - least(1.0,
+                {{ dq_issue_rate(weighted_open_issues, records_entered) }} / {{ zero_rate }}
+            )), 1)
         when {{ weighted_open_issues }} > 0 then 0.0
     end as double)
+{%- endmacro %}
+
+
+{#- A value of ref_business_thresholds, inside an aggregate over the seed, e.g.
+    `select {{ dq_business_threshold('dq_score_zero_issue_rate') }} as zero_rate from thresholds`. -#}
+{% macro dq_business_threshold(threshold_code) -%}
+    max(case when threshold_code = '{{ threshold_code }}' then cast(threshold_value as double) end)
+{%- endmacro %}
+
+
+{#- A coded value reduced for comparison with a reference list (seed ref_dq_reference_values
+    and its aliases): full-width digits and letters to half-width, the ideographic and the
+    no-break space to a space, lower case, every space removed, then a trailing 省, 市,
+    "province" or "city" dropped — so that 「广东省」, 「Guangdong」 and 「ＧＵＡＮＧＤＯＮＧ 」 and
+    「制造 业」 all compare by the same key. Written with translate/replace/regexp_replace on a
+    pattern without backslashes, so it reads the same on DuckDB and Spark. -#}
+{% macro dq_reference_key(expr) -%}
+    regexp_replace(
+        replace(lower(translate(coalesce({{ expr }}, ''), '０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ　 ', '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz  ')), ' ', ''),
+        '(省|市|province|city)$', ''
+    )
+{%- endmacro %}
+
+
+{#- Edit distance (insertions, deletions, substitutions of characters) between two strings:
+    levenshtein on DuckDB and on Spark (both count characters, not bytes). -#}
+{% macro dq_edit_distance(left, right) -%}
+    {{ return(adapter.dispatch('dq_edit_distance', 'crm_indicators')(left, right)) }}
+{%- endmacro %}
+
+{% macro default__dq_edit_distance(left, right) -%}
+    levenshtein({{ left }}, {{ right }})
+{%- endmacro %}
+
+{% macro spark__dq_edit_distance(left, right) -%}
+    levenshtein({{ left }}, {{ right }})
 {%- endmacro %}

@@ -75,6 +75,8 @@ RULES = (
     "opportunity_closed_before_created", "contract_end_before_start", "activity_in_future",
     "won_without_contract", "contract_without_won_opportunity", "won_flag_stage_mismatch",
     "duplicate_account", "duplicate_activity", "overlapping_visits", "orphan_reference",
+    "industry_not_in_reference", "region_not_in_reference", "business_line_variant",
+    "open_opportunity_without_account", "won_with_zero_amount", "lost_deal_zero_amount",
     "reexported_row",
 )
 
@@ -103,6 +105,13 @@ DEFAULT_DEFECT_RATES: dict[str, float] = {
     "overlapping_visits": 0.002,                # extra visits, relative to completed visits
     "orphan_reference": 0.0005,                 # of rows, per foreign-key column
     "reexported_row": 0.002,                    # of the rows of the previous export, per delta file
+    "industry_not_in_reference": 0.01,          # of complete accounts: English, traditional, spaced, short forms
+    "region_not_in_reference.province": 0.008,  # of complete accounts: 广东省 / Guangdong
+    "region_not_in_reference.city": 0.006,      # of complete accounts: 广州市
+    "business_line_variant": 0.002,             # of opportunities: Software / CONTENT
+    "open_opportunity_without_account": 0.2,    # of opportunities open beyond the horizon
+    "won_with_zero_amount": 0.002,              # of won opportunities with an amount
+    "lost_deal_zero_amount": 0.004,             # of lost opportunities that reached proposal
 }
 
 REGIONS = {

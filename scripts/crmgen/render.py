@@ -39,6 +39,20 @@ def _ref(fmt, idx, orphan):
     return fmt(num)
 
 
+def _typed(values, owner, attr, idx):
+    """Values with the free-text spellings a defect put in (attribute `attr`, None = as coded)."""
+    typed = getattr(owner, attr, None)
+    if typed is None:
+        return values
+    t = typed[idx]
+    return np.where(t != None, t, values).astype(object)  # noqa: E711
+
+
+def _flag(owner, attr, idx):
+    f = getattr(owner, attr, None)
+    return np.zeros(len(idx), dtype=bool) if f is None else f[idx]
+
+
 def _max_le(T, *times):
     out = np.full(len(times[0]), -1, dtype=np.int64)
     for t in times:
@@ -120,9 +134,10 @@ def accounts(w: World, T: int):
     emp = fmt_int(w.acc_employees[idx], w.acc_missing_employees[idx])
     st = w.acc_bool_style[idx]
     cols = {
-        "account_id": ids, "account_name": w.acc_name[idx], "industry": ind,
+        "account_id": ids, "account_name": w.acc_name[idx], "industry": _typed(ind, w, "acc_industry_text", idx),
         "ownership_type": OWNERSHIP[w.acc_ownership[idx]], "employee_count": emp,
-        "is_key_account": fmt_bool(w.acc_ka[idx], st), "province": w.acc_province[idx], "city": w.acc_city[idx],
+        "is_key_account": fmt_bool(w.acc_ka[idx], st), "province": _typed(w.acc_province[idx], w, "acc_province_text", idx),
+        "city": _typed(w.acc_city[idx], w, "acc_city_text", idx),
         "owner_user_id": _ref(uid, owner, np.full(len(idx), -1)),
         "pool_status": np.where(owner >= 0, "assigned", "public_pool").astype(object),
         "created_at": fmt_ts(w.acc_created[idx]), "updated_at": fmt_ts(upd),
@@ -226,6 +241,9 @@ def opportunities(w: World, T: int, part=None):
     closed = stage >= 5
     won = stage == 5
     amount = tr["amt"][last] * np.where(o.neg[idx], -1, 1)
+    zero = getattr(o, "zero_when_closed", None)
+    if zero is not None:
+        amount = np.where(closed & zero[idx], 0, amount)
     miss = tr["miss"][last]
     close_at = np.where(closed, tr["ts"][last], -1)
     close_rec = np.where(closed, tr["rec"][last], NEVER)
@@ -245,10 +263,11 @@ def opportunities(w: World, T: int, part=None):
     st = o.bool_style[idx]
     ids = oid(idx + 1)
     cols = {
-        "opportunity_id": ids, "account_id": _ref(aid, o.account[idx], o.orph_acc[idx]),
+        "opportunity_id": ids,
+        "account_id": _ref(aid, np.where(_flag(o, "no_account", idx), -1, o.account[idx]), o.orph_acc[idx]),
         "owner_user_id": _ref(uid, o.owner[idx], o.orph_owner[idx]),
         "lead_id": _ref(lambda x: fmt_id("L", x, 7), o.lead[idx], np.full(len(idx), -1)),
-        "business_line": LINES[o.line[idx]], "opportunity_type": OPP_TYPES[o.otype[idx]],
+        "business_line": _typed(LINES[o.line[idx]], o, "line_text", idx), "opportunity_type": OPP_TYPES[o.otype[idx]],
         "stage": STAGE_ARR[shown_stage], "amount": fmt_money(amount, miss),
         "expected_close_date": fmt_day(ecd), "created_at": fmt_ts(o.created[idx]),
         "closed_at": fmt_ts(close_shown), "is_closed": fmt_bool(closed, st), "is_won": fmt_bool(won, st),

@@ -782,42 +782,50 @@ class SiteBuilder:
                     "leaderboards.html.j2", {"boards": boards, "contest": contest, "feed": feed}, charts)
 
     def data_quality(self) -> Page:
+        """Data-entry quality as of the build, from the same issues the workbenches list
+        (dq_rep_scorecard_current / dq_team_scorecard_current over fct_data_quality_issues):
+        open issues of any record date, and a score over the stated window."""
         self._use("data_quality")
-        t = "data_quality.dq_rep_scorecard_monthly"
-        reps = self.r.rows(f"select * from {{{t}}} where month_start_date = ? order by dq_score nulls last, user_id",
-                           [self.month])
+        t = "data_quality.dq_rep_scorecard_current"
+        reps = self.r.rows(f"select * from {{{t}}} order by dq_score nulls last, user_id")
         for r in reps:
-            k = dict(user_id=r["user_id"], month_start_date=self.month)
+            k = dict(user_id=r["user_id"])
             r["figs"] = {c: fig(r, c, u, t, **k) for c, u in (
-                ("dq_score", "score"), ("activity_on_time_rate", "ratio"), ("stage_change_on_time_rate", "ratio"),
+                ("dq_score", "score"), ("weighted_issues_per_100_records", "number"),
+                ("activity_on_time_rate", "ratio"), ("stage_change_on_time_rate", "ratio"),
                 ("open_issues", "count"), ("critical_open_issues", "count"), ("records_entered", "count"))}
-        teams = self.r.rows("select s.*, t.team_name from {data_quality.dq_team_summary_monthly} s "
+        tt = "data_quality.dq_team_scorecard_current"
+        teams = self.r.rows(f"select s.*, t.team_name from {{{tt}}} s "
                             "left join {core.dim_teams} t on t.team_id = s.team_id "
-                            "where s.month_start_date = ? order by s.team_id", [self.month])
+                            "where s.team_id != '-1' order by s.team_id")
         for tm in teams:
-            k = dict(team_id=tm["team_id"], month_start_date=self.month)
-            tm["figs"] = {c: fig(tm, c, u, "data_quality.dq_team_summary_monthly", **k) for c, u in (
+            k = dict(team_id=tm["team_id"])
+            tm["figs"] = {c: fig(tm, c, u, tt, **k) for c, u in (
                 ("team_dq_score", "score"), ("open_issues", "count"), ("critical_open_issues", "count"),
                 ("activity_on_time_rate", "ratio"), ("reps_with_open_issues", "count"))}
         rules = self.r.rows(
-            "select rule_code, min(rule_name_zh) as zh, min(rule_name_en) as en, sum(open_issue_count) as open_issues "
-            "from {data_quality.dq_rep_rule_issues_monthly} where month_start_date = ? group by rule_code "
-            "having sum(open_issue_count) > 0 order by open_issues desc, rule_code", [self.month])
+            "select rule_code, min(rule_name_zh) as zh, min(rule_name_en) as en, count(*) as open_issues "
+            "from {data_quality.fct_data_quality_issues} where is_open "
+            "group by rule_code order by open_issues desc, rule_code")
         scored = [r for r in reps if r["dq_score"] is not None]
+        months = reps[0]["window_months"] if reps else None
+        start = reps[0]["window_start_date"] if reps else None
+        window = {"months": months, "start": start}
         charts = [
-            Chart("c-dq-score", "hbar", "个人录入质量得分（0–100，低分在前）", "Data-entry score per rep (0–100, lowest first)",
+            Chart("c-dq-score", "hbar", f"个人录入质量得分（近{months}个月，0–100，低分在前）",
+                  f"Data-entry score per rep (last {months} months, 0–100, lowest first)",
                   None, [r["user_id"] for r in scored], [r["user_name"] for r in scored],
                   [r["user_name"] for r in scored],
                   [series("得分", "Score", [r["dq_score"] for r in scored], "actual",
-                          series_src(t, "user_id", "dq_score", month_start_date=self.month))], tall=True),
-            Chart("c-dq-rules", "hbar", "本月未解决问题（按规则）", "Open issues this month by rule", "count",
+                          series_src(t, "user_id", "dq_score"))], tall=True),
+            Chart("c-dq-rules", "hbar", "未解决问题（按规则，全部记录日期）", "Open issues by rule (any record date)", "count",
                   [r["rule_code"] for r in rules], [r["zh"] for r in rules], [r["en"] for r in rules],
                   [series("未解决", "Open", [r["open_issues"] for r in rules], "negative",
-                          series_src("data_quality.dq_rep_rule_issues_monthly", "rule_code", "open_issue_count",
-                                     "sum", month_start_date=self.month))]),
+                          series_src("data_quality.fct_data_quality_issues", "rule_code", "finding_id",
+                                     "count", is_open=True))]),
         ]
         return Page("data_quality", "data-quality.html", "数据录入质量", "Data-entry quality",
-                    "data_quality.html.j2", {"reps": reps, "teams": teams}, charts)
+                    "data_quality.html.j2", {"reps": reps, "teams": teams, "window": window}, charts)
 
     def indicator_tree(self) -> Page:
         self._use("indicator_tree")

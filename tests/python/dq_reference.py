@@ -1,14 +1,18 @@
-"""Reference implementation of the landing data-quality rules 1-19, in plain pandas.
+"""Reference implementation of the landing data-quality rules, in plain pandas.
 
 Written from the rule definitions in docs/generator.md, independently of the generator, so
 that tests can demand that the generator's manifest and these findings agree exactly.
 
 Usage: findings(landing_dir) -> DataFrame[rule_code, entity, record_id, detail]
-(detail is the column name for orphan_reference and empty otherwise).
+(detail is the column name for orphan_reference and the reference-conformance rules, empty
+otherwise). The reference-conformance rules read the value lists from the seeds
+(ref_dq_reference_values, ref_dq_reference_aliases) and compare with Unicode NFKC folding,
+case folding and no spaces, independently of the SQL macros.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +31,31 @@ KEYS = {
     "costs": (["cost_month", "business_line", "cost_type"], None),
 }
 TRUE = {"true", "t", "1", "yes", "y", "是"}
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+# Rules whose detail is the column concerned.
+COLUMN_RULES = {"orphan_reference", "industry_not_in_reference", "region_not_in_reference", "business_line_variant"}
+
+
+def reference_key(value: str) -> str:
+    """NFKC (full-width to half-width), case-folded, without white space, without a trailing 省/市/province/city."""
+    v = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value).casefold())
+    return re.sub(r"(省|市|province|city)$", "", v)
+
+
+def reference_lists() -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, bool]]:
+    """Per domain: the codes, the keys of every spelling, and whether the list is complete."""
+    vals = pd.read_csv(SEEDS / "ref_dq_reference_values.csv", dtype=str, keep_default_na=False)
+    aliases = pd.read_csv(SEEDS / "ref_dq_reference_aliases.csv", dtype=str, keep_default_na=False)
+    codes: dict[str, set[str]] = {}
+    keys: dict[str, set[str]] = {}
+    complete: dict[str, bool] = {}
+    for r in vals.itertuples(index=False):
+        codes.setdefault(r.domain, set()).add(r.code)
+        keys.setdefault(r.domain, set()).update(reference_key(x) for x in (r.code, r.name_zh, r.name_en) if x)
+        complete[r.domain] = r.is_complete_list.strip().lower() == "true"
+    for r in aliases.itertuples(index=False):
+        keys.setdefault(r.domain, set()).add(reference_key(r.alias))
+    return codes, keys, complete
 
 
 def read_raw(landing: Path, entity: str) -> pd.DataFrame:
@@ -181,16 +210,41 @@ def findings(landing: str | Path, current: dict[str, pd.DataFrame] | None = None
         for col, target in cols:
             bad = (df[col] != "") & ~df[col].isin(exists[target])
             add("orphan_reference", entity, df.loc[bad, pk], col)
+
+    # ---- reference conformance: values as exported, not a code of the reference list
+    codes, keys, complete = reference_lists()
+    checks = [("industry_not_in_reference", "accounts", "account_id", "industry", "industry"),
+              ("region_not_in_reference", "accounts", "account_id", "province", "province"),
+              ("region_not_in_reference", "accounts", "account_id", "city", "city")]
+    checks += [("business_line_variant", e, pk, "business_line", "business_line")
+               for e, pk in (("opportunities", "opportunity_id"), ("contracts", "contract_id"), ("leads", "lead_id"))]
+    for rule, entity, pk, col, domain in checks:
+        df = live(entity)
+        v = df[col]
+        bad = (v.str.strip() != "") & ~v.isin(codes[domain])
+        if not complete[domain]:
+            bad &= v.map(reference_key).isin(keys[domain])
+        add(rule, entity, df.loc[bad, pk], col)
+
+    # ---- open deals without a live account; zero amounts on closed deals
+    live_accounts = set(live("accounts")["account_id"])
+    no_acc = ~closed & ((o["account_id"] == "") | (o["account_id"].isin(exists["accounts"]) & ~o["account_id"].isin(live_accounts)))
+    add("open_opportunity_without_account", "opportunities", o.loc[no_acc, "opportunity_id"])
+    amount = num(o["amount"])
+    add("won_with_zero_amount", "opportunities", o.loc[(won | (o["stage"] == "closed_won")) & (amount == 0), "opportunity_id"])
+    quoted = set(h.loc[h["to_stage"].str.strip().str.lower().isin(["proposal", "negotiation"]), "opportunity_id"])
+    lost_zero = (o["stage"] == "closed_lost") & ~won & (amount.fillna(0) == 0) & o["opportunity_id"].isin(quoted)
+    add("lost_deal_zero_amount", "opportunities", o.loc[lost_zero, "opportunity_id"])
     res = pd.DataFrame(out, columns=["rule_code", "entity", "record_id", "detail"])
     return res.sort_values(list(res.columns)).reset_index(drop=True)
 
 
 def manifest_keys(landing: str | Path) -> set[tuple[str, str, str, str]]:
-    """The manifest rows of rules 1-19 as comparable keys (detail kept only for orphan_reference)."""
+    """The manifest rows as comparable keys (detail kept only for the column rules)."""
     m = pd.read_csv(Path(landing) / "_manifest" / "defects.csv", dtype=str, keep_default_na=False)
     m = m[m["rule_code"] != "reexported_row"]
-    return {(r, e, i, d if r == "orphan_reference" else "") for r, e, i, d in m.itertuples(index=False)}
+    return {(r, e, i, d if r in COLUMN_RULES else "") for r, e, i, d in m.itertuples(index=False)}
 
 
 def finding_keys(df: pd.DataFrame) -> set[tuple[str, str, str, str]]:
-    return {(r, e, i, d if r == "orphan_reference" else "") for r, e, i, d in df.itertuples(index=False)}
+    return {(r, e, i, d if r in COLUMN_RULES else "") for r, e, i, d in df.itertuples(index=False)}

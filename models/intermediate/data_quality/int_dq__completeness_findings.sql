@@ -1,6 +1,10 @@
 {#- Which records miss what a sales manager needs: opportunities from proposal on without an
     amount (stages flagged requires_amount in ref_opportunity_stages), accounts without industry
-    or headcount, and opportunities won 30+ days ago that still have no contract. -#}
+    or headcount, opportunities won 30+ days ago that still have no contract, open
+    opportunities without a live account (empty, or the account was deleted; an id that never
+    existed is an orphan_reference), won opportunities recorded at amount 0 (an empty amount is
+    opportunity_missing_amount), and lost opportunities whose amount is empty or 0 although the
+    deal had reached a stage that requires an amount (its quoted value was cleared). -#}
 with
 
 opportunities as (
@@ -44,6 +48,20 @@ thresholds as (
 as_of as (
 
     select {{ as_of_date() }} as as_of_date
+
+),
+
+stage_history as (
+
+    select * from {{ ref('stg_crm__opportunity_stage_history') }}
+
+),
+
+existing_accounts as (
+
+    select distinct {{ clean_text('account_id') }} as account_id
+    from {{ ref('base_crm__accounts') }}
+    where {{ clean_text('account_id') }} is not null
 
 ),
 
@@ -132,6 +150,104 @@ won_opportunities_without_contract as (
 
 ),
 
+open_opportunities_without_account as (
+
+    select
+        'open_opportunity_without_account' as rule_code,
+        'opportunities' as entity,
+        opportunities.opportunity_id as record_id,
+        cast(null as {{ dbt.type_string() }}) as column_name,
+        opportunities.owner_user_id as responsible_user_id,
+        cast(opportunities.created_at as date) as record_date,
+        cast(null as double) as measured_value,
+        case
+            when opportunities.account_id is null then '进行中的商机没有填写客户'
+            else concat('进行中的商机挂在已删除的客户 ', opportunities.account_id, ' 上')
+        end as detail_zh,
+        case
+            when opportunities.account_id is null then 'open opportunity has no account'
+            else concat('open opportunity belongs to the deleted account ', opportunities.account_id)
+        end as detail_en
+    from opportunities
+    left join accounts
+        on opportunities.account_id = accounts.account_id
+    left join existing_accounts
+        on opportunities.account_id = existing_accounts.account_id
+    where not coalesce(opportunities.is_closed, false)
+        and (
+            opportunities.account_id is null
+            or (accounts.account_id is null and existing_accounts.account_id is not null)
+        )
+
+),
+
+won_with_zero_amount as (
+
+    select
+        'won_with_zero_amount' as rule_code,
+        'opportunities' as entity,
+        opportunities.opportunity_id as record_id,
+        cast(null as {{ dbt.type_string() }}) as column_name,
+        opportunities.owner_user_id as responsible_user_id,
+        cast(coalesce(opportunities.closed_at, opportunities.created_at) as date) as record_date,
+        cast(opportunities.amount_cny as double) as measured_value,
+        '商机已赢单但金额为 0' as detail_zh,
+        'opportunity is won but its amount is 0' as detail_en
+    from opportunities
+    left join stages
+        on opportunities.stage_code = stages.stage_code
+    where (coalesce(opportunities.is_won, false) or coalesce(stages.is_won, false))
+        and opportunities.amount_cny = 0
+
+),
+
+{# The furthest stage each opportunity reached that requires an amount (stage history). #}
+amount_stages_reached as (
+
+    select
+        stage_history.opportunity_id,
+        max(stages.stage_order) as stage_order
+    from stage_history
+    inner join stages
+        on stage_history.to_stage_code = stages.stage_code
+    where stages.requires_amount
+        and not stages.is_closed
+    group by stage_history.opportunity_id
+
+),
+
+lost_deals_zero_amount as (
+
+    select
+        'lost_deal_zero_amount' as rule_code,
+        'opportunities' as entity,
+        opportunities.opportunity_id as record_id,
+        cast(null as {{ dbt.type_string() }}) as column_name,
+        opportunities.owner_user_id as responsible_user_id,
+        cast(coalesce(opportunities.closed_at, opportunities.created_at) as date) as record_date,
+        cast(opportunities.amount_cny as double) as measured_value,
+        concat(
+            '商机到过「', reached.stage_name_zh, '」阶段后输单，金额却',
+            case when opportunities.amount_cny is null then '为空' else '为 0' end
+        ) as detail_zh,
+        concat(
+            'lost after reaching ', reached.stage_name_en, ' but its amount is ',
+            case when opportunities.amount_cny is null then 'empty' else '0' end
+        ) as detail_en
+    from opportunities
+    inner join stages
+        on opportunities.stage_code = stages.stage_code
+    inner join amount_stages_reached
+        on opportunities.opportunity_id = amount_stages_reached.opportunity_id
+    inner join stages as reached
+        on amount_stages_reached.stage_order = reached.stage_order
+    where stages.is_closed
+        and not stages.is_won
+        and not coalesce(opportunities.is_won, false)
+        and coalesce(opportunities.amount_cny, 0) = 0
+
+),
+
 final as (
 
     select * from opportunities_missing_amount
@@ -139,6 +255,12 @@ final as (
     select * from accounts_missing_firmographics
     union all
     select * from won_opportunities_without_contract
+    union all
+    select * from open_opportunities_without_account
+    union all
+    select * from won_with_zero_amount
+    union all
+    select * from lost_deals_zero_amount
 
 )
 

@@ -42,6 +42,15 @@ consistency_findings as (
 
 ),
 
+reference_findings as (
+
+    select
+        *,
+        'consistency' as checked_category
+    from {{ ref('int_dq__reference_findings') }}
+
+),
+
 rules as (
 
     select * from {{ ref('ref_dq_rules') }}
@@ -75,6 +84,8 @@ all_findings as (
     select * from correctness_findings
     union all
     select * from consistency_findings
+    union all
+    select * from reference_findings
 
 ),
 

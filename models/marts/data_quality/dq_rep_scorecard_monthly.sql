@@ -1,8 +1,11 @@
 {#- How well does each rep enter data, month by month: records entered, open issues by
     category and severity, on-time entry rates, a 0-100 data-quality score and the rank in
-    the team. Score = 100 × (1 − min(1, Σ score_weight of open issues ÷ records entered)),
-    weights from ref_dq_rules (warn 1, critical 3); 0 when issues exist but nothing was
-    entered, null when neither. Ties share a rank (1, 1, 3). -#}
+    the team. Weighted issue rate = 100 × Σ score_weight of open issues ÷ records entered
+    (weights from ref_dq_rules: warn 1, critical 3); score = 100 × (1 − min(1, rate ÷
+    dq_score_zero_issue_rate)) with the zero rate from ref_business_thresholds (10: each
+    weighted issue per 100 records costs 10 points); 0 when issues exist but nothing was
+    entered, null when neither. Ties share a rank (1, 1, 3). The as-of view over a window of
+    months is dq_rep_scorecard_current. -#}
 with
 
 entries as (
@@ -35,6 +38,13 @@ user_team_days as (
 as_of as (
 
     select {{ as_of_date() }} as as_of_date
+
+),
+
+score_thresholds as (
+
+    select {{ dq_business_threshold('dq_score_zero_issue_rate') }} as zero_issue_rate
+    from {{ ref('ref_business_thresholds') }}
 
 ),
 
@@ -141,8 +151,10 @@ scored as (
         combined.*,
         {{ safe_divide('activities_logged_on_time', 'completed_activities') }} as activity_on_time_rate,
         {{ safe_divide('stage_changes_recorded_on_time', 'stage_changes_entered') }} as stage_change_on_time_rate,
-        {{ dq_score('weighted_open_issues', 'records_entered') }} as dq_score
+        {{ dq_issue_rate('weighted_open_issues', 'records_entered') }} as weighted_issues_per_100_records,
+        {{ dq_score('weighted_open_issues', 'records_entered', 'score_thresholds.zero_issue_rate') }} as dq_score
     from combined
+    cross join score_thresholds
 
 ),
 

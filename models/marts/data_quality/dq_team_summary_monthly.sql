@@ -37,14 +37,23 @@ totals as (
 
 ),
 
+score_thresholds as (
+
+    select {{ dq_business_threshold('dq_score_zero_issue_rate') }} as zero_issue_rate
+    from {{ ref('ref_business_thresholds') }}
+
+),
+
 final as (
 
     select
         totals.*,
         {{ safe_divide('activities_logged_on_time', 'completed_activities') }} as activity_on_time_rate,
         {{ safe_divide('stage_changes_recorded_on_time', 'stage_changes_entered') }} as stage_change_on_time_rate,
-        {{ dq_score('weighted_open_issues', 'records_entered') }} as team_dq_score
+        {{ dq_issue_rate('weighted_open_issues', 'records_entered') }} as weighted_issues_per_100_records,
+        {{ dq_score('weighted_open_issues', 'records_entered', 'score_thresholds.zero_issue_rate') }} as team_dq_score
     from totals
+    cross join score_thresholds
 
 )
 
