@@ -324,6 +324,9 @@ owner_visits as (
     cross join reporting_date
     where activities.is_completed_visit
         and activities.occurred_date <= reporting_date.as_of_date
+        -- the unknown member '-1' stands for many missing accounts and owners: it matches nothing
+        and activities.account_id != '-1'
+        and activities.owner_user_id != '-1'
     group by 1, 2
 
 ),
@@ -390,6 +393,9 @@ renewal_candidates as (
             and renewal.start_date >= {{ add_days('ending.end_date', -30) }}
             and reporting_date.as_of_date >= renewal.signed_date
     where ending.recurring_amount_annual_cny > 0
+        -- a contract of an unknown account ('-1', a data-quality issue of its own) has no usage
+        -- and no renewal of its own: the '-1' rows of other contracts and usage are other accounts'
+        and ending.account_id != '-1'
         -- an upsell ends with the subscription it extends and is renewed with it: one alert
         and ending.contract_type != 'upsell'
         and ending.contract_status = 'active'
@@ -408,6 +414,7 @@ latest_usage_months as (
     cross join reporting_date
     where usage.usage_month <= reporting_date.as_of_date
         and usage.active_usage_rate is not null
+        and usage.account_id != '-1'
     group by 1
 
 ),
