@@ -132,3 +132,16 @@ def test_english_title_keeps_the_persons_name(texts):
         assert f"Rep workbench · {name}" in text, uid
         checked += 1
     assert checked > 0
+
+
+def test_pipeline_coverage_is_a_multiple_everywhere(tmp_path_factory):
+    """Coverage is 0.8× in the alerts (pipeline ÷ remaining quota): the board and the workbench
+    show the same unit, never a percentage."""
+    out = tmp_path_factory.mktemp("coverage") / "site"
+    build_site(WAREHOUSE, out, with_reports=False)
+    fig = re.compile(r'<span class="fig"[^>]*data-col="pipeline_coverage"[^>]*>([^<]*)<')
+    shown = [v for p in [*out.glob("team/*.html"), *out.glob("rep/*.html")]
+             for v in fig.findall(p.read_text(encoding="utf-8"))]
+    values = [v for v in shown if v.strip() not in ("—", "-", "")]
+    assert values, "no pipeline coverage shown on the team boards and workbenches"
+    assert all(v.endswith("×") for v in values), sorted(set(v for v in values if not v.endswith("×")))[:5]
