@@ -603,7 +603,7 @@ unioned as (
                 || case
                     when record_summaries.record_count > record_summaries.records_listed
                         then '；其余 ' || {{ format_integer('record_summaries.record_count - record_summaries.records_listed') }}
-                            || ' 项见完整预警清单'
+                            || ' 项未列出'
                     else ''
                 end
         end as message_zh,
@@ -615,7 +615,7 @@ unioned as (
                 || case
                     when record_summaries.record_count > record_summaries.records_listed
                         then '; ' || {{ format_integer('record_summaries.record_count - record_summaries.records_listed') }}
-                            || ' more in the full alert list'
+                            || ' more not listed'
                     else ''
                 end
         end as message_en,
