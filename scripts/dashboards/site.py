@@ -46,6 +46,11 @@ PAGE_CONSUMERS = {
     "indicator_tree": "indicator_tree_page",
 }
 TREND_MONTHS = 12
+# A person's own alert list (a rep's workbench, a lead's team board) shows the most urgent few,
+# critical first; the rest is one click away on the full list (alerts/<page>.html).
+ALERTS_PER_PERSON = 5
+# The cockpit lists the critical alerts of a whole region or the company.
+ALERTS_ON_COCKPIT = 15
 # team-board member flags: each is an alert rule of ref_alert_rules (named as the rule)
 MEMBER_FLAGS = (
     ("has_unhealthy_funnel", "alert_rule.pipeline_coverage_low"),
@@ -469,7 +474,7 @@ class SiteBuilder:
                         "scope_name": name_zh, "is_company": region is None, "sections": sections,
                         "period_rows": period_rows, "region_rows": region_rows, "accounts": accounts,
                         "incentives": incentives, "contest": contest,
-                        "alerts": self.open_alerts(alert_where, alert_params, 15),
+                        "alerts": self.open_alerts(alert_where, alert_params, ALERTS_ON_COCKPIT),
                         "report_links": self.report_links("director", self.region_director(region)),
                         "alert_count": self.count_open_alerts(alert_where, alert_params),
                         "alerts_path": f"alerts/cockpit-{scope}.html",
@@ -577,7 +582,7 @@ class SiteBuilder:
                     "team.html.j2", {
                         "report_links": self.report_links("team_lead", self.team_lead_report_id(tid)),
                         "team": team, "board": board, "cards": cards, "members": members, "contest": contest,
-                        "dq_fig": dq_fig, "alerts": self.open_alerts(alert_where, [tid], 20),
+                        "dq_fig": dq_fig, "alerts": self.open_alerts(alert_where, [tid], ALERTS_PER_PERSON),
                         "alert_count": self.count_open_alerts(alert_where, [tid]), "threshold": threshold,
                         "alerts_path": f"alerts/team-{tid}.html",
                     }, charts)
@@ -653,7 +658,7 @@ class SiteBuilder:
                         "report_links": self.report_links("rep", uid),
                         "rep": rep, "wb": wb, "has_data": wb is not None, "cards": cards, "visits": visits,
                         "stalled": stalled, "dq": dq, "diagnosis": diagnosis, "ranks": ranks,
-                        "alerts": self.open_alerts(alert_where, [uid], 20),
+                        "alerts": self.open_alerts(alert_where, [uid], ALERTS_PER_PERSON),
                         "alert_count": self.count_open_alerts(alert_where, [uid]),
                         "alerts_path": f"alerts/rep-{uid}.html",
                         "flags": self.rep_flags(wb),

@@ -588,3 +588,27 @@ def test_every_alert_table_links_the_full_list_of_its_scope(site, db):
         assert sorted(listed) == sorted(expected), path
         checked += 1
     assert checked > 0
+
+
+def test_a_persons_alert_list_is_capped_and_links_the_rest(db, tmp_path, monkeypatch):
+    """A rep or a lead reads at most ALERTS_PER_PERSON alerts on their own page, critical first;
+    the rest is on the full list the page links. Checked with a cap of 1 so that the demo's
+    leads with several alerts show the cap at work."""
+    import dashboards.site as site_module
+
+    monkeypatch.setattr(site_module, "ALERTS_PER_PERSON", 1)
+    run = build_site(WAREHOUSE, tmp_path / "site", with_reports=False)
+    row_id = re.compile(r'data-alert-id="([^"]+)"')
+    capped = 0
+    for (team_id,) in db.execute("select team_id from marts.team_board").fetchall():
+        expected = db.execute("select severity from marts.fct_alerts where is_open and action_role = 'team_lead' "
+                              "and team_id = ? order by case severity when 'critical' then 0 else 1 end",
+                              [team_id]).fetchall()
+        page = run.out_dir / "team" / f"{team_id}.html"
+        if not page.is_file() or len(expected) < 2:
+            continue
+        html = page.read_text(encoding="utf-8")
+        assert len(row_id.findall(html)) == 1, team_id
+        assert 'class="all-alerts"' in html, team_id
+        capped += 1
+    assert capped > 0, "no lead with two or more open alerts in this warehouse"
