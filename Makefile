@@ -89,7 +89,7 @@ lint: setup ## sqlfluff lint of models, macros and tests
 
 test-duckdb: setup ## dbt build (models, unit and data tests) on DuckDB into a scratch file
 	rm -rf warehouse/test && mkdir -p warehouse/test
-	$(TEST_ENV) CRM_LANDING_DIR=$(DEMO_LANDING) CRM_DUCKDB_PATH=warehouse/test/crm.duckdb $(BIN)/dbt build --target duckdb --target-path target/duckdb
+	$(TEST_ENV) CRM_CHECK_ALERT_CALIBRATION=1 CRM_LANDING_DIR=$(DEMO_LANDING) CRM_DUCKDB_PATH=warehouse/test/crm.duckdb $(BIN)/dbt build --target duckdb --target-path target/duckdb
 
 test-spark: setup ## dbt build on local Spark: every model, seed, unit and singular test (generic data tests run on DuckDB)
 	rm -rf warehouse/spark && mkdir -p warehouse/spark

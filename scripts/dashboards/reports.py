@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable, Sequence
 import jinja2
 from markupsafe import Markup
 
+from .labels import label, text as label_text
 from .formatting import MISSING, fmt_change, fmt_date, fmt_number, month_label, severity_label, status_label
 from .marts import MartReader
 from .paths import safe_output_path, slug
@@ -56,13 +57,14 @@ CONTRACT_TYPES = {"new_business": "新签 New business", "renewal": "续约 Rene
 # Indicators with a target, in reading order (others follow by code).
 INDICATOR_ORDER = ("bookings_amount", "quota_attainment", "new_opportunity_count", "win_rate",
                    "deal_size", "sales_cycle_days", "visit_count", "new_accounts_developed")
+# team-board member flags, named as the alert rules they are (seeds/ref_alert_rules.csv)
 PROBLEM_FLAGS = (
-    ("has_unhealthy_funnel", "商机覆盖不足 Thin pipeline"),
-    ("is_below_visit_pace", "面访进度落后 Behind visit pace"),
-    ("is_behind_quota_pace", "业绩进度落后 Behind quota pace"),
-    ("has_low_win_rate", "赢单率低 Low win rate"),
-    ("has_poor_followup", "跟进不足 Poor follow-up"),
-    ("has_poor_data_entry", "数据录入差 Poor data entry"),
+    ("has_unhealthy_funnel", label_text("alert_rule.pipeline_coverage_low")),
+    ("is_below_visit_pace", label_text("alert_rule.visit_pace_behind")),
+    ("is_behind_quota_pace", label_text("alert_rule.quota_pace_behind")),
+    ("has_low_win_rate", label_text("alert_rule.win_rate_below_team")),
+    ("has_poor_followup", label_text("poor_followup")),
+    ("has_poor_data_entry", label_text("alert_rule.many_open_dq_issues")),
 )
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "reports"
@@ -356,10 +358,17 @@ def deals_section(reader: MartReader, entity: Entity, start: dt.date, end: dt.da
     return section, len(rows), total
 
 
+# An alert is new when a build raised it after the one that started the alert history: the
+# first build of a warehouse finds every open problem at once, and none of them is "new".
+RAISED_AFTER_HISTORY_START = ("a.first_raised_as_of > "
+                              "(select min(h.first_raised_as_of) from {marts.fct_alerts} h)")
+
+
 def alerts_rows(reader: MartReader, where: str, params: list[Any]) -> list[dict[str, Any]]:
     return reader.rows(
         "select a.alert_id, a.severity, a.rule_name_zh, a.rule_name_en, a.message_zh, "
-        "a.message_en, a.first_raised_as_of, a.subject_user_id, u.user_name as subject_name "
+        "a.message_en, a.first_raised_as_of, a.subject_user_id, u.user_name as subject_name, "
+        f"coalesce({RAISED_AFTER_HISTORY_START}, false) as is_new_since_history_start "
         "from {marts.fct_alerts} a left join {core.dim_users} u on u.user_id = a.subject_user_id "
         f"where {where} order by case a.severity when 'critical' then 0 else 1 end, "
         "a.first_raised_as_of desc, a.rule_code, a.record_name, a.alert_id", params)
@@ -374,7 +383,9 @@ def alerts_section(rows: list[dict[str, Any]], title: str, as_of: dt.date,
     table = []
     for r in rows:
         first = fmt_date(r["first_raised_as_of"])
-        if r["first_raised_as_of"] == as_of:
+        if not r["is_new_since_history_start"]:
+            first += " 建仓时已存在 Open at the first build"
+        elif r["first_raised_as_of"] == as_of:
             first += " 新 New"
         line = [severity_text(r["severity"]),
                 f"{cell(r['rule_name_zh'])} {cell(r['rule_name_en'])}"]
@@ -393,6 +404,7 @@ def alert_counts_section(reader: MartReader, entity: Entity, start: dt.date, end
         "select rule_name_zh, rule_name_en, severity, count(*) as n, "
         "count(*) filter (where is_open) as still_open from {marts.fct_alerts} "
         f"where first_raised_as_of between ? and ? and {cond} "
+        "and first_raised_as_of > (select min(h.first_raised_as_of) from {marts.fct_alerts} h) "
         "group by rule_name_zh, rule_name_en, severity "
         "order by case severity when 'critical' then 0 else 1 end, n desc, rule_name_en",
         [start, end, *params])
@@ -561,14 +573,14 @@ def indicator_sections(rows: list[dict[str, Any]], label: str) -> list[Section]:
     indicators = Section(
         f"核心指标 Key indicators{label}",
         headers=["指标 Indicator", "实际 Actual", "月目标 Target", "进度目标 Target to date",
-                 "进度达成 Attainment to date", "状态 Status", "环比 vs prior month",
+                 label_text("attainment_to_date"), "状态 Status", "环比 vs prior month",
                  "同比 vs same month last year"], rows=table)
     off = sorted((r for r in rows if r["status_code"] == "off_track"), key=_indicator_key)
     off_track = Section(
         f"落后指标 What is off track{label}", kind="list",
         items=[f"{name(r)}：实际 actual {fmt_number(r['actual_value'], r['unit'])}，"
                f"进度目标 target to date {fmt_number(r['target_value_to_date'], r['unit'])}，"
-               f"达成 attainment {ratio(r['attainment_to_date'])}" for r in off])
+               f"{label_text('attainment_to_date')} {ratio(r['attainment_to_date'])}" for r in off])
     changed = [r for r in rows if r["change_vs_prior_period_ratio"] is not None]
     changed.sort(key=lambda r: (-abs(r["change_vs_prior_period_ratio"]), r["indicator_code"]))
     moved = Section(
@@ -620,7 +632,8 @@ def rep_daily(reader: MartReader, entity: Entity, w: Window) -> Report:
     deals, n_deals, amount = deals_section(reader, entity, w.as_of, w.as_of,
                                            "今日签约 Deals signed today")
     alerts = alerts_rows(reader, "a.action_user_id = ? and a.is_open", [entity.user_id])
-    new_today = sum(1 for a in alerts if a["first_raised_as_of"] == w.as_of)
+    new_today = sum(1 for a in alerts
+                    if a["first_raised_as_of"] == w.as_of and a["is_new_since_history_start"])
     critical = sum(1 for a in alerts if a["severity"] == "critical")
     pairs = [("今日完成面访 Visits completed today", count(visits_today))]
     if wb:
@@ -632,7 +645,7 @@ def rep_daily(reader: MartReader, entity: Entity, w: Window) -> Report:
              f"进度目标 pace target {count(wb['visit_pace_target'])}，{pace}"),
             ("本月签约 Bookings this month",
              f"{money(wb['bookings_mtd_cny'])} / 月配额 quota {money(wb['quota_month_cny'])}，"
-             f"达成 attainment {ratio(wb['attainment_mtd'])}"),
+             f"{label_text('attainment_mtd')} {ratio(wb['attainment_mtd'])}"),
         ]
     pairs += [("今日签约 Deals signed today", f"{count(n_deals)} 单 deals，{money(amount)}"),
               ("提醒 Alerts", f"今日新增 new today {count(new_today)}，待处理 open {count(len(alerts))}"
@@ -688,7 +701,8 @@ def rep_weekly(reader: MartReader, entity: Entity, w: Window) -> Report:
                  ("本周新商机 New opportunities this week", count(trend["new_opportunities"]))]
     deals, _, _ = deals_section(reader, entity, w.week_start, w.as_of,
                                 "本周签约 Deals signed this week")
-    alerts = alerts_rows(reader, "a.action_user_id = ? and a.first_raised_as_of between ? and ?",
+    alerts = alerts_rows(reader, "a.action_user_id = ? and a.first_raised_as_of between ? and ? "
+                         f"and {RAISED_AFTER_HISTORY_START}",
                          [entity.user_id, w.week_start, w.as_of])
     report.sections = [Section("本周与上周 This week vs last week", kind="kv", pairs=pairs), deals,
                        alerts_section(alerts, "本周新增提醒 Alerts raised this week", w.as_of),
@@ -752,7 +766,8 @@ def team_lead_daily(reader: MartReader, entity: Entity, w: Window) -> Report:
     deals, n_deals, amount = deals_section(reader, entity, w.as_of, w.as_of,
                                            "今日签约 Deals signed today")
     alerts = alerts_rows(reader, "a.action_user_id = ? and a.is_open", [entity.user_id])
-    new_today = sum(1 for a in alerts if a["first_raised_as_of"] == w.as_of)
+    new_today = sum(1 for a in alerts
+                    if a["first_raised_as_of"] == w.as_of and a["is_new_since_history_start"])
     behind = reader.rows(
         "select user_id, user_name, visits_mtd, visit_pace_target, visits_to_plan, "
         "is_visit_bonus_cut_at_risk from {marts.team_board_members} "
@@ -762,13 +777,13 @@ def team_lead_daily(reader: MartReader, entity: Entity, w: Window) -> Report:
     if tb:
         pairs += [("本月签约 Bookings this month",
                    f"{money(tb['bookings_mtd_cny'])} / 月配额 quota {money(tb['quota_month_cny'])}，"
-                   f"达成 attainment {ratio(tb['attainment_mtd'])}"),
-                  ("面访进度落后人数 Members behind visit pace",
+                   f"{label_text('attainment_mtd')} {ratio(tb['attainment_mtd'])}"),
+                  (f"{label('alert_rule.visit_pace_behind')[0]}人数 Members: {label('alert_rule.visit_pace_behind')[1]}",
                    f"{count(tb['members_below_visit_pace'])} / {count(tb['active_members'])}")]
     pairs.append(("提醒 Alerts", f"今日新增 new today {count(new_today)}，待处理 open {count(len(alerts))}"))
     report.sections = [
         Section("团队今日 Team today", kind="kv", pairs=pairs),
-        Section("面访进度落后成员 Members behind visit pace",
+        Section(f"{label('alert_rule.visit_pace_behind')[0]}成员 Members: {label('alert_rule.visit_pace_behind')[1]}",
                 headers=["成员 Member", "本月面访 Visits this month", "进度目标 Pace target",
                          "还需计划 Visits to plan", "绩效扣减风险 Bonus-cut risk"],
                 rows=[[person(m["user_name"], m["user_id"]), count(m["visits_mtd"]),
@@ -797,7 +812,8 @@ def team_lead_weekly(reader: MartReader, entity: Entity, w: Window) -> Report:
                count(t["won_deals"])] for t in trend])
     deals, _, _ = deals_section(reader, entity, w.week_start, w.as_of,
                                 "本周签约 Deals signed this week")
-    alerts = alerts_rows(reader, "a.action_user_id = ? and a.first_raised_as_of between ? and ?",
+    alerts = alerts_rows(reader, "a.action_user_id = ? and a.first_raised_as_of between ? and ? "
+                         f"and {RAISED_AFTER_HISTORY_START}",
                          [entity.user_id, w.week_start, w.as_of])
     report.sections = [visits, deals,
                        alerts_section(alerts, "本周新增提醒 Alerts raised this week", w.as_of,
@@ -816,7 +832,7 @@ def team_lead_monthly(reader: MartReader, entity: Entity, w: Window) -> Report:
     problems = Section(
         "成员问题 Members with problems", headers=["成员 Member", "问题 Problems"],
         rows=[[person(m["user_name"], m["user_id"]),
-               "；".join(label for flag, label in PROBLEM_FLAGS if m.get(flag))] for m in members])
+               "；".join(name for flag, name in PROBLEM_FLAGS if m.get(flag))] for m in members])
     alerts = alerts_rows(reader, "a.action_user_id = ? and a.is_open", [entity.user_id])
     report.sections = [*indicator_sections(rows, ""), problems,
                        *leaderboard_sections(reader, entity, w),
@@ -847,11 +863,12 @@ def director_daily(reader: MartReader, entity: Entity, w: Window) -> Report:
         pairs.append((f"本月签约 Bookings this month（{cell(k['entity_name'])}）",
                       f"{money(k['actual_value'])} / 月目标 target {money(k['target_value'])}，"
                       f"进度目标 target to date {money(k['target_value_to_date'])}，"
-                      f"达成 attainment {ratio(k['attainment_to_date'])}，"
+                      f"{label_text('attainment_to_date')} {ratio(k['attainment_to_date'])}，"
                       f"{status_text(k['status_code'])}"))
     cond, params = region_filter(entity, "a.region_id")
     critical = alerts_rows(
-        reader, f"a.severity = 'critical' and a.first_raised_as_of = ? and {cond}",
+        reader, f"a.severity = 'critical' and a.first_raised_as_of = ? and {RAISED_AFTER_HISTORY_START} "
+        f"and {cond}",
         [w.as_of, *params])
     pairs.append(("今日新增严重提醒 New critical alerts today", count(len(critical))))
     report.no_data = not _has_scope(entity) or not kpis
@@ -871,8 +888,8 @@ def _teams_standing(reader: MartReader, entity: Entity) -> Section:
         "order by attainment_mtd desc nulls last, team_id", params)
     return Section(
         "团队排名 Teams' standing（本月至今 month to date）",
-        headers=["团队 Team", "本月签约 Bookings", "月配额 Quota", "达成 Attainment",
-                 "预测达成 Forecast attainment", "业务线PK名次 Contest rank",
+        headers=["团队 Team", "本月签约 Bookings", "月配额 Quota", label_text("attainment_mtd"),
+                 label_text("forecast_attainment"), "业务线PK名次 Contest rank",
                  "面访落后人数 Behind visit pace", "主管待处理提醒 Open alerts for lead"],
         rows=[[cell(r["team_name"]), money(r["bookings_mtd_cny"]), money(r["quota_month_cny"]),
                ratio(r["attainment_mtd"]), ratio(r["forecast_attainment"]),

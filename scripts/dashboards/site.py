@@ -32,6 +32,7 @@ from typing import Any, Callable
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .formatting import fmt_change, fmt_date, fmt_number, month_label, severity_label, status_label
+from .labels import code_label, label
 from .marts import MartReader
 from .paths import safe_output_path, slug
 
@@ -50,6 +51,20 @@ PAGE_CONSUMERS = {
     "indicator_tree": "indicator_tree_page",
 }
 TREND_MONTHS = 12
+# A person's own alert list (a rep's workbench, a lead's team board) shows the most urgent few,
+# critical first; the rest is one click away on the full list (alerts/<page>.html).
+ALERTS_PER_PERSON = 5
+# The cockpit lists the critical alerts of a whole region or the company.
+ALERTS_ON_COCKPIT = 15
+# team-board member flags: each is an alert rule of ref_alert_rules (named as the rule)
+MEMBER_FLAGS = (
+    ("has_unhealthy_funnel", "alert_rule.pipeline_coverage_low"),
+    ("is_below_visit_pace", "alert_rule.visit_pace_behind"),
+    ("is_behind_quota_pace", "alert_rule.quota_pace_behind"),
+    ("has_low_win_rate", "alert_rule.win_rate_below_team"),
+    ("has_poor_followup", "poor_followup"),
+    ("has_poor_data_entry", "alert_rule.many_open_dq_issues"),
+)
 MONTHLY_VISIT_THRESHOLD_FALLBACK = 15
 
 
@@ -224,6 +239,7 @@ class SiteBuilder:
         # the month holding the as-of date, unless the as-of date is its last day
         self.partial_month = self.month if self.as_of < month_end else None
         self.reports_dir: str | None = None
+        self.extra_pages: list[Page] = []   # the full alert lists, written beside their pages
 
     # -- shared reads --------------------------------------------------------------------------
     def _use(self, kind: str) -> None:
@@ -305,8 +321,11 @@ class SiteBuilder:
                      "Lead to contract: MQL → SQL → opportunity → contract (this month)", "count",
                      codes + ["new_business_contracts"] if has_any else [], labels_zh, labels_en,
                      [series("数量", "Count", data, "actual", None, point_src=point_src)],
-                     note_zh="各环节为本月发生数，转化率见线索商机转化率与商机赢率",
-                     note_en="each step counts this month's events; see lead-to-opportunity conversion and win rate")
+                     note_zh=f"各环节为本月发生数，转化率见{label('indicator.lead_to_opportunity_conversion')[0]}"
+                             f"与{label('indicator.win_rate')[0]}",
+                     note_en="each step counts this month's events; see "
+                             f"{label('indicator.lead_to_opportunity_conversion')[1].lower()} and "
+                             f"{label('indicator.win_rate')[1].lower()}")
 
     def pipeline_by_stage(self, chart_id: str, **key: Any) -> Chart:
         names = self.stage_names()
@@ -336,6 +355,14 @@ class SiteBuilder:
     def count_open_alerts(self, where: str, params: list[Any]) -> int:
         return int(self.r.scalar(f"select count(*) as n from {{marts.fct_alerts}} where is_open and {where}",
                                  params) or 0)
+
+    def alert_list(self, name: str, scope_zh: str, scope_en: str, back_path: str,
+                   where: str, params: list[Any]) -> Page:
+        """Every open alert of a page's scope (the page itself lists the most urgent few); read
+        under the parent page's consumer, from the same mart and with the same filter."""
+        rows = self.open_alerts(where, params, 1_000_000)
+        return Page("alerts", f"alerts/{name}.html", f"全部待处理预警 · {scope_zh}", f"All open alerts · {scope_en}",
+                    "alerts.html.j2", {"alerts": rows, "alert_count": len(rows), "back_path": back_path})
 
     def report_links(self, role: str, entity_id: str | None) -> list[dict[str, str]]:
         """Links from a page to its role's daily, weekly and monthly reports (when built)."""
@@ -404,11 +431,12 @@ class SiteBuilder:
                              {} if region is None else {"team_id_at_signed": team_ids}),
             self.pipeline_by_stage("c-pipeline", **({} if region is None else {"team_id": team_ids})),
             self.arr_movements("c-arr", grain, entity_id),
-            Chart("c-contest", "hbar", "团队PK：本月业绩达成率（按业务线）", "Team contest: attainment this month, by line",
-                  "ratio", [c["team_id"] for c in contest],
+            Chart("c-contest", "hbar", "团队PK：" + label("attainment_mtd")[0] + "（按业务线）",
+                  "Team contest: " + label("attainment_mtd")[1] + ", by line", "ratio",
+                  [c["team_id"] for c in contest],
                   [f"{c['team_name']} · {c['line_name']}" for c in contest],
                   [f"{c['team_name']} · {c['line_name']}" for c in contest],
-                  [series("达成率", "Attainment", [c["attainment"] for c in contest], "actual",
+                  [series(*label("attainment_mtd"), [c["attainment"] for c in contest], "actual",
                           series_src("marts.team_contest", "team_id", "attainment", **contest_key),
                           threshold=1.0, threshold_label_zh="目标 100%", threshold_label_en="Target 100%")]),
         ]
@@ -456,6 +484,10 @@ class SiteBuilder:
         if region is not None:
             alert_where, alert_params = ("severity = 'critical' and region_id = ?", [region["region_id"]])
         name_zh = "全公司" if region is None else region["region_name"]
+        self.extra_pages.append(self.alert_list(
+            f"cockpit-{slug(scope)}", f"管理驾驶舱 · {name_zh}",
+            "Director cockpit · " + ("Company" if region is None else region["region_id"]),
+            f"cockpit/{slug(scope)}.html", alert_where, alert_params))
         return Page("cockpit", f"cockpit/{slug(scope)}.html", f"管理驾驶舱 · {name_zh}",
                     "Director cockpit · " + ("Company" if region is None else region["region_id"]),
                     "cockpit.html.j2", {
@@ -463,9 +495,10 @@ class SiteBuilder:
                         "period_rows": period_rows, "region_rows": region_rows, "accounts": accounts,
                         "incentives": incentives, "contest": contest, "line_rows": line_rows,
                         "lines": self.business_lines(),
-                        "alerts": self.open_alerts(alert_where, alert_params, 15),
+                        "alerts": self.open_alerts(alert_where, alert_params, ALERTS_ON_COCKPIT),
                         "report_links": self.report_links("director", self.region_director(region)),
                         "alert_count": self.count_open_alerts(alert_where, alert_params),
+                        "alerts_path": f"alerts/cockpit-{slug(scope)}.html",
                     }, charts)
 
     def business_lines(self) -> list[dict[str, Any]]:
@@ -548,9 +581,9 @@ class SiteBuilder:
             for col, unit, zh, en in (
                     ("bookings_mtd_cny", "cny", "本月签约", "Bookings MTD"),
                     ("quota_month_cny", "cny", "本月指标", "Quota this month"),
-                    ("attainment_mtd", "ratio", "本月达成率", "Attainment MTD"),
-                    ("forecast_attainment", "ratio", "预测达成率", "Forecast attainment"),
-                    ("attainment_qtd", "ratio", "本季达成率", "Attainment QTD"),
+                    ("attainment_mtd", "ratio", *label("attainment_mtd")),
+                    ("forecast_attainment", "ratio", *label("forecast_attainment")),
+                    ("attainment_qtd", "ratio", *label("attainment_qtd")),
                     ("visits_mtd", "count", "本月面访", "Visits MTD"),
                     ("members_with_any_problem", "count", "需关注成员", "Members needing attention"),
                     ("open_alerts_for_lead", "count", "待处理预警", "Open alerts")):
@@ -561,15 +594,9 @@ class SiteBuilder:
         for m in members:
             m["figs"] = {c: fig(m, c, u, mt, user_id=m["user_id"]) for c, u in (
                 ("bookings_mtd_cny", "cny"), ("attainment_mtd", "ratio"), ("visits_mtd", "count"),
-                ("visit_pace_target", "count"), ("pipeline_coverage", "ratio"), ("win_rate_in_window", "ratio"),
+                ("visit_pace_target", "count"), ("pipeline_coverage", "multiple"), ("win_rate_in_window", "ratio"),
                 ("dq_score", "score"), ("open_dq_issues", "count"))}
-            m["flags"] = [(zh, en) for flag, zh, en in (
-                ("has_unhealthy_funnel", "漏斗不健康", "Thin funnel"),
-                ("is_below_visit_pace", "面访落后", "Behind visit pace"),
-                ("is_behind_quota_pace", "业绩落后", "Behind quota pace"),
-                ("has_low_win_rate", "赢率偏低", "Low win rate"),
-                ("has_poor_followup", "跟进不足", "Poor follow-up"),
-                ("has_poor_data_entry", "录入质量差", "Poor data entry")) if m.get(flag)]
+            m["flags"] = [label(key) for flag, key in MEMBER_FLAGS if m.get(flag)]
         threshold = self.visit_threshold(tid)
         contest = self.r.rows("select * from {marts.team_contest} where team_id = ? and "
                               "? between period_start_date and period_end_date order by period_type", [tid, self.as_of])
@@ -610,13 +637,16 @@ class SiteBuilder:
         dq_fig = fig(dq, "team_dq_score", "score", "data_quality.dq_team_summary_monthly",
                      team_id=tid, month_start_date=self.month)
         alert_where = "action_role = 'team_lead' and team_id = ?"
+        self.extra_pages.append(self.alert_list(f"team-{slug(tid)}", f"团队看板 · {team['team_name']}", f"Team board · {tid}",
+                                                f"team/{slug(tid)}.html", alert_where, [tid]))
         return Page("team", f"team/{slug(tid)}.html", f"团队看板 · {team['team_name']}", f"Team board · {tid}",
                     "team.html.j2", {
                         "report_links": self.report_links("team_lead", self.team_lead_report_id(tid)),
                         "team": team, "board": board, "cards": cards, "members": members, "contest": contest,
                         "line_name": self.line_name(team.get("business_line")),
-                        "dq_fig": dq_fig, "alerts": self.open_alerts(alert_where, [tid], 20),
+                        "dq_fig": dq_fig, "alerts": self.open_alerts(alert_where, [tid], ALERTS_PER_PERSON),
                         "alert_count": self.count_open_alerts(alert_where, [tid]), "threshold": threshold,
+                        "alerts_path": f"alerts/team-{slug(tid)}.html",
                     }, charts)
 
     def visit_threshold(self, team_id: str) -> int:
@@ -635,13 +665,13 @@ class SiteBuilder:
             for col, unit, zh, en in (
                     ("bookings_mtd_cny", "cny", "本月签约", "Bookings MTD"),
                     ("quota_month_cny", "cny", "本月指标", "Quota this month"),
-                    ("attainment_mtd", "ratio", "本月达成率", "Attainment MTD"),
-                    ("forecast_attainment", "ratio", "预测达成率", "Forecast attainment"),
+                    ("attainment_mtd", "ratio", *label("attainment_mtd")),
+                    ("forecast_attainment", "ratio", *label("forecast_attainment")),
                     ("visits_mtd", "count", "本月面访", "Visits MTD"),
                     ("visits_to_plan", "count", "还需新增计划面访", "Visits still to plan"),
                     ("ka_visits_mtd", "count", "本月KA拜访", "KA visits MTD"),
                     ("open_pipeline_cny", "cny", "在跟商机金额", "Open pipeline"),
-                    ("pipeline_coverage", "ratio", "商机覆盖率", "Pipeline coverage"),
+                    ("pipeline_coverage", "multiple", *label("pipeline_coverage")),
                     ("stalled_opportunities", "count", "停滞商机", "Stalled opportunities"),
                     ("open_dq_issues", "count", "待修正录入问题", "Open data-entry issues"),
                     ("open_alerts", "count", "待处理预警", "Open alerts")):
@@ -682,13 +712,17 @@ class SiteBuilder:
                            period_type="month", period_start_date=self.month, scope_type="team",
                            metric_code=k["metric_code"])
         alert_where = "action_user_id = ?"
-        return Page("rep", f"rep/{slug(uid)}.html", f"个人工作台 · {rep['user_name']}", f"Rep workbench · {uid}",
+        self.extra_pages.append(self.alert_list(f"rep-{slug(uid)}", f"个人工作台 · {rep['user_name']}",
+                                                f"Rep workbench · {rep['user_name']}", f"rep/{slug(uid)}.html",
+                                                alert_where, [uid]))
+        return Page("rep", f"rep/{slug(uid)}.html", f"个人工作台 · {rep['user_name']}", f"Rep workbench · {rep['user_name']}",
                     "rep.html.j2", {
                         "report_links": self.report_links("rep", uid),
                         "rep": rep, "wb": wb, "has_data": wb is not None, "cards": cards, "visits": visits,
                         "stalled": stalled, "dq": dq, "diagnosis": diagnosis, "ranks": ranks,
-                        "alerts": self.open_alerts(alert_where, [uid], 20),
+                        "alerts": self.open_alerts(alert_where, [uid], ALERTS_PER_PERSON),
                         "alert_count": self.count_open_alerts(alert_where, [uid]),
+                        "alerts_path": f"alerts/rep-{slug(uid)}.html",
                         "flags": self.rep_flags(wb),
                     }, charts)
 
@@ -697,11 +731,11 @@ class SiteBuilder:
         """The warnings shown at the top of a workbench."""
         if not wb:
             return []
-        flags = [("面访进度落后", "Behind visit pace")] if wb.get("is_below_visit_pace") else []
+        flags = [label("below_visit_pace")] if wb.get("is_below_visit_pace") else []
         if wb.get("is_visit_bonus_cut_at_risk"):
-            flags.append(("有面访不达标扣绩效风险", "Visit bonus cut at risk"))
+            flags.append(label("visit_bonus_cut_at_risk"))
         if wb.get("is_funnel_healthy") is False:
-            flags.append(("商机漏斗不健康", "Unhealthy funnel"))
+            flags.append(label("coverage_below_target"))
         return flags
 
     def visit_pace(self, uid: str, wb: dict[str, Any]) -> Chart:
@@ -871,6 +905,7 @@ class SiteBuilder:
         pages += [self.team(t) for t in teams]
         pages += [self.rep(r) for r in reps]
         pages += [self.leaderboards(), self.data_quality(), self.indicator_tree()]
+        pages += self.extra_pages
         return [self.index(pages)] + pages
 
 
@@ -884,6 +919,8 @@ def _env() -> Environment:
     env.filters["change"] = fmt_change
     env.globals["status_label"] = status_label
     env.globals["severity_label"] = severity_label
+    env.globals["label"] = label
+    env.globals["code_label"] = code_label
     return env
 
 

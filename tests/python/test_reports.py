@@ -20,6 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from dashboards.labels import text as label_text  # noqa: E402
 from dashboards.reports import build_reports  # noqa: E402
 
 NO_DATA_TEXT = "本期暂无数据 No data for this period"
@@ -205,7 +206,7 @@ def test_rep_monthly_indicators_equal_indicator_values(run, con, as_of):
         assert number(rows[0]["实际 Actual"]) == pytest.approx(actual, abs=0.5)
         assert number(rows[0]["月目标 Target"]) == pytest.approx(target, abs=0.5)
         if attainment is not None:
-            assert number(rows[0]["进度达成 Attainment to date"]) == pytest.approx(
+            assert number(rows[0][label_text("attainment_to_date")]) == pytest.approx(
                 attainment, abs=0.0005 + 1e-9)
         checked += 1
     assert checked > 0
@@ -492,3 +493,26 @@ def test_no_conversion_in_any_report_exceeds_100_percent(run, con):
                     seen += 1
                     assert float(m.group(2).replace(",", "")) <= 100.0, (path.name, line)
     assert seen > 0
+
+
+def test_alerts_are_new_only_after_the_first_build(run, con, as_of):
+    """The first build of a warehouse finds every open problem at once: none of them is "new"
+    (今日新增). An alert counts as new today when raised on the as-of date by a later build."""
+    start = q(con, "select min(first_raised_as_of) from marts.fct_alerts")[0][0]
+    checked = 0
+    for rep, open_alerts in q(con, """select action_user_id, count(*) from marts.fct_alerts
+                                      where is_open and action_user_id in (
+                                          select user_id from marts.rep_workbench)
+                                      group by 1"""):
+        new_today = q(con, """select count(*) from marts.fct_alerts where is_open
+                              and action_user_id = ? and first_raised_as_of = ?
+                              and first_raised_as_of > ?""", [rep, as_of, start])[0][0]
+        figures = kv(section(read(run, "daily", "rep", rep), "今日概况"))
+        text = figures["提醒 Alerts"]
+        assert number(text.split("new today", 1)[1]) == new_today, (rep, text)
+        assert number(text.split("open", 1)[1]) == open_alerts, (rep, text)
+        checked += 1
+    assert checked > 0
+    if start == as_of:  # a warehouse built once: nothing is new anywhere
+        for path in run.out_dir.rglob("*.md"):
+            assert " 新 New" not in path.read_text(encoding="utf-8"), path

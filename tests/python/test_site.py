@@ -283,7 +283,8 @@ def test_every_chart_is_drawn_with_data(visited):
             if chart["kind"] != "tree":
                 assert values, f"{page}: chart {chart['id']} has no data points"
             drawn_total += 1
-        if page not in ("index.html",):
+        # the index and the full alert lists are link and table pages without charts
+        if page != "index.html" and not page.startswith("alerts/"):
             assert any(not c["empty"] for c in seen["charts"]), f"{page}: no chart drawn"
     assert drawn_total > 100
 
@@ -689,3 +690,61 @@ def test_pages_read_only_marts_and_exposures_match(site):
         assert read, f"{consumer} read nothing"
         assert exposures[consumer] == read, (
             f"{consumer}: exposure lists {sorted(exposures[consumer])}, page reads {sorted(read)}")
+
+
+def test_every_alert_table_links_the_full_list_of_its_scope(site, db):
+    """A page lists the most urgent open alerts of its scope; when it shows fewer than there are
+    ("仅显示前 15 条，共 54 条"), that line links to a page with every open alert of the scope,
+    and that page lists exactly the open alerts the mart holds for it."""
+    scopes = {f"cockpit/{r}.html": ("severity = 'critical' and region_id = ?", [r])
+              for (r,) in db.execute("select distinct region_id from core.dim_teams where team_id <> '-1'").fetchall()}
+    scopes["cockpit/company.html"] = ("severity = 'critical'", [])
+    scopes.update({f"team/{t}.html": ("action_role = 'team_lead' and team_id = ?", [t])
+                   for (t,) in db.execute("select team_id from marts.team_board").fetchall()})
+    scopes.update({f"rep/{u}.html": ("action_user_id = ?", [u])
+                   for (u,) in db.execute("select user_id from marts.rep_workbench").fetchall()})
+    row_id = re.compile(r'data-alert-id="([^"]+)"')
+    checked = 0
+    for path, (where, params) in scopes.items():
+        page_file = site.out_dir / path
+        if not page_file.is_file():
+            continue
+        expected = {a for (a,) in db.execute(
+            f"select alert_id from marts.fct_alerts where is_open and {where}", params).fetchall()}
+        html = page_file.read_text(encoding="utf-8")
+        shown = row_id.findall(html)
+        assert set(shown) <= expected, path
+        link = re.search(r'class="all-alerts" href="([^"]+)"', html)
+        if len(shown) < len(expected):
+            assert link, f"{path} shows {len(shown)} of {len(expected)} alerts and links no full list"
+        full_path = (page_file.parent / link.group(1)) if link else (
+            site.out_dir / "alerts" / (path[:-len(".html")].replace("/", "-") + ".html"))
+        assert full_path.is_file(), f"{path}: no full alert list at {full_path}"
+        listed = row_id.findall(full_path.read_text(encoding="utf-8"))
+        assert sorted(listed) == sorted(expected), path
+        checked += 1
+    assert checked > 0
+
+
+def test_a_persons_alert_list_is_capped_and_links_the_rest(db, tmp_path, monkeypatch):
+    """A rep or a lead reads at most ALERTS_PER_PERSON alerts on their own page, critical first;
+    the rest is on the full list the page links. Checked with a cap of 1 so that the demo's
+    leads with several alerts show the cap at work."""
+    import dashboards.site as site_module
+
+    monkeypatch.setattr(site_module, "ALERTS_PER_PERSON", 1)
+    run = build_site(WAREHOUSE, tmp_path / "site", with_reports=False)
+    row_id = re.compile(r'data-alert-id="([^"]+)"')
+    capped = 0
+    for (team_id,) in db.execute("select team_id from marts.team_board").fetchall():
+        expected = db.execute("select severity from marts.fct_alerts where is_open and action_role = 'team_lead' "
+                              "and team_id = ? order by case severity when 'critical' then 0 else 1 end",
+                              [team_id]).fetchall()
+        page = run.out_dir / "team" / f"{team_id}.html"
+        if not page.is_file() or len(expected) < 2:
+            continue
+        html = page.read_text(encoding="utf-8")
+        assert len(row_id.findall(html)) == 1, team_id
+        assert 'class="all-alerts"' in html, team_id
+        capped += 1
+    assert capped > 0, "no lead with two or more open alerts in this warehouse"

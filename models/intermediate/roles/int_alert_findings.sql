@@ -1,10 +1,14 @@
 {{ config(materialized='table') }}
 
-{#- Which people and records need action on the as-of date? One row per alert rule that fires
-    on a rep, opportunity, account or contract, with the person who must act, the measured
-    value against the threshold and a message in Chinese and English. Thresholds come from
-    ref_alert_rules (or ref_business_thresholds where the rule names one). fct_alerts keeps
-    these findings across refreshes; the workbench and team board flags read them. -#}
+{#- Which people need to act on the as-of date? One row per alert rule that fires on a rep, with
+    the person who must act, the measured value against the threshold and a message in Chinese
+    and English. Rep rules judge the rep's own measures. Record rules (opportunity, account,
+    contract) judge each record, then raise ONE summary per rep and rule — the number of
+    records, the most urgent of them in the message, the most urgent one as record_id — when
+    the rep has at least min_records_per_rep of them, so a rep with 30 neglected accounts reads
+    one alert, not 30. Thresholds come from ref_alert_rules (or ref_business_thresholds where the
+    rule names one). fct_alerts keeps these findings across refreshes; the workbench and team
+    board flags read them. -#}
 with
 
 rules as (
@@ -71,8 +75,12 @@ rule_thresholds as (
         rules.severity,
         rules.action_role,
         cast(coalesce(rules.threshold_value, business_thresholds.threshold_value) as double) as threshold_value,
+        cast(business_thresholds.threshold_value as double) as business_threshold_value,
         cast(rules.secondary_threshold_value as double) as secondary_threshold_value,
-        rules.lookback_days
+        cast(rules.change_threshold_value as double) as change_threshold_value,
+        rules.lookback_days,
+        coalesce(rules.min_records_per_rep, 1) as min_records_per_rep,
+        coalesce(rules.records_listed, 3) as records_listed
     from rules
     left join business_thresholds
         on rules.business_threshold_code = business_thresholds.threshold_code
@@ -114,21 +122,24 @@ quota_pace_behind as (
         reps.user_id as record_id,
         reps.user_name as record_name,
         reps.user_id as subject_user_id,
-        cast(reps.bookings_mtd_cny as double) as measured_value,
+        cast(reps.bookings_mtd_cny + coalesce(reps.weighted_forecast_month_cny, 0) as double) as measured_value,
         cast(reps.quota_month_cny * reps.working_day_share * rule_thresholds.threshold_value as double) as rule_threshold,
         '本月签约 ¥' || {{ format_thousands('reps.bookings_mtd_cny') }} || '，月度目标 ¥'
         || {{ format_thousands('reps.quota_month_cny') }} || '，按工作日进度至少应达 ¥'
         || {{ format_thousands('reps.quota_month_cny * reps.working_day_share * rule_thresholds.threshold_value') }}
-        || '，加权预测 ¥' || {{ format_thousands('reps.weighted_forecast_month_cny') }} as message_zh,
+        || '，本月加权预测 ¥' || {{ format_thousands('reps.weighted_forecast_month_cny') }}
+        || '，两者合计仍不足' as message_zh,
         'Bookings this month CNY ' || {{ format_thousands('reps.bookings_mtd_cny') }} || ' against a quota of CNY '
         || {{ format_thousands('reps.quota_month_cny') }} || '; pace requires at least CNY '
         || {{ format_thousands('reps.quota_month_cny * reps.working_day_share * rule_thresholds.threshold_value') }}
-        || '; weighted forecast CNY ' || {{ format_thousands('reps.weighted_forecast_month_cny') }} as message_en
+        || '; even with the weighted forecast of CNY ' || {{ format_thousands('reps.weighted_forecast_month_cny') }}
+        || ' the month falls short' as message_en
     from reps
     inner join rule_thresholds
         on rule_thresholds.rule_code = 'quota_pace_behind'
     where reps.quota_month_cny > 0
-        and reps.bookings_mtd_cny < reps.quota_month_cny * reps.working_day_share * rule_thresholds.threshold_value
+        and reps.bookings_mtd_cny + coalesce(reps.weighted_forecast_month_cny, 0)
+        < reps.quota_month_cny * reps.working_day_share * rule_thresholds.threshold_value
 
 ),
 
@@ -143,12 +154,14 @@ pipeline_coverage_low as (
         rule_thresholds.threshold_value as rule_threshold,
         '季度末前预计成交的商机 ¥' || {{ format_thousands('reps.pipeline_to_quarter_end_cny') }}
         || '，仅覆盖剩余季度目标 ¥' || {{ format_thousands('reps.remaining_quarter_quota_cny') }} || ' 的 '
-        || {{ format_one_decimal('reps.pipeline_coverage') }} || ' 倍（目标 '
-        || {{ format_one_decimal('rule_thresholds.threshold_value') }} || ' 倍），请补充商机' as message_zh,
+        || {{ format_one_decimal('reps.pipeline_coverage') }} || ' 倍（预警线 '
+        || {{ format_one_decimal('rule_thresholds.threshold_value') }} || ' 倍，覆盖目标 '
+        || {{ format_one_decimal('rule_thresholds.business_threshold_value') }} || ' 倍），请补充商机' as message_zh,
         'Pipeline closing by quarter end CNY ' || {{ format_thousands('reps.pipeline_to_quarter_end_cny') }}
         || ' covers the remaining quarter quota of CNY ' || {{ format_thousands('reps.remaining_quarter_quota_cny') }}
-        || ' only ' || {{ format_one_decimal('reps.pipeline_coverage') }} || 'x (target '
-        || {{ format_one_decimal('rule_thresholds.threshold_value') }} || 'x): build pipeline' as message_en
+        || ' only ' || {{ format_one_decimal('reps.pipeline_coverage') }} || 'x (alert below '
+        || {{ format_one_decimal('rule_thresholds.threshold_value') }} || 'x, coverage target '
+        || {{ format_one_decimal('rule_thresholds.business_threshold_value') }} || 'x): build pipeline' as message_en
     from reps
     inner join rule_thresholds
         on rule_thresholds.rule_code = 'pipeline_coverage_low'
@@ -188,7 +201,7 @@ win_rate_below_team as (
         reps.user_id as subject_user_id,
         reps.win_rate_in_window as measured_value,
         cast(reps.team_win_rate_in_window * rule_thresholds.threshold_value as double) as rule_threshold,
-        '近 ' || {{ format_integer('rule_thresholds.lookback_days') }} || ' 天赢单率 '
+        '近 ' || {{ format_integer('rule_thresholds.lookback_days') }} || ' 天商机赢率 '
         || {{ format_percent('reps.win_rate_in_window') }} || '（赢 ' || {{ format_integer('reps.won_in_window') }}
         || ' / 输 ' || {{ format_integer('reps.lost_in_window') }} || '），团队 '
         || {{ format_percent('reps.team_win_rate_in_window') }} as message_zh,
@@ -305,7 +318,15 @@ stalled_large_deal as (
                 then ' and is ' || {{ format_integer('open_opportunities.days_past_expected_close') }}
                     || ' days past its expected close date'
             else ''
-        end as message_en
+        end as message_en,
+        -- most urgent first: the longest over its stage norm or past its close date
+        cast(
+            case
+                when open_opportunities.is_stalled_in_stage
+                    then open_opportunities.days_in_stage - open_opportunities.stall_after_days
+                else open_opportunities.days_past_expected_close
+            end as double
+        ) as urgency
     from open_opportunities
     inner join rule_thresholds
         on rule_thresholds.rule_code = 'stalled_large_deal'
@@ -324,6 +345,9 @@ owner_visits as (
     cross join reporting_date
     where activities.is_completed_visit
         and activities.occurred_date <= reporting_date.as_of_date
+        -- the unknown member '-1' stands for many missing accounts and owners: it matches nothing
+        and activities.account_id != '-1'
+        and activities.owner_user_id != '-1'
     group by 1, 2
 
 ),
@@ -350,7 +374,11 @@ ka_not_visited as (
             else ' not visited for ' || {{ format_integer(days_between('owner_visits.last_visit_date', 'reporting_date.as_of_date')) }}
                 || ' days (last ' || cast(owner_visits.last_visit_date as {{ dbt.type_string() }}) || ')'
         end
-        || ': plan a visit' as message_en
+        || ': plan a visit' as message_en,
+        -- most urgent first: never visited, then the longest since the last visit
+        cast(
+            coalesce({{ days_between('owner_visits.last_visit_date', 'reporting_date.as_of_date') }}, 100000) as double
+        ) as urgency
     from accounts
     cross join reporting_date
     inner join rule_thresholds
@@ -390,6 +418,9 @@ renewal_candidates as (
             and renewal.start_date >= {{ add_days('ending.end_date', -30) }}
             and reporting_date.as_of_date >= renewal.signed_date
     where ending.recurring_amount_annual_cny > 0
+        -- a contract of an unknown account ('-1', a data-quality issue of its own) has no usage
+        -- and no renewal of its own: the '-1' rows of other contracts and usage are other accounts'
+        and ending.account_id != '-1'
         -- an upsell ends with the subscription it extends and is renewed with it: one alert
         and ending.contract_type != 'upsell'
         and ending.contract_status = 'active'
@@ -408,6 +439,7 @@ latest_usage_months as (
     cross join reporting_date
     where usage.usage_month <= reporting_date.as_of_date
         and usage.active_usage_rate is not null
+        and usage.account_id != '-1'
     group by 1
 
 ),
@@ -419,7 +451,10 @@ usage_change as (
         latest_usage_months.latest_usage_month,
         latest.active_usage_rate as latest_active_usage_rate,
         earlier.usage_month as earlier_usage_month,
-        earlier.active_usage_rate as earlier_active_usage_rate
+        earlier.active_usage_rate as earlier_active_usage_rate,
+        -- relative change: -0.4 = the rate fell by 40% of its earlier value
+        {{ safe_divide('latest.active_usage_rate - earlier.active_usage_rate', 'earlier.active_usage_rate') }}
+            as relative_change
     from latest_usage_months
     inner join rule_thresholds
         on rule_thresholds.rule_code = 'renewal_usage_falling'
@@ -439,17 +474,23 @@ renewal_usage_falling as (
         renewal_candidates.contract_id as record_id,
         accounts.account_name as record_name,
         coalesce(owner_reps.user_id, renewal_candidates.owner_user_id) as subject_user_id,
-        cast(usage_change.latest_active_usage_rate - usage_change.earlier_active_usage_rate as double) as measured_value,
-        cast(0 as double) as rule_threshold,
+        cast(usage_change.relative_change as double) as measured_value,
+        cast(rule_thresholds.change_threshold_value as double) as rule_threshold,
         '客户 ' || accounts.account_name || ' 的合同将于 ' || cast(renewal_candidates.end_date as {{ dbt.type_string() }})
         || ' 到期（还有 ' || {{ format_integer('renewal_candidates.days_to_end') }} || ' 天）尚未续约，核心功能活跃率从 '
         || {{ format_percent('usage_change.earlier_active_usage_rate') }} || ' 降至 '
-        || {{ format_percent('usage_change.latest_active_usage_rate') }} || '，请尽快回访' as message_zh,
+        || {{ format_percent('usage_change.latest_active_usage_rate') }} || '（相对下降 '
+        || {{ format_percent('-1 * usage_change.relative_change') }} || '），请尽快回访' as message_zh,
         'Contract of ' || accounts.account_name || ' ends on ' || cast(renewal_candidates.end_date as {{ dbt.type_string() }})
         || ' (in ' || {{ format_integer('renewal_candidates.days_to_end') }} || ' days) without a renewal; active usage fell from '
         || {{ format_percent('usage_change.earlier_active_usage_rate') }} || ' to '
-        || {{ format_percent('usage_change.latest_active_usage_rate') }} || ': call the customer' as message_en
+        || {{ format_percent('usage_change.latest_active_usage_rate') }} || ' ('
+        || {{ format_percent('-1 * usage_change.relative_change') }} || ' lower): call the customer' as message_en,
+        -- most urgent first: the steepest fall
+        cast(-1 * usage_change.relative_change as double) as urgency
     from renewal_candidates
+    inner join rule_thresholds
+        on rule_thresholds.rule_code = 'renewal_usage_falling'
     inner join usage_change
         on renewal_candidates.account_id = usage_change.account_id
     inner join accounts
@@ -458,11 +499,11 @@ renewal_usage_falling as (
     left join reps as owner_reps
         on accounts.current_owner_user_id = owner_reps.user_id
     where renewal_candidates.is_renewed = 0
-        and usage_change.latest_active_usage_rate < usage_change.earlier_active_usage_rate
+        and usage_change.relative_change <= rule_thresholds.change_threshold_value
 
 ),
 
-unioned as (
+rep_findings as (
 
     select * from visit_pace_behind
     union all
@@ -477,12 +518,111 @@ unioned as (
     select * from slow_lead_followup
     union all
     select * from missing_next_steps
-    union all
+
+),
+
+record_findings as (
+
     select * from stalled_large_deal
     union all
     select * from ka_not_visited
     union all
     select * from renewal_usage_falling
+
+),
+
+-- one summary per rep and record rule: the count, the most urgent record and the most urgent few
+-- named in the message; raised from min_records_per_rep records on
+ranked_records as (
+
+    select
+        record_findings.*,
+        row_number() over (
+            partition by record_findings.rule_code, record_findings.subject_user_id
+            order by record_findings.urgency desc, record_findings.record_id asc
+        ) as urgency_rank,
+        count(*) over (partition by record_findings.rule_code, record_findings.subject_user_id) as record_count
+    from record_findings
+
+),
+
+record_summaries as (
+
+    select
+        ranked_records.rule_code,
+        ranked_records.subject_user_id,
+        ranked_records.record_count,
+        max(case when ranked_records.urgency_rank = 1 then ranked_records.record_id end) as record_id,
+        max(case when ranked_records.urgency_rank = 1 then ranked_records.record_name end) as record_name,
+        max(case when ranked_records.urgency_rank = 1 then ranked_records.measured_value end) as measured_value,
+        max(case when ranked_records.urgency_rank = 1 then ranked_records.rule_threshold end) as rule_threshold,
+        max(case when ranked_records.urgency_rank = 1 then ranked_records.message_zh end) as single_message_zh,
+        max(case when ranked_records.urgency_rank = 1 then ranked_records.message_en end) as single_message_en,
+        {{ ordered_string_agg(
+            "case when ranked_records.urgency_rank <= rule_thresholds.records_listed then ranked_records.message_zh end",
+            'ranked_records.urgency_rank', '；') }} as listed_messages_zh,
+        {{ ordered_string_agg(
+            "case when ranked_records.urgency_rank <= rule_thresholds.records_listed then ranked_records.message_en end",
+            'ranked_records.urgency_rank', '; ') }} as listed_messages_en,
+        max(rule_thresholds.records_listed) as records_listed
+    from ranked_records
+    inner join rule_thresholds
+        on ranked_records.rule_code = rule_thresholds.rule_code
+    where ranked_records.record_count >= rule_thresholds.min_records_per_rep
+    group by 1, 2, 3
+
+),
+
+unioned as (
+
+    select
+        rule_code,
+        record_id,
+        record_name,
+        subject_user_id,
+        measured_value,
+        rule_threshold,
+        message_zh,
+        message_en,
+        record_id as alert_subject_id,
+        1 as record_count
+    from rep_findings
+    union all
+    select
+        record_summaries.rule_code,
+        record_summaries.record_id,
+        record_summaries.record_name,
+        record_summaries.subject_user_id,
+        record_summaries.measured_value,
+        record_summaries.rule_threshold,
+        case
+            when record_summaries.record_count = 1 then record_summaries.single_message_zh
+            else '共 ' || {{ format_integer('record_summaries.record_count') }} || ' 项，最需处理的 '
+                || {{ format_integer('least(record_summaries.record_count, record_summaries.records_listed)') }}
+                || ' 项：' || record_summaries.listed_messages_zh
+                || case
+                    when record_summaries.record_count > record_summaries.records_listed
+                        then '；其余 ' || {{ format_integer('record_summaries.record_count - record_summaries.records_listed') }}
+                            || ' 项未列出'
+                    else ''
+                end
+        end as message_zh,
+        case
+            when record_summaries.record_count = 1 then record_summaries.single_message_en
+            else {{ format_integer('record_summaries.record_count') }} || ' records; the '
+                || {{ format_integer('least(record_summaries.record_count, record_summaries.records_listed)') }}
+                || ' most urgent: ' || record_summaries.listed_messages_en
+                || case
+                    when record_summaries.record_count > record_summaries.records_listed
+                        then '; ' || {{ format_integer('record_summaries.record_count - record_summaries.records_listed') }}
+                            || ' more not listed'
+                    else ''
+                end
+        end as message_en,
+        -- a summary is about the rep: it keeps its id while its records change
+        record_summaries.subject_user_id as alert_subject_id,
+        record_summaries.record_count
+    from record_summaries
 
 ),
 
@@ -515,7 +655,7 @@ with_people as (
 final as (
 
     select
-        {{ surrogate_key(['rule_code', 'entity_type', 'record_id']) }} as alert_id,
+        {{ surrogate_key(['rule_code', 'entity_type', 'alert_subject_id']) }} as alert_id,
         cast(rule_code as {{ dbt.type_string() }}) as rule_code,
         cast(rule_name_zh as {{ dbt.type_string() }}) as rule_name_zh,
         cast(rule_name_en as {{ dbt.type_string() }}) as rule_name_en,
@@ -531,7 +671,8 @@ final as (
         cast(measured_value as double) as measured_value,
         cast(rule_threshold as double) as threshold_value,
         cast(message_zh as {{ dbt.type_string() }}) as message_zh,
-        cast(message_en as {{ dbt.type_string() }}) as message_en
+        cast(message_en as {{ dbt.type_string() }}) as message_en,
+        cast(record_count as int) as record_count
     from with_people
 
 )

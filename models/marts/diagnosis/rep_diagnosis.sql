@@ -37,6 +37,18 @@ accounts as (
 
 ),
 
+-- display names of the ownership type codes (one label seed for pages and marts)
+ownership_labels as (
+
+    select
+        substr(label_key, length('ownership_type.') + 1) as ownership_type,
+        label_zh,
+        label_en
+    from {{ ref('ref_ui_labels') }}
+    where label_key like 'ownership_type.%'
+
+),
+
 conditions as (
 
     select * from diagnosis_rules
@@ -228,28 +240,28 @@ best_strengths as (
 strengths as (
 
     select
-        user_id,
+        best_strengths.user_id,
         'strength' as finding_type,
-        dimension_code as finding_code,
-        case dimension_code when 'industry' then '擅长行业：' else '擅长企业性质：' end
-        || case dimension_value
-            when 'soe' then '国企'
-            when 'private' then '民企'
-            when 'foreign' then '外企'
-            when 'public_institution' then '事业单位'
-            when 'other' then '其他'
-            else dimension_value
-        end as label_zh,
-        case dimension_code when 'industry' then 'Strongest industry: ' else 'Strongest ownership type: ' end
-        || dimension_value as label_en,
-        '赢单率 ' || {{ format_percent('rep_win_rate') }} || '（' || {{ format_integer('won_count') }} || '/'
-        || {{ format_integer('closed_count') }} || '），同业务线 ' || {{ format_percent('peer_win_rate') }} as evidence_zh,
-        'Win rate ' || {{ format_percent('rep_win_rate') }} || ' (' || {{ format_integer('won_count') }} || ' of '
-        || {{ format_integer('closed_count') }} || ') against ' || {{ format_percent('peer_win_rate') }}
+        best_strengths.dimension_code as finding_code,
+        case best_strengths.dimension_code when 'industry' then '擅长行业：' else '擅长企业性质：' end
+        || coalesce(ownership_labels.label_zh, best_strengths.dimension_value) as label_zh,
+        case best_strengths.dimension_code when 'industry' then 'Strongest industry: ' else 'Strongest ownership type: ' end
+        || coalesce(ownership_labels.label_en, best_strengths.dimension_value) as label_en,
+        '商机赢率 ' || {{ format_percent('best_strengths.rep_win_rate') }} || '（'
+        || {{ format_integer('best_strengths.won_count') }} || '/'
+        || {{ format_integer('best_strengths.closed_count') }} || '），同业务线 '
+        || {{ format_percent('best_strengths.peer_win_rate') }} as evidence_zh,
+        'Win rate ' || {{ format_percent('best_strengths.rep_win_rate') }} || ' ('
+        || {{ format_integer('best_strengths.won_count') }} || ' of '
+        || {{ format_integer('best_strengths.closed_count') }} || ') against '
+        || {{ format_percent('best_strengths.peer_win_rate') }}
         || ' for the business line' as evidence_en,
-        strength_lift
+        best_strengths.strength_lift
     from best_strengths
-    where strength_rank = 1
+    left join ownership_labels
+        on best_strengths.dimension_code = 'ownership_type'
+            and best_strengths.dimension_value = ownership_labels.ownership_type
+    where best_strengths.strength_rank = 1
 
 ),
 
