@@ -1,8 +1,8 @@
 {#- Calibration: an alert rule should flag the reps a lead would actually talk to, not most of a
-    team. For every rule and team, the active reps with an open alert of the rule must not
-    exceed ceil(target_max_share_flagged × the team's active reps) (ref_alert_rules), and across
-    the company not the share itself. Returns one row per rule and team (or company) over its
-    target. Error-level where the thresholds were calibrated (the dev build sets
+    team. For every rule, the active reps with an open alert of the rule must not exceed
+    floor(target_max_share_flagged × all active reps) (ref_alert_rules), and in every team of at
+    least five active reps not ceil(target_max_share_flagged_in_team × the team's reps). Returns
+    one row per rule and team (or company) over its target. Error-level where the thresholds were calibrated (the dev build sets
     CRM_CHECK_ALERT_CALIBRATION=1); elsewhere a warning, so a real company's data never stops a
     publish over calibration. -#}
 {{ config(severity=('error' if env_var('CRM_CHECK_ALERT_CALIBRATION', '') == '1' else 'warn')) }}
@@ -13,7 +13,8 @@ rules as (
 
     select
         rule_code,
-        target_max_share_flagged
+        target_max_share_flagged,
+        target_max_share_flagged_in_team
     from {{ ref('ref_alert_rules') }}
 
 ),
@@ -63,9 +64,9 @@ team_flags as (
         rules.rule_code,
         team_sizes.team_id as scope_id,
         team_sizes.active_reps,
-        rules.target_max_share_flagged,
+        rules.target_max_share_flagged_in_team as target_max_share_flagged,
         count(open_alerts.subject_user_id) as flagged_reps,
-        ceil(rules.target_max_share_flagged * team_sizes.active_reps) as allowed_reps
+        ceil(rules.target_max_share_flagged_in_team * team_sizes.active_reps) as allowed_reps
     from rules
     cross join team_sizes
     left join open_alerts
@@ -94,6 +95,7 @@ company_flags as (
 
 select * from team_flags
 where flagged_reps > allowed_reps
+    and active_reps >= 5
 union all
 select * from company_flags
 where flagged_reps > allowed_reps
