@@ -450,7 +450,7 @@ def business_line_section(reader: MartReader, w: Window) -> Section:
             v = by_code[code]["values"].get(line)
             line_cells.append(MISSING if v is None else fmt_number(v["actual_value"], v["unit"]))
         table.append([f"{cell(first['indicator_name_zh'])} {cell(first['indicator_name_en'])}", *line_cells])
-    return Section("软件与内容业务线 Software vs content lines（本月 this month）",
+    return Section(" ".join(label("business_lines_side_by_side")) + "（本月 this month）",
                    intro=("流量为本月至今，存量（ARR、留存）为截至数据日，流失率为近12个月，转化率为本月队列、仍在转化 "
                           "Flows are month to date, stocks (ARR, retention) on the as-of date, "
                           "churn over the trailing 12 months; conversions are the cohorts of this month, still converting"),
