@@ -55,7 +55,9 @@ final as (
                     then export_dates.export_date
                 else last_change.last_change_date
             end
-        {%- endif %} as as_of_date
+        {%- endif %} as as_of_date,
+        export_dates.export_date,
+        last_change.last_change_date
     from last_change
     cross join export_dates
 
