@@ -40,7 +40,7 @@ SITE_DIR    ?= site
 # The site reads the served warehouse; SITE_WAREHOUSE=warehouse/parquet reads the Parquet marts.
 SITE_WAREHOUSE ?= warehouse/crm.duckdb
 
-.PHONY: help setup data demo build gate test test-python test-duckdb test-spark test-production lint clean delta benchmark docs refresh rollback site browser screenshots bi-views
+.PHONY: help setup data demo build gate test test-python test-duckdb test-spark test-production test-unit-as-of lint clean delta benchmark docs refresh rollback site browser screenshots bi-views
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -111,6 +111,10 @@ test-python: setup $(NODE_STAMP) browser ## pytest: generator, landing checks, b
 	$(TEST_ENV) CRM_REQUIRE_BROWSER=1 CRM_TEST_DUCKDB=$(abspath warehouse/test/crm.duckdb) \
 		CRM_TEST_SPARK_WAREHOUSE=$(abspath warehouse/spark/spark-warehouse) CRM_TEST_LANDING_DIR=$(DEMO_LANDING) CRM_LANDING_DIR=$(DEMO_LANDING) \
 		$(BIN)/python -m pytest tests/python -q
+
+test-unit-as-of: setup ## the unit tests again with the var as_of_date set to a month end (needs test-duckdb's warehouse)
+	$(TEST_ENV) CRM_LANDING_DIR=$(DEMO_LANDING) CRM_DUCKDB_PATH=warehouse/test/crm.duckdb $(BIN)/dbt test --target duckdb \
+		--target-path target/duckdb-as-of --select test_type:unit --vars '{"as_of_date": "$(PRODUCTION_TEST_AS_OF)"}'
 
 test-production: setup ## the production path as the README sets it up: random CRM_PII_SALT, month-end as-of date; asserts it publishes and leaks no salt
 	rm -rf $(PRODUCTION_TEST_DIR) && mkdir -p $(PRODUCTION_TEST_DIR)
