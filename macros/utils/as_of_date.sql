@@ -16,6 +16,10 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set text = raw | string | trim -%}
+    {#- checked when the model runs, so a bad value fails that node with this message -#}
+    {%- if not execute -%}
+        {{ return(text) }}
+    {%- endif -%}
     {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', text) -%}
         {{ exceptions.raise_compiler_error(
             "var as_of_date must be a date written YYYY-MM-DD (as-of date 报告日期格式应为 YYYY-MM-DD), got: "

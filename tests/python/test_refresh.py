@@ -115,6 +115,7 @@ def warehouse(tmp_path, golden) -> Path:
     serving.parent.mkdir(parents=True)
     shutil.copy2(golden["serving"], serving)
     source = golden["serving"].parent
+    shutil.copytree(source / "private", serving.parent / "private")  # the private full build
     shutil.copytree(source / ".parquet.versions", serving.parent / ".parquet.versions")
     os.symlink(os.readlink(source / "parquet"), serving.parent / "parquet")
     return serving
