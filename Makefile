@@ -21,15 +21,26 @@ export CRM_LANDING_DIR := $(LANDING_DIR)
 export DBT_PROFILES_DIR := $(abspath .)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export SPARK_CONF_DIR := $(abspath conf/spark)
-# Unit tests pin hashes computed with an empty salt; production sets CRM_PII_SALT.
-TEST_ENV := CRM_PII_SALT=
+# Personal-data salts. Production sets its own secret CRM_PII_SALT (builds without one are
+# refused); the demo and the tests use fixed salts that are NOT secret, so their hashes are not
+# protected. dbt itself reads the salt only as DBT_ENV_SECRET_CRM_PII_SALT (scrubbed from logs).
+DEMO_SALT := demo-not-secret
+TEST_SALT := test-salt-not-secret
+TEST_ENV := CRM_PII_SALT=$(TEST_SALT) DBT_ENV_SECRET_CRM_PII_SALT=$(TEST_SALT)
+# make build AS_OF=YYYY-MM-DD / make refresh AS_OF=...: the as-of date (else env CRM_AS_OF_DATE,
+# else the last date in the data, bounded by the export date).
+AS_OF ?=
+AS_OF_ARG = $(if $(AS_OF),--as-of-date=$(AS_OF))
+# make test-production: the production path with a random salt and a month-end as-of date.
+PRODUCTION_TEST_AS_OF ?= 2026-10-31
+PRODUCTION_TEST_DIR ?= warehouse/production-test
 
 NODE_STAMP  := node_modules/.installed
 SITE_DIR    ?= site
 # The site reads the served warehouse; SITE_WAREHOUSE=warehouse/parquet reads the Parquet marts.
 SITE_WAREHOUSE ?= warehouse/crm.duckdb
 
-.PHONY: help setup data demo build gate test test-python test-duckdb test-spark lint clean delta benchmark docs refresh rollback site browser screenshots bi-views
+.PHONY: help setup data demo build gate test test-python test-duckdb test-spark test-production test-unit-as-of lint clean delta benchmark docs refresh rollback site browser screenshots bi-views
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -59,17 +70,17 @@ delta: setup ## write the next day's delta export into data/landing
 gate: setup ## Great Expectations landing gate: Data Docs and summary in warehouse/gate/
 	$(BIN)/python scripts/landing_gate.py --landing-dir $(LANDING_DIR)
 
-build: setup ## check the landing files and build the warehouse (swapped in only when green)
-	$(BIN)/python scripts/build_warehouse.py --landing-dir $(LANDING_DIR)
+build: setup ## check the landing files and build the warehouse (swapped in only when green; needs CRM_PII_SALT; AS_OF=)
+	$(BIN)/python scripts/build_warehouse.py --landing-dir $(LANDING_DIR) $(AS_OF_ARG)
 
-refresh: setup ## nightly refresh: gate, freshness, incremental build into a fresh file, atomic swap, Parquet copies (REFRESH_ARGS=)
-	$(BIN)/python scripts/refresh.py --landing-dir $(LANDING_DIR) $(REFRESH_ARGS)
+refresh: setup ## nightly refresh: gate, freshness, incremental build into a fresh file, atomic swap, Parquet copies (needs CRM_PII_SALT; AS_OF=, REFRESH_ARGS=)
+	$(BIN)/python scripts/refresh.py --landing-dir $(LANDING_DIR) $(AS_OF_ARG) $(REFRESH_ARGS)
 
 rollback: setup ## put the previous good warehouse back in service (TO=warehouse/history/crm.<ts>.duckdb to choose)
 	$(BIN)/python scripts/refresh.py rollback $(if $(TO),--to $(TO))
 
 demo: data $(NODE_STAMP) ## the main job: set up, generate demo data, build the demo warehouse and its dashboard site
-	$(BIN)/python scripts/build_warehouse.py --landing-dir $(DEMO_LANDING)
+	CRM_PII_SALT=$(DEMO_SALT) $(BIN)/python scripts/build_warehouse.py --landing-dir $(DEMO_LANDING)
 	$(BIN)/python scripts/build_site.py --warehouse warehouse/crm.duckdb --out $(SITE_DIR)
 
 site: setup $(NODE_STAMP) ## dashboard site + daily/weekly/monthly role reports from the served marts into site/ (SITE_WAREHOUSE=)
@@ -100,6 +111,15 @@ test-python: setup $(NODE_STAMP) browser ## pytest: generator, landing checks, b
 	$(TEST_ENV) CRM_REQUIRE_BROWSER=1 CRM_TEST_DUCKDB=$(abspath warehouse/test/crm.duckdb) \
 		CRM_TEST_SPARK_WAREHOUSE=$(abspath warehouse/spark/spark-warehouse) CRM_TEST_LANDING_DIR=$(DEMO_LANDING) CRM_LANDING_DIR=$(DEMO_LANDING) \
 		$(BIN)/python -m pytest tests/python -q -n 2 --dist loadscope
+
+test-unit-as-of: setup ## the unit tests again with the var as_of_date set to a month end (needs test-duckdb's warehouse)
+	$(TEST_ENV) CRM_LANDING_DIR=$(DEMO_LANDING) CRM_DUCKDB_PATH=warehouse/test/crm.duckdb $(BIN)/dbt test --target duckdb \
+		--target-path target/duckdb-as-of --select test_type:unit --vars '{"as_of_date": "$(PRODUCTION_TEST_AS_OF)"}'
+
+test-production: setup ## the production path as the README sets it up: random CRM_PII_SALT, month-end as-of date; asserts it publishes and leaks no salt
+	rm -rf $(PRODUCTION_TEST_DIR) && mkdir -p $(PRODUCTION_TEST_DIR)
+	$(BIN)/python scripts/check_production_build.py --landing-dir $(LANDING_DIR) \
+		--serving-path $(abspath $(PRODUCTION_TEST_DIR))/crm.duckdb --as-of-date $(PRODUCTION_TEST_AS_OF)
 
 benchmark: setup ## scale benchmark (BENCH_SCALE=large): prints build time, memory, ratios
 	$(BIN)/python scripts/benchmark.py --scale $(BENCH_SCALE)

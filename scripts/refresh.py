@@ -8,15 +8,22 @@ Usage:
                             [--no-freshness] [--quiet | --verbose] [--dbt-arg ARG ...]
   python scripts/refresh.py rollback [--to FILE] [--serving-path FILE]
 
-The serving file is never opened for writing: the build copies it to a private file (so
-incremental models continue from the last good warehouse), builds the copy and swaps it in with
-os.replace only when the gate passed and dbt reported no error (models, unit tests, error-level
-data tests). Readers that open the serving file read-only keep the previous warehouse until
-the swap and get the new one on their next connection.
+The serving file is never opened for writing. The full build file (with the raw audit layer,
+`staging`, that holds clear-text personal data) stays private (warehouse/private/, mode 0600):
+each incremental refresh copies it, builds the copy, and publishes only the serving schemas
+(core, marts, data_quality, reference) into a fresh serving file, swapped in with os.replace
+only when the gate passed and dbt reported no error (models and error-level data tests;
+production builds run no unit tests: `make test-duckdb` does). Readers that open the serving
+file read-only keep the previous warehouse until the swap and get the new one on their next
+connection. A process holding the serving file open for writing (or its WAL) stops the publish.
+
+Production settings: CRM_PII_SALT must be set (letters, digits and . _ ~ + / = - only); it
+reaches dbt only as DBT_ENV_SECRET_CRM_PII_SALT and never lands in an artefact. CRM_AS_OF_DATE
+(or --as-of-date YYYY-MM-DD, not after today) fixes the as-of date (passed as --vars).
 
 Exit codes:
    0  refreshed and published (or rolled back)
-   2  bad command line
+   2  bad command line or settings (CRM_PII_SALT missing or malformed, a bad as-of date)
   10  locked: another refresh holds the lock (nothing done)
   20  landing gate failed (structural fault in a landing file); serving untouched
   30  dbt build failed (model error, failed unit test or error-level data test); serving untouched
@@ -57,12 +64,17 @@ EXIT_PUBLISH = 40
 EXIT_UNEXPECTED = 50
 EXIT_INTERRUPTED = 60
 OUTCOMES = {
-    EXIT_OK: "ok", EXIT_LOCKED: "locked", EXIT_GATE: "gate_failed", EXIT_DBT: "dbt_failed",
+    EXIT_OK: "ok", EXIT_USAGE: "bad_settings", EXIT_LOCKED: "locked", EXIT_GATE: "gate_failed", EXIT_DBT: "dbt_failed",
     EXIT_PUBLISH: "publish_failed", EXIT_UNEXPECTED: "unexpected_error", EXIT_INTERRUPTED: "interrupted",
 }
 
 # Schemas whose tables BI reads: copied to Parquet after every publish.
 MART_SCHEMAS = ("core", "marts", "data_quality")
+# Schemas published into the serving file; staging (raw rows, clear-text personal data) and
+# intermediate stay in the private build file.
+SERVING_SCHEMAS = ("core", "marts", "data_quality", "reference")
+SALT_ENV, DBT_SALT_ENV, AS_OF_ENV = "CRM_PII_SALT", "DBT_ENV_SECRET_CRM_PII_SALT", "CRM_AS_OF_DATE"
+SALT_ALLOWED = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._~+/=-")
 # Persistent histories a full rebuild must not lose (their models are full_refresh=false).
 HISTORY_TABLES = ("data_quality.fct_data_quality_issues", "marts.fct_alerts")
 DEFAULT_LOCK_MAX_AGE_S = 6 * 3600
@@ -121,6 +133,20 @@ class Layout:
     @property
     def dbt_dir(self) -> Path:
         return self.build_dir / "dbt"
+
+    @property
+    def serve_candidate(self) -> Path:
+        # The serving schemas only, copied out of the full candidate.
+        return self.build_dir / "serve" / self.serving.name
+
+    @property
+    def private_dir(self) -> Path:
+        return self.serving.parent / "private"
+
+    @property
+    def private(self) -> Path:
+        # The last published full build (staging included): the next incremental run starts here.
+        return self.private_dir / self.serving.name
 
     @property
     def parquet_store(self) -> Path:
@@ -648,6 +674,98 @@ def export_parquet(db: Path, dest: Path, schemas: tuple[str, ...] = MART_SCHEMAS
     return written
 
 
+def make_serving_file(full: Path, dest: Path, schemas: tuple[str, ...] = SERVING_SCHEMAS) -> list[str]:
+    """Write a fresh DuckDB file holding only the tables of `schemas` copied out of the full
+    build file: the raw audit layer (staging) and intermediate views never reach the file BI
+    opens. A new file, not a copy with schemas dropped, so no freed block keeps raw data."""
+    import duckdb
+
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    for path in (dest, dest.with_name(dest.name + ".wal")):
+        path.unlink(missing_ok=True)
+    con = duckdb.connect(str(dest))
+    copied = []
+    try:
+        con.execute(f"attach {quote_literal(str(full))} as full_build (read_only)")
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = 'full_build' "
+            "and schema_name in (" + ", ".join("?" for _ in schemas) + ") order by 1, 2", list(schemas)).fetchall()
+        for schema in sorted({t[0] for t in tables}):
+            con.execute(f"create schema if not exists {quote_ident(schema)}")
+        for schema, table in tables:
+            name = f"{quote_ident(schema)}.{quote_ident(table)}"
+            con.execute(f"create table {name} as select * from full_build.{name}")
+            copied.append(f"{schema}.{table}")
+        con.execute("detach full_build")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    wal = dest.with_name(dest.name + ".wal")
+    if wal.exists():
+        raise RefreshError(EXIT_PUBLISH, f"{wal} remains after checkpoint; not publishing")
+    return copied
+
+
+def serving_writer(serving: Path) -> str | None:
+    """Why the serving file must not be replaced now, or None. A process that holds it open
+    for writing keeps a WAL beside it: after a swap that WAL would be replayed onto the new
+    file and every new reader would fail. Detected by the WAL file and by DuckDB's file lock
+    (a read-only open fails while a writer holds it)."""
+    import duckdb
+
+    wal = serving.with_name(serving.name + ".wal")
+    if wal.exists():
+        return (f"{wal} exists: a process has the serving file open for writing (or crashed while "
+                f"writing) / 服务库文件正被写入或有未合并的 WAL")
+    if not serving.exists():
+        return None
+    try:
+        duckdb.connect(str(serving), read_only=True).close()
+    except duckdb.Error as exc:
+        text = str(exc)
+        if "lock" in text.lower():
+            return (f"a process holds {serving} open for writing ({text.splitlines()[0]}) / "
+                    f"有进程以读写方式打开了服务库文件")
+    return None
+
+
+def check_salt(env: dict[str, str] | None = None) -> str:
+    """The personal-data salt from CRM_PII_SALT (or DBT_ENV_SECRET_CRM_PII_SALT); a missing or
+    malformed salt stops the run before anything is built (the message never shows it)."""
+    env = os.environ if env is None else env
+    salt = env.get(SALT_ENV) or env.get(DBT_SALT_ENV) or ""
+    if not salt:
+        raise RefreshError(EXIT_USAGE, (
+            "CRM_PII_SALT is not set: a production warehouse is not built without a salt, or the "
+            "phone and email hashes could be reversed by trying every number. Set CRM_PII_SALT to a "
+            "long random secret (e.g. `openssl rand -hex 32`); the demo targets use the fixed, "
+            "non-secret salt 'demo-not-secret'. / 未设置个人数据盐值 CRM_PII_SALT：生产仓库不允许无盐构建。"))
+    if not set(salt) <= SALT_ALLOWED:
+        raise RefreshError(EXIT_USAGE, (
+            "CRM_PII_SALT may hold only letters, digits and . _ ~ + / = - (e.g. `openssl rand -hex 32`) "
+            "/ CRM_PII_SALT 只能包含字母、数字和 . _ ~ + / = -"))
+    return salt
+
+
+def check_as_of_date(text: str | None, today: dt.date | None = None) -> str | None:
+    """CRM_AS_OF_DATE / --as-of-date: None when unset, else a real YYYY-MM-DD date not after today."""
+    if text is None or not text.strip():
+        return None
+    text = text.strip()
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        value = dt.date.fromisoformat(text)
+    except ValueError:
+        raise RefreshError(EXIT_USAGE, f"as-of date {text!r} is not a real date written YYYY-MM-DD "
+                           f"(CRM_AS_OF_DATE / --as-of-date) / 报告日期格式应为 YYYY-MM-DD") from None
+    today = today or dt.date.today()
+    if value > today:
+        raise RefreshError(EXIT_USAGE, f"as-of date {text} is after today ({today.isoformat()}): figures "
+                           f"cannot be computed for the future / 报告日期不能晚于今天")
+    return value.isoformat()
+
+
 # --------------------------------------------------------------------------------------------
 # Publishing, history, Parquet swap
 
@@ -723,6 +841,8 @@ def clean_leftovers(layout: Layout) -> list[str]:
     candidate = layout.candidate
     patterns = [
         (candidate.parent, candidate.name), (candidate.parent, candidate.name + ".wal"),
+        (layout.serve_candidate.parent, f"{layout.serving.stem}*"),
+        (layout.private_dir, f".{layout.serving.name}.*.tmp"),
         (candidate.parent, f"{layout.serving.stem}.*{layout.serving.suffix}*"),  # older build names
         (layout.lock.parent, f"{layout.lock.name}.*.tmp"),
         (layout.serving.parent, f".{layout.serving.name}.*.tmp"),
@@ -759,6 +879,7 @@ class Options:
     dbt_args: list[str] = field(default_factory=list)
     lock_max_age_s: float = DEFAULT_LOCK_MAX_AGE_S
     rollback_to: Path | None = None
+    as_of_date: str | None = None
 
 
 class Refresh:
@@ -791,6 +912,11 @@ class Refresh:
 
     def dbt_env(self) -> dict[str, str]:
         env = dict(os.environ)
+        # dbt sees the salt only under the secret prefix it scrubs from its logs; the plugin
+        # (DuckDB) and ${env:...} (Spark) read it at run time, so no SQL text holds it.
+        salt = env.pop(SALT_ENV, "") or env.get(DBT_SALT_ENV, "")
+        env[DBT_SALT_ENV] = salt
+        env.pop(AS_OF_ENV, None)  # passed as --vars, never read from the environment by dbt
         env.update({
             "CRM_LANDING_DIR": str(self.opts.landing_dir),
             "CRM_LANDING_FORMAT": self.opts.fmt,
@@ -806,7 +932,10 @@ class Refresh:
 
     def dbt_common(self) -> list[str]:
         d = str(self.layout.dbt_dir)
-        return ["--target", self.opts.target, "--target-path", d, "--log-path", d, "--no-use-colors"]
+        args = ["--target", self.opts.target, "--target-path", d, "--log-path", d, "--no-use-colors"]
+        if self.opts.as_of_date:
+            args += ["--vars", json.dumps({"as_of_date": self.opts.as_of_date})]
+        return args
 
     # ---- entry points
 
@@ -880,6 +1009,11 @@ class Refresh:
     def refresh(self) -> None:
         opts, layout = self.opts, self.layout
         duck = opts.target == "duckdb"
+        with self.step("settings") as info:
+            check_salt()
+            info["pii_salt"] = "set"
+            info["as_of_date"] = opts.as_of_date or "from the data"
+            self.summary["as_of_date_var"] = opts.as_of_date
         with self.step("cleanup") as info:
             removed = clean_leftovers(layout) if duck else []
             layout.dbt_dir.mkdir(parents=True, exist_ok=True)
@@ -904,10 +1038,12 @@ class Refresh:
         if duck:
             with self.step("prepare") as info:
                 layout.build_dir.mkdir(parents=True, exist_ok=True)
-                if layout.serving.exists() and not opts.full_refresh:
-                    shutil.copyfile(layout.serving, layout.candidate)
+                os.chmod(layout.build_dir, 0o700)  # the build file holds raw personal data
+                if layout.private.exists() and layout.serving.exists() and not opts.full_refresh:
+                    shutil.copyfile(layout.private, layout.candidate)
+                    os.chmod(layout.candidate, 0o600)
                     info["mode"] = "incremental"
-                    info["from"] = str(layout.serving)
+                    info["from"] = str(layout.private)
                 else:
                     info["mode"] = "full"
                     if layout.serving.exists():
@@ -944,7 +1080,8 @@ class Refresh:
         with self.step("build") as info:
             results = layout.dbt_dir / "run_results.json"
             results.unlink(missing_ok=True)
-            args = ["build", *self.dbt_common(), *opts.dbt_args]
+            # unit tests are a development check (make test-duckdb): none in a production build
+            args = ["build", *self.dbt_common(), "--exclude-resource-type", "unit_test", *opts.dbt_args]
             if opts.full_refresh:
                 args.append("--full-refresh")
             output = layout.log.parent / "dbt-build.log"
@@ -1007,17 +1144,34 @@ class Refresh:
                     if key in rows:
                         entry["rows"] = rows[key]
                 self.summary["table_rows"] = rows
+            with self.step("serve") as info:
+                copied = make_serving_file(layout.candidate, layout.serve_candidate)
+                info["tables"] = len(copied)
+                info["schemas"] = list(SERVING_SCHEMAS)
             with self.step("parquet") as info:
                 layout.parquet_store.mkdir(parents=True, exist_ok=True)
                 staging = layout.parquet_store / f"{self.run_id}.tmp"
                 remove_path(staging)
-                written = export_parquet(layout.candidate, staging)
+                written = export_parquet(layout.serve_candidate, staging)
                 version = layout.parquet_store / self.run_id
                 os.replace(staging, version)
                 info["tables"] = len(written)
             with self.step("swap") as info:
+                writer = serving_writer(layout.serving)
+                if writer:
+                    remove_path(version)
+                    raise RefreshError(EXIT_PUBLISH, (
+                        f"not publishing over the serving file: {writer}. Close the read-write "
+                        f"connection (BI tools must open {layout.serving.name} read-only) and run "
+                        f"the refresh again; nothing was changed. / 未发布：请关闭对服务库的读写连接后重试。"))
+                # the private full build first: if the run dies here, the next one builds from it
+                layout.private_dir.mkdir(parents=True, exist_ok=True)
+                os.chmod(layout.private_dir, 0o700)
+                os.chmod(layout.candidate, 0o600)
+                os.replace(layout.candidate, layout.private)
+                fsync_dir(layout.private_dir)
                 archived = archive_serving(layout, layout.history)
-                os.replace(layout.candidate, layout.serving)
+                os.replace(layout.serve_candidate, layout.serving)
                 fsync_dir(layout.serving.parent)
                 self.summary["published"] = True
                 info["archived_previous"] = str(archived) if archived else None
@@ -1062,6 +1216,9 @@ class Refresh:
 
                 duckdb.connect(str(chosen), read_only=True).close()  # it opens
             with self.step("swap") as info:
+                writer = serving_writer(layout.serving)
+                if writer:
+                    raise RefreshError(EXIT_PUBLISH, f"rollback: not replacing the serving file: {writer}")
                 archived = archive_serving(layout, layout.rolled_back)
                 info["archived_current"] = str(archived) if archived else None
                 if chosen.parent == layout.history:
@@ -1073,6 +1230,11 @@ class Refresh:
                 fsync_dir(layout.serving.parent)
                 self.summary["published"] = True
                 self.summary["restored"] = str(chosen)
+                # the private full build belongs to the warehouse just rolled back: the next
+                # refresh builds afresh (carrying the issue and alert history from the serving file)
+                if layout.private.exists():
+                    layout.private.unlink()
+                    info["private_build_removed"] = str(layout.private)
             with self.step("parquet") as info:
                 layout.parquet_store.mkdir(parents=True, exist_ok=True)
                 staging = layout.parquet_store / f"{self.run_id}.tmp"
@@ -1120,6 +1282,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", action="store_true", help="stream dbt's output")
     parser.add_argument("--dbt-arg", action="append", default=[], help="extra argument for dbt build")
     parser.add_argument("--to", type=Path, help="rollback: the warehouse file to restore")
+    parser.add_argument("--as-of-date", default=env.get(AS_OF_ENV),
+                        help="YYYY-MM-DD as-of date of every figure, not after today "
+                             "(default env CRM_AS_OF_DATE, else the last date in the data)")
     parser.add_argument("--history-dir", type=Path, default=env.get("CRM_REFRESH_HISTORY_DIR"))
     parser.add_argument("--parquet-dir", type=Path, default=env.get("CRM_REFRESH_PARQUET_DIR"))
     parser.add_argument("--log-file", type=Path, default=env.get("CRM_REFRESH_LOG"))
@@ -1135,13 +1300,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.keep < 0:
         print("--keep must be 0 or more", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        as_of = check_as_of_date(args.as_of_date) if args.command == "run" else None
+    except RefreshError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
     layout = Layout.from_serving(args.serving_path, args.history_dir, args.parquet_dir,
                                  args.log_file, args.lock_file)
     opts = Options(
         landing_dir=Path(os.path.abspath(args.landing_dir)), layout=layout, keep=args.keep,
         full_refresh=args.full_refresh, target=args.target, gate=args.gate, fmt=args.fmt,
         freshness=args.freshness, quiet=args.quiet or not sys.stdout.isatty(), verbose=args.verbose,
-        dbt_args=args.dbt_arg, lock_max_age_s=args.lock_max_age, rollback_to=args.to)
+        dbt_args=args.dbt_arg, lock_max_age_s=args.lock_max_age, rollback_to=args.to, as_of_date=as_of)
     return Refresh(opts, command=args.command).execute()
 
 

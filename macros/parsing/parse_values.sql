@@ -51,33 +51,10 @@
 {%- endmacro %}
 
 
-{#- Irreversible pseudonym for personal data (email, phone): a salted SHA-256 of the
-    normalised value. The salt comes from the environment, never from the repository. -#}
-{% macro hash_pii(column) -%}
-    {{ return(adapter.dispatch('hash_pii', 'crm_indicators')(column)) }}
-{%- endmacro %}
-
-{% macro default__hash_pii(column) -%}
-    case when nullif(trim({{ column }}), '') is not null
-        then sha256(concat('{{ env_var("CRM_PII_SALT", "") }}', lower(regexp_replace(trim({{ column }}), '\s', '', 'g'))))
-    end
-{%- endmacro %}
-
-{% macro spark__hash_pii(column) -%}
-    case when nullif(trim({{ column }}), '') is not null
-        then sha2(concat('{{ env_var("CRM_PII_SALT", "") }}', lower(regexp_replace(trim({{ column }}), '\\s', ''))), 256)
-    end
-{%- endmacro %}
-
-
-{#- Display masks for personal data that a person may need to recognise, never to use:
-    a name keeps its first character (张**), a phone its last four digits (*******1234). -#}
+{#- Display mask for a name a person may need to recognise, never to use: the first
+    character (张**). Phones get no mask: a partial number beside its hash lets the hash be
+    reversed by trying the missing digits. Hashes: macros/utils/pii.sql. -#}
 {% macro mask_name(column) -%}
     case when nullif(trim({{ column }}), '') is not null
         then concat(substr(trim({{ column }}), 1, 1), '**') end
-{%- endmacro %}
-
-{% macro mask_phone(column) -%}
-    case when nullif(trim({{ column }}), '') is not null
-        then concat('*******', right(regexp_replace(trim({{ column }}), '[^0-9]', ''), 4)) end
 {%- endmacro %}

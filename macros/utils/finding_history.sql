@@ -9,6 +9,14 @@
     - found now: open, last seen on this as-of date, first seen on the earlier date kept from
       the previous state (a finding that disappeared and came back reopens with it);
     - no longer found: closed, resolved on this as-of date if it was open, else its old date.
+      A re-run on the same as-of date after a fix resolves it on the date it was last seen
+      (resolved_as_of = last_seen_as_of is coherent: fixed the same day).
+
+    The as-of date can move back (a mistyped 2062 timestamp moved it forward, the fix moves it
+    back): the previous state is read as of the new date. A finding first seen after it is
+    dropped unless found again (it was only ever seen in a future that did not happen); last
+    seen and resolution dates after it become the new as-of date. So `fix the file and rerun`
+    works the same day, the next day, and after a wrong as-of date.
 
     The calling model rewrites its whole table from `finding_history` (one constant partition),
     the same on DuckDB and Spark. Dates are as-of dates, never the wall clock. -#}
@@ -41,10 +49,13 @@ no_longer_found as (
         previous.{{ column }},
         {%- endfor %}
         previous.{{ first_seen_column }},
-        previous.last_seen_as_of,
+        case
+            when previous.last_seen_as_of > as_of.as_of_date then as_of.as_of_date
+            else previous.last_seen_as_of
+        end as last_seen_as_of,
         false as is_open,
         case
-            when previous.is_open then as_of.as_of_date
+            when previous.is_open or previous.resolved_as_of > as_of.as_of_date then as_of.as_of_date
             else previous.resolved_as_of
         end as resolved_as_of
     from previous
@@ -52,6 +63,7 @@ no_longer_found as (
     left join findings
         on previous.{{ key }} = findings.{{ key }}
     where findings.{{ key }} is null
+        and previous.{{ first_seen_column }} <= as_of.as_of_date
 
 ),
 

@@ -1,6 +1,7 @@
 {#- Body of a base model: every raw landing row of one entity, all columns as text (including
     columns the contract does not know), with the export file it came from. Kept as a table so
-    the raw history stays queryable for audit inside the served warehouse. -#}
+    the raw history stays queryable for audit in the private full build (the refresh keeps
+    staging out of the serving file BI opens). -#}
 {% macro landing_base(entity) -%}
     select
         *,

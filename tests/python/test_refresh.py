@@ -37,7 +37,7 @@ FAST = ["--gate", "basic", "--no-freshness"]  # the gate and freshness are teste
 def env() -> dict[str, str]:
     e = {k: v for k, v in os.environ.items()
          if not k.startswith(("CRM_", "DBT_"))}  # nothing from the caller's own warehouse
-    e.update({"CRM_PII_SALT": "", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
+    e.update({"CRM_PII_SALT": "test-salt-not-secret", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
     return e
 
 
@@ -115,6 +115,7 @@ def warehouse(tmp_path, golden) -> Path:
     serving.parent.mkdir(parents=True)
     shutil.copy2(golden["serving"], serving)
     source = golden["serving"].parent
+    shutil.copytree(source / "private", serving.parent / "private")  # the private full build
     shutil.copytree(source / ".parquet.versions", serving.parent / ".parquet.versions")
     os.symlink(os.readlink(source / "parquet"), serving.parent / "parquet")
     return serving
@@ -148,8 +149,8 @@ def test_clean_refresh_publishes_parquet_and_log(golden):
     records = log_records(serving)
     assert [r["event"] for r in records][0] == "start"
     steps = [r["name"] for r in records if r["event"] == "step"]
-    assert steps[:3] == ["lock", "cleanup", "gate"]
-    assert {"freshness", "build", "inspect", "parquet", "swap", "history"} <= set(steps)
+    assert steps[:4] == ["lock", "settings", "cleanup", "gate"]
+    assert {"freshness", "build", "inspect", "serve", "parquet", "swap", "history"} <= set(steps)
     assert all(isinstance(r["duration_s"], float) for r in records if r["event"] == "step")
     gate = next(r for r in records if r["event"] == "step" and r["name"] == "gate")
     assert gate["gate"] in ("gx", "basic") and gate["gate_exit_code"] == 0
@@ -159,6 +160,15 @@ def test_clean_refresh_publishes_parquet_and_log(golden):
     assert end["event"] == "end" and end["outcome"] == "ok" and end["exit_code"] == 0
     assert end["mode"] == "full" and end["published"] is True
     assert end["tests"]["test"].get("pass", 0) > 0 and "fail" not in end["tests"]["test"]
+    assert "unit_test" not in end["tests"]  # a production build runs no unit tests
+    # the serving file holds the serving schemas only; the raw audit layer stays private
+    con = duckdb.connect(str(serving), read_only=True)
+    schemas = {r[0] for r in con.execute("select distinct schema_name from duckdb_tables()").fetchall()}
+    con.close()
+    assert schemas == set(refresh.SERVING_SCHEMAS), schemas
+    private = wh / "private" / serving.name
+    assert private.stat().st_mode & 0o077 == 0
+    assert scalar(private, "select count(*) from staging.base_crm__contacts") > 0
     assert end["models"]["model.crm_indicators.fct_leads"]["rows"] == golden["checksums"]["core.fct_leads"][0]
     assert leftovers(wh) == []
 
@@ -467,7 +477,10 @@ def test_delta_export_changes_only_the_new_days_rows(tmp_path):
 def test_full_refresh_keeps_the_issue_and_alert_history(warehouse, tmp_path):
     """A weekly --full-refresh (a compact new file) must not forget issues and alerts already
     resolved, nor when an open one was first raised: their tables are carried into the new file
-    and continue incrementally."""
+    and continue incrementally. The same run is the documented recovery after a fix: an issue
+    last seen by an earlier build of the same as-of date and fixed since is resolved that day,
+    and rows dated after the as-of date (left by a build whose as-of date a mistyped timestamp
+    had moved to 2062) are read back to the as-of date instead of stopping the build."""
     histories = {
         "data_quality.fct_data_quality_issues": ("finding_id", "first_seen_as_of", "last_seen_as_of",
                                                  "resolved_as_of", "dq_partition"),
@@ -480,8 +493,12 @@ def test_full_refresh_keeps_the_issue_and_alert_history(warehouse, tmp_path):
     day = lambda n: (as_of - dt.timedelta(days=n)).isoformat()  # noqa: E731
     first = as_of - dt.timedelta(days=60)
     # resolved weeks ago; and open, last seen by the previous night's build
+    future = dt.date(2062, 11, 24)
     for name, is_open, last, resolved in (("history-resolved", False, day(40), day(39)),
-                                          ("history-open", True, day(1), None)):
+                                          ("history-open", True, day(1), None),
+                                          ("history-same-day", True, day(0), None),
+                                          ("history-future-open", True, future, None),
+                                          ("history-future-resolved", False, day(2), future)):
         con.execute(f"""
             insert into data_quality.fct_data_quality_issues (finding_id, rule_code, rule_name_zh, rule_name_en,
                 category, severity, fix_owner_role, score_weight, entity, record_id, column_name,
@@ -517,5 +534,75 @@ def test_full_refresh_keeps_the_issue_and_alert_history(warehouse, tmp_path):
             # resolved long ago: kept as it was; open before and not found now: resolved today
             assert rows.get("history-resolved") == (first, False, as_of - dt.timedelta(days=39)), table
             assert rows.get("history-open") == (first, False, as_of), table
+            # fixed and re-run the same day: resolved on the day it was last seen
+            assert rows.get("history-same-day") == (first, False, as_of), table
+            # dated after the as-of date: read back to it
+            assert rows.get("history-future-open") == (first, False, as_of), table
+            assert rows.get("history-future-resolved") == (first, False, as_of), table
+        assert con.execute("select count(*) from data_quality.fct_data_quality_issues "
+                           "where last_seen_as_of > ? or resolved_as_of > ?", [as_of, as_of]).fetchone()[0] == 0
     finally:
         con.close()
+
+
+# --------------------------------------------------------------------------------------------
+# A writer on the serving file, production settings
+
+
+WRITER = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])  # read-write, as a careless BI tool or analyst would
+con.execute("create table if not exists main.scratch as select 1 as x")
+con.execute("insert into main.scratch values (2)")
+print("ready", flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_writer_on_the_serving_file_stops_the_publish(tmp_path, warehouse):
+    """A read-write connection left open on the serving file keeps its WAL beside it: swapping a
+    new file in under it would break every new reader. The publish refuses, names the cause,
+    and leaves the serving file and the private build as they were."""
+    layout = refresh.Layout.from_serving(warehouse)
+    opts = refresh.Options(landing_dir=tmp_path, layout=layout, quiet=True)
+    run = refresh.Refresh(opts)
+    layout.build_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(warehouse, layout.candidate)  # stands in for tonight's finished build
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(warehouse)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "ready"
+        assert refresh.serving_writer(warehouse) is not None
+        before = sha256(warehouse)
+        with pytest.raises(refresh.RefreshError) as err:
+            run.publish()
+        assert err.value.code == refresh.EXIT_PUBLISH
+        assert "open for writing" in str(err.value) and "read-only" in str(err.value)
+        assert sha256(warehouse) == before and not run.summary.get("published")
+        assert not layout.private.exists()
+    finally:
+        writer.kill()
+        writer.wait()
+    # the writer is gone (its WAL stays until someone checkpoints it): still refused
+    if warehouse.with_name(warehouse.name + ".wal").exists():
+        assert "exists" in (refresh.serving_writer(warehouse) or "")
+        duckdb.connect(str(warehouse)).close()  # an operator opens and closes it: WAL merged
+    assert refresh.serving_writer(warehouse) is None
+
+
+def test_production_settings_reach_dbt_without_the_salt_in_any_argument(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRM_PII_SALT", "s3cret-salt-value")
+    monkeypatch.setenv("CRM_AS_OF_DATE", "2026-10-31")
+    layout = refresh.Layout.from_serving(tmp_path / "wh" / "crm.duckdb")
+    run = refresh.Refresh(refresh.Options(landing_dir=tmp_path, layout=layout, quiet=True,
+                                          as_of_date=refresh.check_as_of_date("2026-10-31")))
+    env, args = run.dbt_env(), run.dbt_common()
+    assert "CRM_PII_SALT" not in env and env["DBT_ENV_SECRET_CRM_PII_SALT"] == "s3cret-salt-value"
+    assert "CRM_AS_OF_DATE" not in env
+    assert args[args.index("--vars") + 1] == '{"as_of_date": "2026-10-31"}'
+    assert not any("s3cret" in a for a in args)
+    assert refresh.check_as_of_date("2024-02-29") == "2024-02-29"
+    for bad in ("2023-02-29", "2026-1-31", "2026-10-31x", "tomorrow"):
+        with pytest.raises(refresh.RefreshError):
+            refresh.check_as_of_date(bad)
+    with pytest.raises(refresh.RefreshError):
+        refresh.check_as_of_date("2026-12-02", today=dt.date(2026, 12, 1))

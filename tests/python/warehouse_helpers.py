@@ -10,6 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 MINIMAL_LANDING = ROOT / "tests" / "python" / "data" / "landing_minimal"
+TEST_SALT = "test-salt-not-secret"
 
 
 def dbt_env(landing_dir: Path, duckdb_path: Path, **extra: str) -> dict[str, str]:
@@ -18,7 +19,9 @@ def dbt_env(landing_dir: Path, duckdb_path: Path, **extra: str) -> dict[str, str
         "DBT_PROFILES_DIR": str(ROOT),
         "CRM_LANDING_DIR": str(landing_dir),
         "CRM_DUCKDB_PATH": str(duckdb_path),
-        "CRM_PII_SALT": "",
+        # a fixed salt that is not secret (production sets its own; builds without one are refused)
+        "CRM_PII_SALT": TEST_SALT,
+        "DBT_ENV_SECRET_CRM_PII_SALT": TEST_SALT,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     })
     env.update(extra)

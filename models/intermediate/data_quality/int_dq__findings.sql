@@ -33,6 +33,15 @@ correctness_findings as (
 
 ),
 
+future_dated_findings as (
+
+    select
+        *,
+        'correctness' as checked_category
+    from {{ ref('int_dq__future_dated_findings') }}
+
+),
+
 consistency_findings as (
 
     select
@@ -82,6 +91,8 @@ all_findings as (
     select * from completeness_findings
     union all
     select * from correctness_findings
+    union all
+    select * from future_dated_findings
     union all
     select * from consistency_findings
     union all

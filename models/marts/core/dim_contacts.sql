@@ -1,4 +1,4 @@
-{#- Contacts with personal data masked (name initial, last four phone digits) or hashed,
+{#- Contacts with personal data masked (name initial) or hashed (phone, email; no partial phone),
     plus the unknown member '-1'. -#}
 with
 
@@ -15,7 +15,6 @@ known as (
         account_id,
         contact_name_masked,
         title,
-        phone_masked,
         phone_hash,
         email_hash,
         coalesce(is_decision_maker, false) as is_decision_maker,
@@ -31,7 +30,6 @@ unknown_member as (
         '-1' as account_id,
         cast(null as {{ dbt.type_string() }}) as contact_name_masked,
         cast(null as {{ dbt.type_string() }}) as title,
-        cast(null as {{ dbt.type_string() }}) as phone_masked,
         cast(null as {{ dbt.type_string() }}) as phone_hash,
         cast(null as {{ dbt.type_string() }}) as email_hash,
         false as is_decision_maker,

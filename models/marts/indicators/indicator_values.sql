@@ -112,8 +112,9 @@ period_days as (
         sum(case when calendar.is_working_day then 1 else 0 end) as working_days,
         sum(case when calendar.is_working_day and calendar.date_day <= reporting_date.as_of_date then 1 else 0 end)
             as working_days_elapsed,
-        max(calendar.date_day) > reporting_date.as_of_date
-        and min(calendar.date_day) <= reporting_date.as_of_date as is_period_in_progress
+        -- the current period: the one holding the as-of date, also on its last day
+        min(calendar.date_day) <= reporting_date.as_of_date
+        and max(calendar.date_day) >= reporting_date.as_of_date as is_period_in_progress
     from (
         select
             date_day,

@@ -20,7 +20,6 @@ renamed as (
         {{ mask_name('contact_name') }} as contact_name_masked,
         {{ clean_text('title') }} as title,
         {{ hash_pii('phone') }} as phone_hash,
-        {{ mask_phone('phone') }} as phone_masked,
         {{ hash_pii('email') }} as email_hash,
         {{ parse_boolean('is_decision_maker') }} as is_decision_maker,
         {{ parse_timestamp('created_at') }} as created_at,
