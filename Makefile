@@ -16,6 +16,8 @@ BENCH_SCALE ?= large
 # The demo exports always live in data/landing (make data/delta/demo/test write and read them
 # there); build, gate and refresh read CRM_LANDING_DIR when it is set (a real CRM's exports).
 DEMO_LANDING := $(abspath data/landing)
+# The second data set make test builds (the production path): the small scale, 100+ reps.
+SMALL_LANDING := $(abspath data/small)
 LANDING_DIR ?= $(abspath $(or $(CRM_LANDING_DIR),$(DEMO_LANDING)))
 export CRM_LANDING_DIR := $(LANDING_DIR)
 export DBT_PROFILES_DIR := $(abspath .)
@@ -34,13 +36,14 @@ AS_OF_ARG = $(if $(AS_OF),--as-of-date=$(AS_OF))
 # make test-production: the production path with a random salt and a month-end as-of date.
 PRODUCTION_TEST_AS_OF ?= 2026-10-31
 PRODUCTION_TEST_DIR ?= warehouse/production-test
+PRODUCTION_TEST_LANDING ?= $(LANDING_DIR)
 
 NODE_STAMP  := node_modules/.installed
 SITE_DIR    ?= site
 # The site reads the served warehouse; SITE_WAREHOUSE=warehouse/parquet reads the Parquet marts.
 SITE_WAREHOUSE ?= warehouse/crm.duckdb
 
-.PHONY: help setup data demo build gate test test-python test-duckdb test-spark test-production test-unit-as-of lint clean delta benchmark docs refresh rollback site browser screenshots bi-views
+.PHONY: help setup data data-small demo build gate test test-python test-duckdb test-spark test-production test-unit-as-of lint clean delta benchmark docs refresh rollback site browser screenshots bi-views
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -63,6 +66,9 @@ browser: ## install Debian's chromium and CJK fonts (browser tests, screenshots)
 
 data: setup ## generate the demo landing exports into data/landing (SCALE=, SEED=)
 	$(BIN)/python scripts/generate_landing.py --scale $(SCALE) --seed $(SEED) --out $(DEMO_LANDING) --quiet
+
+data-small: setup ## generate the small-scale exports (100+ reps) into data/small: make test's second data set
+	$(BIN)/python scripts/generate_landing.py --scale small --seed $(SEED) --out $(SMALL_LANDING) --quiet
 
 delta: setup ## write the next day's delta export into data/landing
 	$(BIN)/python scripts/generate_landing.py --scale $(SCALE) --seed $(SEED) --out $(DEMO_LANDING) --delta --quiet
@@ -92,7 +98,8 @@ bi-views: setup ## DuckDB file of views over the Parquet marts for BI tools (war
 screenshots: site browser ## README screenshots of the cockpit and a workbench into docs/img/
 	$(BIN)/python scripts/screenshot_site.py --site $(SITE_DIR) --out docs/img
 
-test: data lint test-duckdb test-spark test-python ## run every test
+test: PRODUCTION_TEST_LANDING := $(SMALL_LANDING)
+test: data data-small lint test-duckdb test-unit-as-of test-production test-spark test-python ## run every test
 
 lint: setup ## sqlfluff lint of models, macros and tests
 	mkdir -p warehouse
@@ -116,10 +123,11 @@ test-unit-as-of: setup ## the unit tests again with the var as_of_date set to a 
 	$(TEST_ENV) CRM_LANDING_DIR=$(DEMO_LANDING) CRM_DUCKDB_PATH=warehouse/test/crm.duckdb $(BIN)/dbt test --target duckdb \
 		--target-path target/duckdb-as-of --select test_type:unit --vars '{"as_of_date": "$(PRODUCTION_TEST_AS_OF)"}'
 
-test-production: setup ## the production path as the README sets it up: random CRM_PII_SALT, month-end as-of date; asserts it publishes and leaks no salt
+test-production: setup $(NODE_STAMP) ## the production path as the README sets it up: random CRM_PII_SALT, month-end as-of date; asserts it publishes and leaks no salt
 	rm -rf $(PRODUCTION_TEST_DIR) && mkdir -p $(PRODUCTION_TEST_DIR)
-	$(BIN)/python scripts/check_production_build.py --landing-dir $(LANDING_DIR) \
+	$(BIN)/python scripts/check_production_build.py --landing-dir $(PRODUCTION_TEST_LANDING) \
 		--serving-path $(abspath $(PRODUCTION_TEST_DIR))/crm.duckdb --as-of-date $(PRODUCTION_TEST_AS_OF)
+	$(BIN)/python scripts/build_site.py --warehouse $(PRODUCTION_TEST_DIR)/crm.duckdb --out $(PRODUCTION_TEST_DIR)/site
 
 benchmark: setup ## scale benchmark (BENCH_SCALE=large): prints build time, memory, ratios
 	$(BIN)/python scripts/benchmark.py --scale $(BENCH_SCALE)
