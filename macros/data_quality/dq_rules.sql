@@ -54,3 +54,29 @@
         when {{ weighted_open_issues }} > 0 then 0.0
     end as double)
 {%- endmacro %}
+
+
+{#- An amount with the plausible range of its landing column (seed ref_plausible_amounts) applied:
+    the amount itself when it is negative (negative_amount reports those) or within the range,
+    null when it is out of range. `ranges` is a relation with the seed's rows. -#}
+{% macro plausible_amount(amount, ranges_alias, entity, column) -%}
+    case
+        when {{ amount }} is null then null
+        when {{ amount }} < 0 then {{ amount }}
+        when {{ amount }} >= {{ ranges_alias }}.{{ entity }}__{{ column }}__min
+            and {{ amount }} <= {{ ranges_alias }}.{{ entity }}__{{ column }}__max then {{ amount }}
+    end
+{%- endmacro %}
+
+
+{#- One row with the bounds of the given (entity, column) pairs as columns
+    <entity>__<column>__min / __max, from the seed ref_plausible_amounts; an amount column the
+    seed does not list has no bound. -#}
+{% macro plausible_amount_bounds(pairs) -%}
+    select
+        {% for entity, column in pairs -%}
+        coalesce(max(case when entity = '{{ entity }}' and column_name = '{{ column }}' then min_value end), 0) as {{ entity }}__{{ column }}__min,
+        coalesce(max(case when entity = '{{ entity }}' and column_name = '{{ column }}' then max_value end), 9999999999999999.99) as {{ entity }}__{{ column }}__max{{ "," if not loop.last }}
+        {% endfor %}
+    from {{ ref('ref_plausible_amounts') }}
+{%- endmacro %}

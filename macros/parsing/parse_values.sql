@@ -15,7 +15,9 @@
     full-width digits and signs (０-９ ． ， － ＋ ： ／ ￥) become ASCII, surrounding spaces
     are trimmed, and an empty value is null. A present value that does not match the rule is
     null here and a `value_not_parsed` data-quality issue (int_dq__unparsed_values). The
-    patterns hold no backslash, so the same text works in DuckDB and Spark string literals. -#}
+    patterns hold no backslash, so the same text works in DuckDB and Spark string literals.
+    `normalised=true` says the argument is already landing_value() output (saves repeating
+    the normalisation in large models). -#}
 
 {%- macro landing_number_pattern() -%}
 [+-]?(?:¥|rmb ?|cny ?)?(?:[0-9]{1,3}(?:,[0-9]{3})+(?:[.][0-9]+)?|[0-9]+(?:[.][0-9]+)?(?:e[+-]?[0-9]+)?)(?: ?元)?
@@ -41,8 +43,8 @@
 
 
 {#- Dates and timestamps also read 2026/11/05 and 2026年11月5日 (the separators become '-'). -#}
-{% macro landing_datetime_value(column) -%}
-    translate({{ landing_value(column) }}, '/年月日', '---')
+{% macro landing_datetime_value(column, normalised=false) -%}
+    translate({{ column if normalised else landing_value(column) }}, '/年月日', '---')
 {%- endmacro %}
 
 
@@ -73,10 +75,11 @@
 {%- endmacro %}
 
 
-{% macro parse_boolean(column) -%}
+{% macro parse_boolean(column, normalised=false) -%}
+    {%- set value = column if normalised else landing_value(column) -%}
     case
-        when lower({{ landing_value(column) }}) in ('true', 't', '1', 'yes', 'y', '是') then true
-        when lower({{ landing_value(column) }}) in ('false', 'f', '0', 'no', 'n', '否') then false
+        when lower({{ value }}) in ('true', 't', '1', 'yes', 'y', '是') then true
+        when lower({{ value }}) in ('false', 'f', '0', 'no', 'n', '否') then false
     end
 {%- endmacro %}
 
@@ -84,26 +87,28 @@
 {#- Money and other decimals: thousands separators in groups of three (1,234.50), a leading
     ¥ / RMB / CNY or a trailing 元, scientific notation (1.2e3), rounded half away from zero to
     `scale` decimals; a value beyond the decimal's range is null (and reported). -#}
-{% macro parse_decimal(column, precision=18, scale=2) -%}
-    case when {{ regex_full_match('lower(' ~ landing_value(column) ~ ')', landing_number_pattern()) }}
-        then try_cast({{ regex_remove_all('lower(' ~ landing_value(column) ~ ')', '[^0-9e.+-]') }}
+{% macro parse_decimal(column, precision=18, scale=2, normalised=false) -%}
+    {%- set value = 'lower(' ~ (column if normalised else landing_value(column)) ~ ')' -%}
+    case when {{ regex_full_match(value, landing_number_pattern()) }}
+        then try_cast({{ regex_remove_all(value, '[^0-9e.+-]') }}
             as decimal({{ precision }}, {{ scale }}))
     end
 {%- endmacro %}
 
 
 {#- Whole numbers: thousands separators in groups of three, and Excel's trailing .0. -#}
-{% macro parse_integer(column) -%}
-    case when {{ regex_full_match(landing_value(column), landing_integer_pattern()) }}
-        then try_cast({{ regex_remove_all(landing_value(column), '[.]0+$|,') }} as bigint)
+{% macro parse_integer(column, normalised=false) -%}
+    {%- set value = column if normalised else landing_value(column) -%}
+    case when {{ regex_full_match(value, landing_integer_pattern()) }}
+        then try_cast({{ regex_remove_all(value, '[.]0+$|,') }} as bigint)
     end
 {%- endmacro %}
 
 
 {#- A date column follows the timestamp rule (a time part, e.g. Excel's 2026/11/5 0:00, is
     allowed) and keeps the business-local calendar date. -#}
-{% macro parse_date(column) -%}
-    cast({{ parse_timestamp(column) }} as date)
+{% macro parse_date(column, normalised=false) -%}
+    cast({{ parse_timestamp(column, normalised) }} as date)
 {%- endmacro %}
 
 
@@ -138,25 +143,42 @@
     end
 {%- endmacro %}
 
-{% macro parse_timestamp(column) -%}
-    {{ return(adapter.dispatch('parse_timestamp', 'crm_indicators')(column)) }}
+{% macro parse_timestamp(column, normalised=false) -%}
+    {{ return(adapter.dispatch('parse_timestamp', 'crm_indicators')(column, normalised)) }}
 {%- endmacro %}
 
-{% macro default__parse_timestamp(column) -%}
-    {%- set value = landing_datetime_value(column) -%}
-    case
-        when not {{ regex_full_match(value, landing_timestamp_pattern()) }} then null
-        when {{ landing_timestamp_offset(value) }} is not null
-            then timezone('{{ var("business_timezone") }}', try_cast(
-                concat({{ landing_timestamp_canonical(value) }}, {{ landing_timestamp_offset(value) }}) as timestamptz))
-        else try_cast({{ landing_timestamp_canonical(value) }} as timestamp)
-    end
+{#- DuckDB: the parts are extracted once, as a struct, and rebuilt inside a lambda (keeps the
+    SQL small where a model parses many columns). -#}
+{% macro default__parse_timestamp(column, normalised=false) -%}
+    {%- set canonical -%}
+        concat(
+            _ts['y'], '-', lpad(_ts['mo'], 2, '0'), '-', lpad(_ts['d'], 2, '0'), ' ',
+            lpad(coalesce(nullif(_ts['h'], ''), '0'), 2, '0'), ':', coalesce(nullif(_ts['mi'], ''), '00'), ':',
+            coalesce(nullif(_ts['s'], ''), '00'), substr(_ts['f'], 1, 7)
+        )
+    {%- endset -%}
+    list_transform(
+        [regexp_extract({{ landing_datetime_value(column, normalised) }}, '^{{ landing_timestamp_pattern() }}$',
+            ['y', 'mo', 'd', 'h', 'mi', 's', 'f', 'o'])],
+        lambda _ts: case
+            when coalesce(_ts['y'], '') = '' then null
+            when _ts['o'] = '' then try_cast({{ canonical }} as timestamp)
+            else timezone('{{ var("business_timezone") }}', try_cast(concat(
+                {{ canonical }},
+                case
+                    when upper(_ts['o']) = 'Z' then '+00:00'
+                    else concat(
+                        substr(replace(_ts['o'], ':', ''), 1, 3), ':',
+                        case when length(replace(_ts['o'], ':', '')) = 5 then substr(replace(_ts['o'], ':', ''), 4, 2) else '00' end)
+                end) as timestamptz))
+        end
+    )[1]
 {%- endmacro %}
 
 {#- Spark's session time zone is the business time zone (profiles.yml), so a cast converts
     an offset to it and leaves an offset-less value as it is. -#}
-{% macro spark__parse_timestamp(column) -%}
-    {%- set value = landing_datetime_value(column) -%}
+{% macro spark__parse_timestamp(column, normalised=false) -%}
+    {%- set value = landing_datetime_value(column, normalised) -%}
     case
         when {{ regex_full_match(value, landing_timestamp_pattern()) }}
             then try_cast(concat(
