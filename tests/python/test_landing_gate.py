@@ -292,3 +292,26 @@ def test_every_typed_column_of_the_contract():
 def test_parsers(landing_type, good, bad):
     assert parses_as(pd.Series(good, dtype=object), landing_type).tolist() == [True] * len(good)
     assert parses_as(pd.Series(bad, dtype=object), landing_type).tolist() == [False] * len(bad)
+
+
+# --------------------------------------------------------------------------- streaming
+
+def test_files_are_validated_in_chunks_with_one_merged_result(landing, tmp_path):
+    """With 2-row chunks a 5-row file is validated in three pieces: a bad value in the last
+    chunk and a primary key repeated across chunks are still reported with their rows."""
+    from gate.runner import run_gate
+
+    path = landing / "users" / "2025-06-01_full.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    extra = [lines[2].replace("U00002", "U00003"), lines[1],
+             lines[2].replace("U00002", "U00004").replace("2023-05-01", "2023-02-30")]
+    path.write_text("\n".join(lines + extra) + "\n", encoding="utf-8")
+    whole = run_gate(landing, docs_dir=None)
+    chunked = run_gate(landing, docs_dir=None, chunk_rows=2)
+    for result in (whole, chunked):
+        [users] = [r for r in result.files if r.entity == "users"]
+        assert users.rows_validated == 5 and users.failed == 2
+        messages = sorted((f.column, row, m) for f in users.failures for row, m in f.row_messages)
+        assert [(c, r) for c, r, _ in messages] == [("hire_date", 6), ("user_id", 2), ("user_id", 5)]
+        assert "also on row 5" in messages[1][2] and "also on row 2" in messages[2][2]
+    assert len(chunked.files) == len(whole.files)
