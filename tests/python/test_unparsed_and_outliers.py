@@ -33,6 +33,7 @@ def warehouse(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     for contract_id, total, recurring, signed in CONTRACT_ROWS:
         row = list(template)
         row[0], row[6], row[9], row[10], row[11] = contract_id, signed, total, recurring, "0"
+        row[13] = row[14] = "2025-05-25 09:00:00"  # recorded and changed: the as-of date
         lines.append(",".join(f'"{v}"' if "," in v else v for v in row))
     contracts.write_text("\n".join(lines) + "\n", encoding="utf-8")
     opportunities = landing / "opportunities" / "2025-06-01_full.csv"
