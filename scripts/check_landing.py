@@ -1,8 +1,8 @@
 """Structural check of a landing folder before the warehouse build.
 
 Stops the build (exit code 2) when the landing folder or an entity folder is missing, the
-folder path holds glob characters, an entity has no export file, an export file's name is
-outside the safe pattern (SAFE_FILE_NAME), a file is empty, not UTF-8 (GBK/GB18030 saved by Excel is named
+folder path holds glob characters, an entity has no export file or only header-only files, an
+export file's name is outside the safe pattern (SAFE_FILE_NAME), a file is empty (0 bytes), not UTF-8 (GBK/GB18030 saved by Excel is named
 and refused, never read as garbled text), truncated or malformed, or lacks a required
 column. Every message names the file, and where it applies the row and column. Files are
 streamed, so a 10-million-row export is checked in constant memory. Row-level content (types,
@@ -246,16 +246,38 @@ def check_landing(landing_dir: Path, fmt: str = "csv", quick: bool = False) -> l
         if not files:
             problems.append(Problem(str(folder), f"no .{fmt} export file for entity '{entity.name}'"))
             continue
+        found: list[Problem] = []
         for path in files:
             bad_name = file_name_problem(path)
             if bad_name is not None:
-                problems.append(bad_name)
+                found.append(bad_name)
                 continue
             if fmt == "csv":
-                problems.extend(check_csv(path, entity.columns, quick=quick))
+                found.extend(check_csv(path, entity.columns, quick=quick))
             else:
-                problems.extend(check_parquet(path, entity.columns))
+                found.extend(check_parquet(path, entity.columns))
+        problems.extend(found)
+        if not found and not any(has_data_row(path, fmt) for path in files):
+            problems.append(Problem(str(folder), ALL_HEADER_ONLY.format(entity=entity.name)))
     return problems
+
+
+# A header-only file is an empty export (a delta with no changes) and is fine; an entity
+# whose every file is header-only has no data at all, which is an export fault.
+ALL_HEADER_ONLY = ("every export file of entity '{entity}' is header-only (no data rows): the "
+                   "export is empty; re-export the entity with its records")
+
+
+def has_data_row(path: Path, fmt: str = "csv") -> bool:
+    """True when the export holds at least one record (blank lines do not count)."""
+    if fmt != "csv":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows > 0
+    with path.open("r", encoding="utf-8-sig", newline="") as text:
+        reader = csv.reader(text)
+        next(reader, None)
+        return any(any(value.strip() for value in row) for row in reader)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -74,7 +74,7 @@
 {#- A value of ref_business_thresholds, inside an aggregate over the seed, e.g.
     `select {{ dq_business_threshold('dq_score_zero_issue_rate') }} as zero_rate from thresholds`. -#}
 {% macro dq_business_threshold(threshold_code) -%}
-    max(case when threshold_code = '{{ threshold_code }}' then cast(threshold_value as double) end)
+    max(case when threshold_code = {{ sql_string(threshold_code) }} then cast(threshold_value as double) end)
 {%- endmacro %}
 
 
@@ -104,4 +104,30 @@
 
 {% macro spark__dq_edit_distance(left, right) -%}
     levenshtein({{ left }}, {{ right }})
+{%- endmacro %}
+
+
+{#- An amount with the plausible range of its landing column (seed ref_plausible_amounts) applied:
+    the amount itself when it is negative (negative_amount reports those) or within the range,
+    null when it is out of range. `ranges` is a relation with the seed's rows. -#}
+{% macro plausible_amount(amount, ranges_alias, entity, column) -%}
+    case
+        when {{ amount }} is null then null
+        when {{ amount }} < 0 then {{ amount }}
+        when {{ amount }} >= {{ ranges_alias }}.{{ entity }}__{{ column }}__min
+            and {{ amount }} <= {{ ranges_alias }}.{{ entity }}__{{ column }}__max then {{ amount }}
+    end
+{%- endmacro %}
+
+
+{#- One row with the bounds of the given (entity, column) pairs as columns
+    <entity>__<column>__min / __max, from the seed ref_plausible_amounts; an amount column the
+    seed does not list has no bound. -#}
+{% macro plausible_amount_bounds(pairs) -%}
+    select
+        {% for entity, column in pairs -%}
+        coalesce(max(case when entity = {{ sql_string(entity) }} and column_name = {{ sql_string(column) }} then min_value end), 0) as {{ entity }}__{{ column }}__min,
+        coalesce(max(case when entity = {{ sql_string(entity) }} and column_name = {{ sql_string(column) }} then max_value end), 9999999999999999.99) as {{ entity }}__{{ column }}__max{{ "," if not loop.last }}
+        {% endfor %}
+    from {{ ref('ref_plausible_amounts') }}
 {%- endmacro %}

@@ -8,6 +8,7 @@ unless a quoted value contains line breaks.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -16,29 +17,55 @@ CSV_FIRST_ROW = 2
 PARQUET_FIRST_ROW = 1
 
 
+CHUNK_ROWS = 100_000  # rows held in memory at a time
+
+
 def read_landing_file(path: Path, fmt: str = "csv", sample_rows: int | None = None) -> pd.DataFrame:
-    """The file's rows as text (stripped, empty → None), indexed by row number.
+    """The file's rows as text (stripped, empty → None), indexed by row number, in one frame.
 
     With `sample_rows`, only the first N data rows are read. Blank lines are dropped (the
-    row numbers of the other rows are kept).
+    row numbers of the other rows are kept). For large files use iter_landing_file.
+    """
+    frames = list(iter_landing_file(path, fmt, sample_rows, chunk_rows=None))
+    return frames[0] if len(frames) == 1 else pd.concat(frames)
+
+
+def iter_landing_file(path: Path, fmt: str = "csv", sample_rows: int | None = None,
+                      chunk_rows: int | None = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+    """The file's rows as text frames of at most `chunk_rows` rows each (None: one frame),
+    indexed by row number: memory stays bounded by the chunk size, whatever the file size.
+
+    Always yields at least one frame (with the file's columns), even for a header-only file.
     """
     if fmt == "csv":
-        frame = pd.read_csv(
+        reader = pd.read_csv(
             path, dtype=object, keep_default_na=False, na_filter=False, encoding="utf-8-sig",
-            skip_blank_lines=False, nrows=sample_rows, engine="c",
+            skip_blank_lines=False, nrows=sample_rows, engine="c", chunksize=chunk_rows or None,
         )
+        chunks = reader if chunk_rows else [reader]
         first_row = CSV_FIRST_ROW
     elif fmt == "parquet":
-        frame = _read_parquet(path, sample_rows)
+        chunks = _parquet_chunks(path, sample_rows, chunk_rows)
         first_row = PARQUET_FIRST_ROW
     else:
         raise ValueError(f"unknown landing format {fmt!r}")
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame.index = pd.RangeIndex(first_row, first_row + len(frame))
-    frame = frame.apply(_clean_text)
-    if len(frame.columns):
-        frame = frame[frame.notna().any(axis=1)]  # blank lines
-    return frame
+    offset = 0
+    yielded = False
+    try:
+        for frame in chunks:
+            if yielded and len(frame) == 0:
+                continue
+            frame.columns = [str(c).strip() for c in frame.columns]
+            frame.index = pd.RangeIndex(first_row + offset, first_row + offset + len(frame))
+            offset += len(frame)
+            frame = frame.apply(_clean_text)
+            if len(frame.columns):
+                frame = frame[frame.notna().any(axis=1)]  # blank lines
+            yielded = True
+            yield frame
+    finally:
+        if hasattr(chunks, "close"):
+            chunks.close()
 
 
 def _clean_text(values: pd.Series) -> pd.Series:
@@ -48,27 +75,40 @@ def _clean_text(values: pd.Series) -> pd.Series:
     return text.where(present & (text != ""), None).astype(object)
 
 
-def _read_parquet(path: Path, sample_rows: int | None) -> pd.DataFrame:
-    import pyarrow as pa
+def _parquet_chunks(path: Path, sample_rows: int | None,
+                    chunk_rows: int | None) -> Iterator[pd.DataFrame]:
     import pyarrow.parquet as pq
 
     parquet = pq.ParquetFile(path)
-    if sample_rows is None:
-        table = parquet.read()
-    else:
-        batches = []
-        remaining = sample_rows
-        for batch in parquet.iter_batches(batch_size=min(max(sample_rows, 1), 65536)):
-            batches.append(batch.slice(0, remaining))
-            remaining -= min(remaining, batch.num_rows)
-            if remaining <= 0:
-                break
+    names = parquet.schema_arrow.names
+    remaining = sample_rows
+    batch_size = max(1, min(chunk_rows or 65536, sample_rows or 65536))
+    batches = []
+    for batch in parquet.iter_batches(batch_size=batch_size):
+        if remaining is not None:
+            batch = batch.slice(0, remaining)
+            remaining -= batch.num_rows
+        if chunk_rows:
+            yield _batch_frame(batch, names)
+        else:
+            batches.append(batch)
+        if remaining is not None and remaining <= 0:
+            break
+    if not chunk_rows:
+        import pyarrow as pa
+
         table = pa.Table.from_batches(batches, schema=parquet.schema_arrow)
+        yield _batch_frame(table, names)
+    elif parquet.metadata.num_rows == 0:
+        yield pd.DataFrame({n: pd.Series([], dtype=object) for n in names}, columns=names)
+
+
+def _batch_frame(batch, names: list[str]) -> pd.DataFrame:
     columns = {}
-    for name, column in zip(table.column_names, table.columns):
+    for name, column in zip(batch.schema.names, batch.columns):
         columns[name] = pd.Series(
             [None if v is None else _parquet_text(v) for v in column.to_pylist()], dtype=object)
-    return pd.DataFrame(columns, columns=table.column_names)
+    return pd.DataFrame(columns, columns=names)
 
 
 def _parquet_text(value: object) -> str:

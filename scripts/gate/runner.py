@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from check_landing import Problem, check_landing, export_files  # noqa: E402
 from gate.column_types import TYPE_RULES, LandingType  # noqa: E402
 from gate.safe_docs import sanitise_site  # noqa: E402
+from gate.reading import CHUNK_ROWS  # noqa: E402
 from landing_contract import Entity, contract_version, load_contract  # noqa: E402
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -91,8 +92,14 @@ class GateResult:
 
 
 def run_gate(landing_dir: Path, fmt: str = "csv", docs_dir: Path | None = None,
-             strict: bool = False, sample_rows: int | None = None) -> GateResult:
-    """Check and validate a landing folder; build Data Docs into `docs_dir` (None: no docs)."""
+             strict: bool = False, sample_rows: int | None = None,
+             chunk_rows: int = CHUNK_ROWS) -> GateResult:
+    """Check and validate a landing folder; build Data Docs into `docs_dir` (None: no docs).
+
+    Each file is read and validated `chunk_rows` rows at a time, so memory is bounded by the
+    chunk, not the file; a file of several chunks gets one Data Docs page per chunk and one
+    merged result, and its primary key is checked for duplicates across chunks too.
+    """
     landing_dir = Path(landing_dir)
     result = GateResult(
         landing_dir=str(landing_dir), fmt=fmt, strict=strict, sample_rows=sample_rows,
@@ -111,32 +118,20 @@ def run_gate(landing_dir: Path, fmt: str = "csv", docs_dir: Path | None = None,
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
 
-    from gate.reading import read_landing_file
-    from gate.suites import build_suite, prepare_frame
+    from gate.reading import iter_landing_file
+    from gate.suites import build_suite
 
     run_id = RunIdentifier(run_name=f"landing gate {result.started_at}")
+    pages = 0
     for entity in load_contract().values():
         suite = context.suites.add(build_suite(entity))
         for path in export_files(landing_dir / entity.name, fmt):
             shown = _display(path, landing_dir)
-            frame = read_landing_file(path, fmt, sample_rows)
-            # One datasource per file, deleted after use: a pandas datasource's execution
-            # engine caches every dataframe it has seen (memory would grow file by file).
-            # (GE's file store refuses keys with a slash or backslash.)
-            datasource = context.data_sources.add_pandas(
-                f"{entity.name}__{path.name}".replace("/", "_").replace("\\", "_"))
-            asset = datasource.add_dataframe_asset(name="landing_file")
-            batch = asset.add_batch_definition_whole_dataframe("whole file")
-            definition = context.validation_definitions.add(
-                gx.ValidationDefinition(name=shown, data=batch, suite=suite))
-            prepared = prepare_frame(entity, frame)
-            validation = definition.run(
-                batch_parameters={"dataframe": prepared}, run_id=run_id,
-                result_format={"result_format": "SUMMARY", "partial_unexpected_count": LISTED_ROWS})
-            result.files.append(_file_result(entity, shown, frame, prepared, validation, sample_rows))
-            context.validation_definitions.delete(shown)
-            context.data_sources.delete(datasource.name)
-            del frame, prepared, validation
+            file_result, runs = _validate_file(
+                context, gx, run_id, suite, entity, path, shown,
+                iter_landing_file(path, fmt, sample_rows, chunk_rows), sample_rows)
+            result.files.append(file_result)
+            pages += runs
     result.timings["validation_s"] = round(time.monotonic() - phase, 2)
 
     if docs_dir is not None:
@@ -147,10 +142,10 @@ def run_gate(landing_dir: Path, fmt: str = "csv", docs_dir: Path | None = None,
         index = Path(docs_dir) / "index.html"
         result.data_docs = str(index) if index.exists() else None
         # The site builder logs rendering errors instead of raising them: count the pages.
-        pages = len(list((Path(docs_dir) / "validations").rglob("*.html")))
-        if pages != len(result.files):
-            result.notes.append(f"Data Docs are incomplete: {pages} validation page(s) for "
-                                f"{len(result.files)} file(s); see the log above")
+        built = len(list((Path(docs_dir) / "validations").rglob("*.html")))
+        if built != pages:
+            result.notes.append(f"Data Docs are incomplete: {built} validation page(s) for "
+                                f"{pages} validation(s) of {len(result.files)} file(s); see the log above")
         result.timings["data_docs_s"] = round(time.monotonic() - phase, 2)
     result.timings["total_s"] = round(time.monotonic() - started, 2)
     return result
@@ -193,18 +188,145 @@ def _display(path: Path, landing_dir: Path) -> str:
         return str(path)
 
 
-def _file_result(entity: Entity, shown: str, frame, prepared, validation,
-                 sample_rows: int | None) -> FileResult:
-    out = FileResult(entity=entity.name, file=shown, rows_validated=len(frame),
-                     sampled=sample_rows is not None and len(frame) >= sample_rows)
-    for item in validation.results:
-        out.expectations += 1
-        if item.success:
-            out.passed += 1
-            continue
-        out.failed += 1
-        out.failures.append(_failure(shown, frame, prepared, item))
-    return out
+def _validate_file(context, gx, run_id, suite, entity: Entity, path: Path, shown: str, chunks,
+                   sample_rows: int | None) -> tuple[FileResult, int]:
+    """Validate one file chunk by chunk; (merged result, number of validations run)."""
+    from gate.suites import prepare_frame
+
+    out = FileResult(entity=entity.name, file=shown, rows_validated=0, sampled=False)
+    by_expectation: dict[tuple, Failure] = {}
+    failed: set[tuple] = set()
+    keys = _KeyTracker(entity)
+    runs = 0
+    for frame in chunks:
+        runs += 1
+        name = shown if runs == 1 else f"{shown} (from row {frame.index[0] if len(frame) else '-'})"
+        # One datasource per chunk, deleted after use: a pandas datasource's execution
+        # engine caches every dataframe it has seen (memory would grow chunk by chunk).
+        # (GE's file store refuses keys with a slash or backslash.)
+        datasource = context.data_sources.add_pandas(
+            f"{entity.name}__{path.name}__{runs}".replace("/", "_").replace("\\", "_"))
+        asset = datasource.add_dataframe_asset(name="landing_file")
+        batch = asset.add_batch_definition_whole_dataframe("whole file")
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=batch, suite=suite))
+        prepared = prepare_frame(entity, frame)
+        validation = definition.run(
+            batch_parameters={"dataframe": prepared}, run_id=run_id,
+            result_format={"result_format": "SUMMARY", "partial_unexpected_count": LISTED_ROWS})
+        keys.add(frame)
+        out.rows_validated += len(frame)
+        out.expectations = 0
+        for item in validation.results:
+            out.expectations += 1
+            ident = (item.expectation_config.type, json.dumps(item.expectation_config.kwargs,
+                                                              sort_keys=True, default=str))
+            if item.success:
+                continue
+            failed.add(ident)
+            _merge(by_expectation, ident, _failure(shown, frame, prepared, item))
+        context.validation_definitions.delete(name)
+        context.data_sources.delete(datasource.name)
+        del frame, prepared, validation
+        _release_memory()
+    if runs > 1:
+        keys.cross_chunk_duplicates(by_expectation, failed, shown)
+    out.sampled = sample_rows is not None and out.rows_validated >= sample_rows
+    out.failures = list(by_expectation.values())
+    out.failed = len(failed)
+    out.passed = out.expectations - out.failed
+    return out, runs
+
+
+def _release_memory() -> None:
+    """Hand the memory of a validated chunk back: collect cycles, and ask glibc to return free
+    heap pages (many small text values fragment the heap; without this the peak grows with
+    the file although no chunk is kept)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+def _merge(by_expectation: dict[tuple, Failure], ident: tuple, failure: Failure) -> None:
+    """Add one chunk's failure of an expectation to the file's failure of it."""
+    known = by_expectation.get(ident)
+    if known is None:
+        by_expectation[ident] = failure
+        return
+    known.unexpected_count += failure.unexpected_count
+    known.rows = (known.rows + failure.rows)[:LISTED_ROWS]
+    known.row_messages = (known.row_messages + failure.row_messages)[:LISTED_ROWS]
+    known.examples = list(dict.fromkeys(known.examples + failure.examples))[:5]
+
+
+class _KeyTracker:
+    """The primary key of a file across its chunks, as 64-bit hashes with row numbers
+    (16 bytes a row), to find duplicates that fall into different chunks."""
+
+    def __init__(self, entity: Entity):
+        from gate.suites import EXACTLY_ONE_OF
+
+        self.key = list(entity.primary_key)
+        self.skip = not self.key or bool(EXACTLY_ONE_OF.get(entity.name))
+        self.hashes: list = []
+        self.rows: list = []
+        self.chunk: list = []
+
+    def add(self, frame) -> None:
+        import numpy as np
+        import pandas as pd
+
+        if self.skip or not all(c in frame.columns for c in self.key) or not len(frame):
+            return
+        present = frame[self.key].notna().all(axis=1)
+        keyed = frame.loc[present, self.key]
+        self.hashes.append(pd.util.hash_pandas_object(keyed, index=False).to_numpy())
+        self.rows.append(keyed.index.to_numpy(dtype=np.int64))
+        self.chunk.append(np.full(len(keyed), len(self.chunk), dtype=np.int32))
+
+    def cross_chunk_duplicates(self, by_expectation: dict[tuple, Failure], failed: set[tuple],
+                               shown: str) -> None:
+        import numpy as np
+
+        if self.skip or not self.hashes:
+            return
+        hashes, rows, chunk = (np.concatenate(a) for a in (self.hashes, self.rows, self.chunk))
+        order = np.argsort(hashes, kind="stable")
+        hashes, rows, chunk = hashes[order], rows[order], chunk[order]
+        same_as_next = hashes[1:] == hashes[:-1]
+        duplicated = np.zeros(len(hashes), dtype=bool)
+        duplicated[1:] |= same_as_next
+        duplicated[:-1] |= same_as_next
+        groups: dict[int, list[tuple[int, int]]] = {}
+        for h, row, c in zip(hashes[duplicated], rows[duplicated], chunk[duplicated]):
+            groups.setdefault(int(h), []).append((int(row), int(c)))
+        extra: list[tuple[int, str]] = []
+        for members in groups.values():
+            if len({c for _, c in members}) < 2:
+                continue  # within one chunk: already reported by the chunk's expectation
+            member_rows = sorted(r for r, _ in members)
+            for row in member_rows:
+                others = [r for r in member_rows if r != row]
+                extra.append((row, f"duplicate primary key (also on row "
+                                   f"{', '.join(map(str, others[:5]))}{', …' if len(others) > 5 else ''})"))
+        if not extra:
+            return
+        extra.sort()
+        kind = ("expect_column_values_to_be_unique" if len(self.key) == 1
+                else "expect_compound_columns_to_be_unique")
+        ident = (kind, "cross-chunk")
+        failed.add(next((i for i in failed if i[0] == kind), ident))
+        failure = Failure(file=shown, expectation=kind, column=", ".join(self.key),
+                          message=f"primary key ({', '.join(self.key)}) is not unique within the file",
+                          unexpected_count=len(extra), rows=[r for r, _ in extra][:LISTED_ROWS],
+                          row_messages=extra[:LISTED_ROWS])
+        existing = next((k for k in by_expectation if k[0] == kind), None)
+        _merge(by_expectation, existing or ident, failure)
 
 
 def _failure(shown: str, frame, prepared, item) -> Failure:

@@ -71,6 +71,19 @@ def test_header_only_file_is_fine(tmp_path):
     assert check_csv(path, USERS) == []
 
 
+def test_entity_with_only_header_only_files_is_refused_by_name(landing):
+    """A header-only delta beside a full export is fine; an entity with no data row at all is
+    refused with its name (not left to unrelated consistency tests downstream)."""
+    header = (landing / "contracts" / "2025-06-01_full.csv").read_text(encoding="utf-8").splitlines()[0]
+    write(landing / "contracts" / "2025-06-02_delta.csv", header + "\n")
+    assert check_landing(landing) == []
+    write(landing / "contracts" / "2025-06-01_full.csv", header + "\n\n")
+    [problem] = check_landing(landing)
+    assert problem.path == str(landing / "contracts")
+    assert "every export file of entity 'contracts' is header-only" in problem.message
+    assert main(["--landing-dir", str(landing)]) == 2
+
+
 def test_missing_required_column_names_file_row_and_column(tmp_path):
     text = users_text().replace(",role,", ",job,", 1)
     [problem] = check_csv(write(tmp_path / "users.csv", text), USERS)
@@ -158,7 +171,7 @@ def test_parquet_missing_column_and_empty_file(tmp_path):
     folder = tmp_path / "landing"
     for name, entity in CONTRACT.items():
         columns = [c for c in entity.columns if not (name == "users" and c == "role")]
-        pq.write_table(pa.table({c: pa.array([], pa.string()) for c in columns}),
+        pq.write_table(pa.table({c: pa.array(["x"], pa.string()) for c in columns}),
                        write(folder / name / "full.parquet", b"").with_suffix(".parquet"))
     write(folder / "costs" / "delta.parquet", b"")
     problems = check_landing(folder, fmt="parquet")

@@ -250,7 +250,7 @@ def test_sample_rows_limits_the_content_check(landing, capsys):
 def test_many_bad_rows_are_summarised(landing, capsys):
     path = landing / "costs" / "2025-06-01_full.csv"
     header = path.read_text(encoding="utf-8").splitlines()[0]
-    rows = [f"2025-04-01,software,marketing,{i}.999" for i in range(50)]
+    rows = [f"2025-04-01,software,marketing,{i}.99.9" for i in range(50)]
     rows = [r.replace("2025-04-01", f"20{10 + i // 12:02d}-{1 + i % 12:02d}-01") for i, r in enumerate(rows)]
     path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     run = gate(landing, capsys=capsys)
@@ -278,13 +278,40 @@ def test_every_typed_column_of_the_contract():
 
 @pytest.mark.parametrize("landing_type, good, bad", [
     ("timestamp", ["2025-06-01 09:00:00", "2025-06-01T09:00:00+08:00", "2025-06-01 09:00:00Z",
-                   "2025-06-01 09:00:00.5"],
-     ["2025-06-01", "2025-06-31 09:00:00", "2025-06-01 24:00:00", "2025/06/01 09:00:00", "x"]),
-    ("date", ["2025-06-01", "2024-02-29"], ["2025-02-29", "2025-6-1", "2025-06-01 00:00:00"]),
-    ("decimal", ["120000.00", "-5", "0.5"], ["1,000.00", "1.005", "abc", "¥100"]),
-    ("integer", ["0", "1200", "-3"], ["12.0", "1e3", "十"]),
-    ("boolean", ["true", "FALSE", "1", "0", "是", "否"], ["yes", "t", "2"]),
+                   "2025-06-01 09:00:00.5", "2025-06-01", "2025/06/01 09:00:00", "2025/6/1 9:05"],
+     ["2025-06-31 09:00:00", "2025-06-01 24:00:00", "06/01/2025 09:00", "2025-06-01 09:00:00+15:00",
+      "x"]),
+    ("date", ["2025-06-01", "2024-02-29", "2025-6-1", "2025/06/01", "2025-06-01 00:00:00",
+              "2025年6月1日", "２０２５－０６－０１"],
+     ["2025-02-29", "01/06/2025", "45809", "2025-13-01"]),
+    ("decimal", ["120000.00", "-5", "0.5", "1,000.00", "1.005", "¥100", "1.2e3", "１２３"],
+     ["abc", "1,00", "1.000,50", "(100)", "1e20", "5."]),
+    ("integer", ["0", "1200", "-3", "12.0", "1,200"], ["1e3", "十", "12.5"]),
+    ("boolean", ["true", "FALSE", "1", "0", "是", "否", "yes", "t", "Y", "n"], ["2", "x", "√"]),
 ])
 def test_parsers(landing_type, good, bad):
     assert parses_as(pd.Series(good, dtype=object), landing_type).tolist() == [True] * len(good)
     assert parses_as(pd.Series(bad, dtype=object), landing_type).tolist() == [False] * len(bad)
+
+
+# --------------------------------------------------------------------------- streaming
+
+def test_files_are_validated_in_chunks_with_one_merged_result(landing, tmp_path):
+    """With 2-row chunks a 5-row file is validated in three pieces: a bad value in the last
+    chunk and a primary key repeated across chunks are still reported with their rows."""
+    from gate.runner import run_gate
+
+    path = landing / "users" / "2025-06-01_full.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    extra = [lines[2].replace("U00002", "U00003"), lines[1],
+             lines[2].replace("U00002", "U00004").replace("2023-05-01", "2023-02-30")]
+    path.write_text("\n".join(lines + extra) + "\n", encoding="utf-8")
+    whole = run_gate(landing, docs_dir=None)
+    chunked = run_gate(landing, docs_dir=None, chunk_rows=2)
+    for result in (whole, chunked):
+        [users] = [r for r in result.files if r.entity == "users"]
+        assert users.rows_validated == 5 and users.failed == 2
+        messages = sorted((f.column, row, m) for f in users.failures for row, m in f.row_messages)
+        assert [(c, r) for c, r, _ in messages] == [("hire_date", 6), ("user_id", 2), ("user_id", 5)]
+        assert "also on row 5" in messages[1][2] and "also on row 2" in messages[2][2]
+    assert len(chunked.files) == len(whole.files)

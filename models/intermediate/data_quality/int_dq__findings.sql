@@ -60,6 +60,24 @@ reference_findings as (
 
 ),
 
+unparsed_value_findings as (
+
+    select
+        *,
+        'correctness' as checked_category
+    from {{ ref('int_dq__unparsed_values') }}
+
+),
+
+implausible_amount_findings as (
+
+    select
+        *,
+        'correctness' as checked_category
+    from {{ ref('int_dq__implausible_amounts') }}
+
+),
+
 rules as (
 
     select * from {{ ref('ref_dq_rules') }}
@@ -97,6 +115,10 @@ all_findings as (
     select * from consistency_findings
     union all
     select * from reference_findings
+    union all
+    select * from unparsed_value_findings
+    union all
+    select * from implausible_amount_findings
 
 ),
 

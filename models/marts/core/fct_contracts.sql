@@ -1,5 +1,8 @@
 {#- One row per live contract: type, dates, total / recurring / one-time amounts and the
-    owner's team on the signing date (bookings are credited to that team). -#}
+    owner's team on the signing date (bookings are credited to that team). A contract with any
+    amount outside its plausible range (seed ref_plausible_amounts) is held back whole: its
+    total is null, its recurring and one-time amounts 0 and is_amount_plausible false until it
+    is fixed, so no bookings, ARR or revenue figure counts it. -#}
 with
 
 contracts as (
@@ -26,6 +29,35 @@ user_team_days as (
 
 ),
 
+plausible_ranges as (
+
+    {{ plausible_amount_bounds([('contracts', 'total_amount'), ('contracts', 'recurring_amount_annual'), ('contracts', 'one_time_amount')]) }}
+
+),
+
+checked as (
+
+    select
+        contracts.*,
+        {{ plausible_amount('contracts.total_amount_cny', 'plausible_ranges', 'contracts', 'total_amount') }} as plausible_total_amount_cny,
+        {{ plausible_amount('contracts.recurring_amount_annual_cny', 'plausible_ranges', 'contracts', 'recurring_amount_annual') }} as plausible_recurring_amount_annual_cny,
+        {{ plausible_amount('contracts.one_time_amount_cny', 'plausible_ranges', 'contracts', 'one_time_amount') }} as plausible_one_time_amount_cny
+    from contracts
+    cross join plausible_ranges
+
+),
+
+held_back as (
+
+    select
+        checked.*,
+        (checked.total_amount_cny is null or checked.plausible_total_amount_cny is not null)
+        and (checked.recurring_amount_annual_cny is null or checked.plausible_recurring_amount_annual_cny is not null)
+        and (checked.one_time_amount_cny is null or checked.plausible_one_time_amount_cny is not null) as is_amount_plausible
+    from checked
+
+),
+
 enriched as (
 
     select
@@ -38,12 +70,13 @@ enriched as (
         contracts.signed_date,
         contracts.start_date,
         contracts.end_date,
-        contracts.total_amount_cny,
-        coalesce(contracts.recurring_amount_annual_cny, 0) as recurring_amount_annual_cny,
-        coalesce(contracts.one_time_amount_cny, 0) as one_time_amount_cny,
+        case when contracts.is_amount_plausible then contracts.total_amount_cny end as total_amount_cny,
+        case when contracts.is_amount_plausible then coalesce(contracts.recurring_amount_annual_cny, 0) else 0 end as recurring_amount_annual_cny,
+        case when contracts.is_amount_plausible then coalesce(contracts.one_time_amount_cny, 0) else 0 end as one_time_amount_cny,
+        contracts.is_amount_plausible,
         contracts.contract_status,
         contracts.recorded_at
-    from contracts
+    from held_back as contracts
     left join users
         on contracts.owner_user_id = users.user_id
     left join accounts
@@ -68,6 +101,7 @@ final as (
         enriched.total_amount_cny,
         enriched.recurring_amount_annual_cny,
         enriched.one_time_amount_cny,
+        enriched.is_amount_plausible,
         enriched.contract_status,
         enriched.recorded_at,
         {{ days_between('enriched.signed_date', 'cast(enriched.recorded_at as date)') }} as recording_lag_days

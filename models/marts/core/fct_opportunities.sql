@@ -1,6 +1,9 @@
 {#- One row per live opportunity: amount, dates, won/lost (from the stage reference), sales
     cycle and the owner's team when it was created and when it closed. Missing or unknown keys
-    point at the dimensions' unknown members; no opportunity is dropped. -#}
+    point at the dimensions' unknown members; no opportunity is dropped. An amount outside its
+    plausible range (seed ref_plausible_amounts) is held back: amount_cny and the weighted
+    amount are null and is_amount_plausible is false until it is fixed, so no indicator counts
+    it. -#}
 with
 
 opportunities as (
@@ -33,6 +36,12 @@ user_team_days as (
 
 ),
 
+plausible_ranges as (
+
+    {{ plausible_amount_bounds([('opportunities', 'amount')]) }}
+
+),
+
 enriched as (
 
     select
@@ -45,7 +54,9 @@ enriched as (
         coalesce(stages.stage_code, 'unknown') as stage_code,
         coalesce(stages.stage_order, 0) as stage_order,
         cast(coalesce(stages.default_win_probability, 0) as decimal(5, 2)) as win_probability,
-        opportunities.amount_cny,
+        {{ plausible_amount('opportunities.amount_cny', 'plausible_ranges', 'opportunities', 'amount') }} as amount_cny,
+        opportunities.amount_cny is null
+        or {{ plausible_amount('opportunities.amount_cny', 'plausible_ranges', 'opportunities', 'amount') }} is not null as is_amount_plausible,
         opportunities.expected_close_date,
         opportunities.created_at,
         cast(opportunities.created_at as date) as created_date,
@@ -58,6 +69,7 @@ enriched as (
         opportunities.is_won as is_won_as_entered,
         opportunities.loss_reason
     from opportunities
+    cross join plausible_ranges
     left join stages
         on opportunities.stage_code = stages.stage_code
     left join users
@@ -82,7 +94,8 @@ final as (
         enriched.stage_order,
         enriched.win_probability,
         enriched.amount_cny,
-        cast(case when not enriched.is_closed then enriched.amount_cny * enriched.win_probability end as decimal(18, 4)) as weighted_amount_cny,
+        cast(case when not enriched.is_closed then cast(enriched.amount_cny as decimal(20, 2)) * enriched.win_probability end as decimal(20, 4)) as weighted_amount_cny,
+        enriched.is_amount_plausible,
         enriched.expected_close_date,
         enriched.created_at,
         enriched.created_date,

@@ -12,7 +12,8 @@
 
 {#- One row per stage change: from/to stage with their order, days spent in the stage it
     left, the lag between the change happening and being recorded, and the team of the user
-    who made it on that day. Incremental by month of the change (see fct_activities). -#}
+    who made it on that day. An amount outside its plausible range (seed ref_plausible_amounts)
+    is held back as null until fixed. Incremental by month of the change (see fct_activities). -#}
 with
 
 transitions as (
@@ -42,6 +43,12 @@ user_team_days as (
 
 ),
 
+plausible_ranges as (
+
+    {{ plausible_amount_bounds([('opportunity_stage_history', 'amount')]) }}
+
+),
+
 {% if is_incremental() %}
 changed_months as (
 
@@ -60,13 +67,14 @@ sequenced as (
         transitions.changed_at,
         transitions.recorded_at,
         transitions.changed_by_user_id,
-        transitions.amount_cny,
+        {{ plausible_amount('transitions.amount_cny', 'plausible_ranges', 'opportunity_stage_history', 'amount') }} as amount_cny,
         lag(transitions.changed_at) over (
             partition by transitions.opportunity_id
             order by transitions.changed_at, transitions.history_id
         ) as previous_changed_at,
         {{ partition_month('transitions.changed_at') }} as partition_month
     from transitions
+    cross join plausible_ranges
 
 ),
 
