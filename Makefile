@@ -98,8 +98,25 @@ bi-views: setup ## DuckDB file of views over the Parquet marts for BI tools (war
 screenshots: site browser ## README screenshots of the cockpit and a workbench into docs/img/
 	$(BIN)/python scripts/screenshot_site.py --site $(SITE_DIR) --out docs/img
 
-test: PRODUCTION_TEST_LANDING := $(SMALL_LANDING)
-test: data data-small lint test-duckdb test-unit-as-of test-production test-spark test-python ## run every test
+SPARK_SITE_TEST := tests/python/test_site.py::test_spark_marts_give_the_same_site
+
+# The Spark build (the longest step, mostly engine overhead on two cores) runs in the
+# background beside the DuckDB steps and pytest; the one test that compares its marts with
+# DuckDB's runs when it is done. Its log is warehouse/test-spark.log.
+test: data data-small lint ## run every test: lint, DuckDB dev build, unit tests with the as-of var, the production path on the small scale, Spark, pytest
+	@mkdir -p warehouse && rm -f warehouse/test-spark.rc
+	@echo "test-spark: running in the background (log: warehouse/test-spark.log)"
+	@( $(MAKE) --no-print-directory test-spark > warehouse/test-spark.log 2>&1; echo $$? > warehouse/test-spark.rc ) & \
+	status=0; \
+	$(MAKE) --no-print-directory test-duckdb test-unit-as-of test-production PRODUCTION_TEST_LANDING=$(SMALL_LANDING) \
+		&& $(MAKE) --no-print-directory test-python PYTEST_ARGS="tests/python --deselect $(SPARK_SITE_TEST)" || status=1; \
+	wait; \
+	if [ "$$(cat warehouse/test-spark.rc 2>/dev/null)" != "0" ]; then \
+		tail -n 80 warehouse/test-spark.log; echo "test-spark FAILED (warehouse/test-spark.log)"; status=1; \
+	else grep -E "Done\. PASS=" warehouse/test-spark.log | tail -n 1; echo "test-spark: ok"; fi; \
+	if [ $$status = 0 ]; then \
+		CRM_REQUIRE_SPARK=1 $(MAKE) --no-print-directory test-python PYTEST_ARGS="$(SPARK_SITE_TEST)" || status=1; fi; \
+	exit $$status
 
 lint: setup ## sqlfluff lint of models, macros and tests
 	mkdir -p warehouse
@@ -117,7 +134,7 @@ test-spark: setup ## dbt build on local Spark: every model, seed, unit and singu
 test-python: setup $(NODE_STAMP) browser ## pytest: generator, landing checks, build safety, incremental = full, site in Chromium (reuses test-duckdb's warehouse)
 	$(TEST_ENV) CRM_REQUIRE_BROWSER=1 CRM_TEST_DUCKDB=$(abspath warehouse/test/crm.duckdb) \
 		CRM_TEST_SPARK_WAREHOUSE=$(abspath warehouse/spark/spark-warehouse) CRM_TEST_LANDING_DIR=$(DEMO_LANDING) CRM_LANDING_DIR=$(DEMO_LANDING) \
-		$(BIN)/python -m pytest tests/python -q -n 2 --dist loadscope
+		$(BIN)/python -m pytest $(or $(PYTEST_ARGS),tests/python) -q -n 2 --dist loadscope
 
 test-unit-as-of: setup ## the unit tests again with the var as_of_date set to a month end (needs test-duckdb's warehouse)
 	$(TEST_ENV) CRM_LANDING_DIR=$(DEMO_LANDING) CRM_DUCKDB_PATH=warehouse/test/crm.duckdb $(BIN)/dbt test --target duckdb \
