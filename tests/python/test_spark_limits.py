@@ -3,10 +3,13 @@
 - dbt-spark loads a seed with `insert … values ('…')` and does not escape quotes, so an ASCII
   apostrophe in a seed value (Xi'an, the month's quota) breaks the load on Spark only: seeds
   write the typographic ’ instead.
-- The Hive metastore of the local Spark target keeps a view's SQL text in a column of at most
-  32,700 characters: a longer view fails on Spark only ("truncation error … LONG VARCHAR").
-  Views are measured on the compiled SQL of the DuckDB dev build (its manifest); a model whose
-  SQL is that long is materialised as a table.
+- The Hive metastore of the local Spark target keeps a view's SQL text in a Derby column of at
+  most 32,700 characters: a longer view fails on Spark only ("truncation error … LONG
+  VARCHAR"). Spark's SQL is much longer than DuckDB's for the same model (a parsing macro or a
+  full-width translation expands per column), so views are measured on the Spark build's own
+  manifest (target/spark, written by make test-spark); a model whose SQL is that long is
+  materialised as a table. `make test` runs this check after the Spark build, with
+  CRM_REQUIRE_SPARK=1.
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 METASTORE_VIEW_TEXT_LIMIT = 32_700
-MANIFEST = Path(os.environ.get("CRM_TEST_DBT_TARGET") or ROOT / "target" / "duckdb") / "manifest.json"
+MANIFEST = Path(os.environ.get("CRM_TEST_SPARK_DBT_TARGET") or ROOT / "target" / "spark") / "manifest.json"
 
 
 @pytest.mark.parametrize("seed", sorted((ROOT / "seeds").glob("*.csv")), ids=lambda p: p.name)
@@ -32,11 +35,14 @@ def test_seed_values_hold_no_ascii_apostrophe(seed: Path) -> None:
 
 def test_views_fit_the_spark_metastore() -> None:
     if not MANIFEST.is_file():
-        pytest.skip(f"no dbt manifest at {MANIFEST}: run make test-duckdb first")
+        if os.environ.get("CRM_REQUIRE_SPARK") == "1":
+            pytest.fail(f"no Spark dbt manifest at {MANIFEST} (CRM_REQUIRE_SPARK=1)")
+        pytest.skip(f"no Spark dbt manifest at {MANIFEST}: run make test-spark first")
     nodes = json.loads(MANIFEST.read_text(encoding="utf-8"))["nodes"].values()
-    views = {n["unique_id"]: len(n.get("compiled_code") or "") for n in nodes
-             if n["resource_type"] == "model" and n["config"].get("materialized") == "view"}
-    assert views, "the manifest lists no compiled view"
-    # a margin: Spark's expanded view text is longer than the compiled SQL
-    too_long = {k: v for k, v in views.items() if v > METASTORE_VIEW_TEXT_LIMIT * 0.75}
+    views = {n["unique_id"]: len((n.get("compiled_code") or "").encode("utf-8")) for n in nodes
+             if n["resource_type"] == "model" and n["config"].get("materialized") == "view"
+             and n.get("compiled_code")}
+    assert views, "the Spark manifest lists no compiled view"
+    # UTF-8 bytes, with a margin: the metastore also stores the expanded text
+    too_long = {k: v for k, v in views.items() if v > METASTORE_VIEW_TEXT_LIMIT * 0.9}
     assert not too_long, f"views too long for the Spark metastore (materialise as table): {too_long}"
