@@ -210,3 +210,25 @@ def test_the_scan_finds_a_label_written_in_code(tmp_path):
     py.write_text('"""模块说明"""\nX = ("本月签约", "Bookings")\nY = f"{1}个"\nZ = f"共 {2} 条"\n', encoding="utf-8")
     found = [s for _, s in _python_cjk_literals(py) if s.strip() not in ALLOWED_CJK_LITERALS]
     assert found == ["本月签约", "共 ", " 条"]
+
+
+def test_label_fmt_fills_each_language_and_never_formats_a_value():
+    """A (zh, en) pair fills each language with its own half, any other value fills both, and a
+    value is inserted as text (braces in a team name stay braces)."""
+    from dashboards.labels import label_fmt, text_fmt
+    assert label_fmt("team_board_title", zh_name="华东{0}组", en_name="T{x}") == ("团队看板 · 华东{0}组", "Team board · T{x}")
+    assert label_fmt("leaderboard_top10_chart", metric=("签约金额", "Bookings"), line="软件业务线") == (
+        "签约金额 前10名 · 软件业务线", "Bookings: top 10 · 软件业务线")
+    assert text_fmt("more_not_shown", more=7) == "另有 7 条未列出 7 more not shown"
+
+
+def test_every_label_with_placeholders_formats():
+    """Every seed label is a valid format string in both languages (no stray brace, every
+    placeholder a plain name), so label_fmt can fill any of them."""
+    import string
+    from dashboards.labels import label_fmt
+    for row in _seed("ref_ui_labels.csv"):
+        names = {f for text in (row["label_zh"], row["label_en"])
+                 for _, f, _, _ in string.Formatter().parse(text) if f}
+        assert all(n.isidentifier() for n in names), row["label_key"]
+        label_fmt(row["label_key"], **{n: "x" for n in names})
