@@ -30,12 +30,21 @@ pytestmark = pytest.mark.skipif(not WAREHOUSE.is_file(), reason=f"no warehouse a
 # Names a reader met for the same thing before there was one name: win rate (the catalog's
 # 商机赢率) was also 赢单率 and 赢率; the thin-pipeline flag was also 漏斗不健康 / 商机漏斗不健康;
 # 达成 stood alone for two different ratios (vs the quota, vs the pro-rated target), which are
-# now 目标达成率 and 进度达成率.
+# now 目标达成率 and 进度达成率; the site and the reports named alerts, the first-raised date,
+# today's planned visits, the month's quota, month to date and the visit pace target each two
+# ways.
 VARIANTS = {
     "赢单率": "商机赢率 (indicator win_rate)",
     "(?<!商机)赢率": "商机赢率 (indicator win_rate)",
     "漏斗不健康": "商机覆盖不足 / 商机覆盖低于目标",
     "(?<!目标)(?<!进度)达成": "目标达成率 (vs quota) or 进度达成率 (vs the pro-rated target)",
+    # an alert was 预警 on the pages and 提醒 in the reports (and 预警 is the at_risk status)
+    "待处理预警|严重预警|全部待处理预警": "待处理提醒 / 严重提醒 (alert = 提醒; 预警 is the at-risk status)",
+    "首次提出": "首次触发 (first raised)",
+    "今天计划拜访": "今日待拜访 (planned visits today)",
+    "本月指标": "本月配额 (the month's quota; 指标 is an indicator)",
+    "本月截至数据日": "本月至今 (month to date)",
+    "进度目标 Pace target": "进度要求 Pace target (visit pace)",
 }
 SEPARATORS = re.compile(r"[·|:：,，;；()（）/\[\]]")
 
