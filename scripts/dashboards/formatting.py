@@ -10,6 +10,8 @@ import datetime as dt
 import math
 from typing import Any
 
+from .labels import label
+
 MISSING = "—"
 
 UNIT_LABELS = {
@@ -20,19 +22,11 @@ UNIT_LABELS = {
     "hours": ("小时", "hours"),
 }
 
-STATUS_LABELS = {
-    "on_track": ("正常", "On track"),
-    "at_risk": ("预警", "At risk"),
-    "off_track": ("落后", "Off track"),
-    None: ("无目标", "No target"),
-}
+# Status and severity names come from seeds/ref_ui_labels.csv (status.<code>, severity.<code>).
+STATUS_LABELS = {code: label(f"status.{code or 'none'}") for code in ("on_track", "at_risk", "off_track", None)}
 
-SEVERITY_LABELS = {
-    "critical": ("严重", "Critical"),
-    "warn": ("警告", "Warning"),
-    "warning": ("警告", "Warning"),
-    "info": ("提示", "Info"),
-}
+SEVERITY_LABELS = {code: label(f"severity.{code}") for code in ("critical", "warn", "info")}
+SEVERITY_LABELS["warning"] = SEVERITY_LABELS["warn"]
 
 
 def is_missing(value: Any) -> bool:

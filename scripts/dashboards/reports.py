@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterable, Sequence
 import jinja2
 from markupsafe import Markup
 
-from .labels import label, text as label_text
+from .labels import label, text as label_text, text_fmt
 from .formatting import MISSING, fmt_change, fmt_date, fmt_number, month_label, severity_label, status_label
 from .marts import MartReader
 from .paths import safe_output_path, slug
@@ -39,21 +39,19 @@ PERIODS = ("daily", "weekly", "monthly")
 ROLES = ("rep", "team_lead", "director")
 CONSUMERS = tuple(f"{role}_{period}_report" for role in ROLES for period in PERIODS)
 
-NO_DATA = "本期暂无数据 No data for this period"
-NONE_TEXT = "无 None"
+NO_DATA = label_text("no_data_for_this_period")
+NONE_TEXT = label_text("none")
 MAX_ROWS = 10          # longest list in a report; the rest is counted in a note
 DIRECTOR_MAX_ROWS = 5  # directors read a wider scope: shorter lists
 MOVED_ROWS = 5         # "what moved": the largest changes vs the prior month
 LEADERBOARD_METRIC = "bookings_amount"
 
-PERIOD_LABELS = {"daily": ("日报", "Daily report"), "weekly": ("周报", "Weekly report"),
-                 "monthly": ("月报", "Monthly report")}
-ROLE_LABELS = {"rep": ("销售", "Rep"), "team_lead": ("团队主管", "Team lead"),
-               "director": ("总监", "Director")}
-ACTIVITY_STATUS = {"completed": "已完成 Completed", "planned": "计划中 Planned",
-                   "missed": "未完成 Missed", "cancelled": "已取消 Cancelled"}
-CONTRACT_TYPES = {"new_business": "新签 New business", "renewal": "续约 Renewal",
-                  "upsell": "增购 Upsell"}
+PERIOD_LABELS = {period: label(f"report_kind_{period}") for period in ("daily", "weekly", "monthly")}
+ROLE_LABELS = {role: label(f"report_reader_{role}") for role in ("rep", "team_lead", "director")}
+ACTIVITY_STATUS = {"completed": label_text("activity_status.completed"), "planned": label_text("activity_status.planned"),
+                   "missed": label_text("activity_status.missed"), "cancelled": label_text("activity_status.cancelled")}
+CONTRACT_TYPES = {"new_business": label_text("contract_type.new_business"), "renewal": label_text("contract_type.renewal"),
+                  "upsell": label_text("contract_type.upsell")}
 # Indicators with a target, in reading order (others follow by code).
 INDICATOR_ORDER = ("bookings_amount", "quota_attainment", "new_opportunity_count", "win_rate",
                    "deal_size", "sales_cycle_days", "visit_count", "new_accounts_developed")
@@ -188,7 +186,7 @@ def person(name: Any, user_id: Any) -> str:
 
 
 def yes_no(flag: Any) -> str:
-    return "是 Yes" if flag else "否 No"
+    return label_text("yes") if flag else label_text("no")
 
 
 def money(value: Any) -> str:
@@ -217,15 +215,15 @@ def capped(rows: list[list[str]], total: int,
            limit: int = MAX_ROWS) -> tuple[list[list[str]], str | None]:
     shown = rows[:limit]
     more = total - len(shown)
-    return shown, (f"另有 {more} 条未列出 {more} more not shown" if more > 0 else None)
+    return shown, (text_fmt("more_not_shown", more=more) if more > 0 else None)
 
 
 def week_label(w: Window) -> str:
     year, week, _ = w.as_of.isocalendar()
-    text = (f"{year}年第{week}周 Week {week} of {year}: "
+    text = (f"{text_fmt('week_of_year', year=year, week=week)}: "
             f"{w.week_start.isoformat()} – {w.week_end.isoformat()}")
     if w.week_in_progress:
-        text += f"（进行中，截至 {w.as_of.isoformat()} in progress, as of {w.as_of.isoformat()}）"
+        text += f"（{text_fmt('in_progress_as_of', as_of=w.as_of.isoformat())}）"
     return text
 
 
@@ -233,7 +231,7 @@ def month_text(w: Window) -> str:
     zh, en = month_label(w.month_start)
     text = f"{zh} {en}"
     if w.month_in_progress:
-        text += f"（进行中，截至 {w.as_of.isoformat()} in progress, as of {w.as_of.isoformat()}）"
+        text += f"（{text_fmt('in_progress_as_of', as_of=w.as_of.isoformat())}）"
     return text
 
 
@@ -289,7 +287,7 @@ def list_directors(reader: MartReader) -> list[Entity]:
     entities = [Entity("director", uid, names[uid], user_id=uid,
                        region_ids=tuple(x[0] for x in regions[uid]),
                        region_names=tuple(x[1] for x in regions[uid])) for uid in names]
-    entities.append(Entity("director", "company", "全公司 Company"))
+    entities.append(Entity("director", "company", label_text("company")))
     return entities
 
 
@@ -327,15 +325,15 @@ def team_scope_filter(entity: Entity, team_col: str = "team_id") -> tuple[str, l
 
 def subject_text(entity: Entity) -> str:
     if entity.role == "rep":
-        return f"{person(entity.name, entity.user_id)} · 团队 Team: {cell(entity.team_name)}"
+        return f"{person(entity.name, entity.user_id)} · {label_text('team')}: {cell(entity.team_name)}"
     if entity.role == "team_lead":
-        return (f"{cell(entity.team_name)} ({cell(entity.team_id)}) · 主管 Lead: "
+        return (f"{cell(entity.team_name)} ({cell(entity.team_id)}) · {label_text('team_lead_short')}: "
                 f"{person(entity.name, entity.user_id)}")
     if entity.is_company:
-        return "全公司 Company"
+        return label_text("company")
     regions = "、".join(f"{cell(n)} ({cell(i)})" for i, n in zip(entity.region_ids,
                                                                   entity.region_names))
-    return f"{person(entity.name, entity.user_id)} · 区域 Region: {regions or MISSING}"
+    return f"{person(entity.name, entity.user_id)} · {label_text('region')}: {regions or MISSING}"
 
 
 # -- shared sections -----------------------------------------------------------------------
@@ -353,8 +351,8 @@ def deals_section(reader: MartReader, entity: Entity, start: dt.date, end: dt.da
               money(r["total_amount_cny"])] for r in rows]
     shown, note = capped(table, len(table))
     total = sum(float(r["total_amount_cny"] or 0) for r in rows)
-    section = Section(title, headers=["签约日期 Signed", "销售 Rep", "团队 Team", "客户 Account",
-                                      "类型 Type", "金额 Amount"], rows=shown, note=note)
+    section = Section(title, headers=[label_text("signed_date"), label_text("rep"), label_text("team"), label_text("account"),
+                                      label_text("type"), label_text("amount")], rows=shown, note=note)
     return section, len(rows), total
 
 
@@ -376,17 +374,17 @@ def alerts_rows(reader: MartReader, where: str, params: list[Any]) -> list[dict[
 
 def alerts_section(rows: list[dict[str, Any]], title: str, as_of: dt.date,
                    with_subject: bool = False, limit: int = MAX_ROWS) -> Section:
-    headers = ["级别 Severity", "提醒 Alert"]
+    headers = [label_text("severity"), label_text("alert")]
     if with_subject:
-        headers.append("相关销售 Rep")
-    headers += ["说明 Details", "首次提出 First raised"]
+        headers.append(label_text("related_rep"))
+    headers += [label_text("details"), label_text("first_raised")]
     table = []
     for r in rows:
         first = fmt_date(r["first_raised_as_of"])
         if not r["is_new_since_history_start"]:
-            first += " 建仓时已存在 Open at the first build"
+            first += " " + label_text("open_at_first_build")
         elif r["first_raised_as_of"] == as_of:
-            first += " 新 New"
+            first += " " + label_text("new_alert")
         line = [severity_text(r["severity"]),
                 f"{cell(r['rule_name_zh'])} {cell(r['rule_name_en'])}"]
         if with_subject:
@@ -410,7 +408,7 @@ def alert_counts_section(reader: MartReader, entity: Entity, start: dt.date, end
         [start, end, *params])
     table = [[f"{cell(r['rule_name_zh'])} {cell(r['rule_name_en'])}", severity_text(r["severity"]),
               count(r["n"]), count(r["still_open"])] for r in rows]
-    return Section(title, headers=["提醒 Alert", "级别 Severity", "新增 Raised", "仍未关闭 Still open"],
+    return Section(title, headers=[label_text("alert"), label_text("severity"), label_text("raised_count"), label_text("still_open")],
                    rows=table)
 
 
@@ -450,23 +448,21 @@ def business_line_section(reader: MartReader, w: Window) -> Section:
             v = by_code[code]["values"].get(line)
             line_cells.append(MISSING if v is None else fmt_number(v["actual_value"], v["unit"]))
         table.append([f"{cell(first['indicator_name_zh'])} {cell(first['indicator_name_en'])}", *line_cells])
-    return Section(" ".join(label("business_lines_side_by_side")) + "（本月 this month）",
-                   intro=("流量为本月至今，存量（ARR、留存）为截至数据日，流失率为近12个月，转化率为本月队列、仍在转化 "
-                          "Flows are month to date, stocks (ARR, retention) on the as-of date, "
-                          "churn over the trailing 12 months; conversions are the cohorts of this month, still converting"),
-                   headers=["指标 Indicator", *[cell(name) for _, name in lines]], rows=table)
+    return Section(" ".join(label("business_lines_side_by_side")) + f"（{label_text('this_month')}）",
+                   intro=label_text("business_lines_intro"),
+                   headers=[label_text("indicator"), *[cell(name) for _, name in lines]], rows=table)
 
 
 def leaderboard_scopes(entity: Entity, reader: MartReader | None = None) -> list[tuple[str, str, str]]:
     """(scope_type, scope_id, label) of the ranking a report shows. A company director sees
     each business line ranked on its own (software and content deals differ in size)."""
     if entity.role in ("rep", "team_lead"):
-        return [("team", entity.team_id or "", f"团队 Team: {cell(entity.team_name)}")]
+        return [("team", entity.team_id or "", f"{label_text('team')}: {cell(entity.team_name)}")]
     if entity.is_company:
         lines = business_lines(reader) if reader is not None else []
-        return [("business_line", code, f"业务线 Business line: {cell(name)}") for code, name in lines] \
-            or [("company", "company", "全公司 Company")]
-    return [("region", rid, f"区域 Region: {cell(name)}")
+        return [("business_line", code, f"{label_text('business_line')}: {cell(name)}") for code, name in lines] \
+            or [("company", "company", label_text("company"))]
+    return [("region", rid, f"{label_text('region')}: {cell(name)}")
             for rid, name in zip(entity.region_ids, entity.region_names)]
 
 
@@ -483,7 +479,7 @@ def leaderboard_sections(reader: MartReader, entity: Entity, w: Window) -> list[
         top_ids = {r["user_id"] for r in top}
         bottom = [r for r in sorted(rows, key=lambda r: (-r["rank_in_scope"], r["user_id"]))
                   if r["user_id"] not in top_ids][:3]
-        headers = ["名次 Rank", "销售 Rep", "团队 Team", "签约金额 Bookings", "上月名次 Last month"]
+        headers = [label_text("rank_position"), label_text("rep"), label_text("team"), label_text("bookings_amount"), label_text("last_month_rank")]
 
         def line(r: dict[str, Any]) -> list[str]:
             return [f"{r['rank_in_scope']} / {r['ranked_reps_in_scope']}",
@@ -491,15 +487,15 @@ def leaderboard_sections(reader: MartReader, entity: Entity, w: Window) -> list[
                     fmt_number(r["metric_value"], r["unit"] or "cny"),
                     count(r["previous_rank_in_scope"])]
 
-        suffix = f"（本月至今 month to date，{label}）"
-        sections.append(Section(f"签约前三名 Top 3 by bookings{suffix}", headers=headers,
+        suffix = f"（{label_text('month_to_date')}，{label}）"
+        sections.append(Section(f"{label_text('top_3_by_bookings')}{suffix}", headers=headers,
                                 rows=[line(r) for r in top]))
-        sections.append(Section(f"签约后三名 Bottom 3 by bookings{suffix}", headers=headers,
+        sections.append(Section(f"{label_text('bottom_3_by_bookings')}{suffix}", headers=headers,
                                 rows=[line(r) for r in bottom]))
         if entity.role == "rep":
             mine = [r for r in rows if r["user_id"] == entity.user_id]
             if mine:
-                sections[-2].intro = (f"我的名次 My rank: {mine[0]['rank_in_scope']} / "
+                sections[-2].intro = (f"{label_text('my_rank')}: {mine[0]['rank_in_scope']} / "
                                       f"{mine[0]['ranked_reps_in_scope']}")
     return sections
 
@@ -523,11 +519,11 @@ def stalled_section(reader: MartReader, entity: Entity) -> Section:
         else:
             line.insert(0, person(r["user_name"], r["user_id"]))
         table.append(line)
-    headers = ["客户 Account", "阶段 Stage", "金额 Amount", "停留天数 Days in stage",
-               "已过预计成交日 Past close date"]
-    headers = headers + ["建议 Next action"] if entity.role == "rep" else ["负责人 Owner", *headers]
+    headers = [label_text("account"), label_text("stage"), label_text("amount"), label_text("days_in_stage"),
+               label_text("past_close_date")]
+    headers = headers + [label_text("next_action")] if entity.role == "rep" else [label_text("owner"), *headers]
     shown, note = capped(table, len(table))
-    return Section("停滞商机 Stalled opportunities", headers=headers, rows=shown, note=note)
+    return Section(label_text("stalled_opportunities"), headers=headers, rows=shown, note=note)
 
 
 # -- monthly indicator sections ------------------------------------------------------------
@@ -571,24 +567,22 @@ def indicator_sections(rows: list[dict[str, Any]], label: str) -> list[Section]:
               fmt_change(r["change_vs_prior_period_ratio"]),
               fmt_change(r["change_vs_last_year_ratio"])] for r in targeted]
     indicators = Section(
-        f"核心指标 Key indicators{label}",
-        headers=["指标 Indicator", "实际 Actual", "月目标 Target", "进度目标 Target to date",
-                 label_text("attainment_to_date"), "状态 Status", "环比 vs prior month",
-                 "同比 vs same month last year"], rows=table)
+        f"{label_text('key_indicators')}{label}",
+        headers=[label_text("indicator"), label_text("actual"), label_text("month_target"), label_text("target_to_date"),
+                 label_text("attainment_to_date"), label_text("status"), label_text("vs_prior_month"),
+                 label_text("vs_same_month_last_year")], rows=table)
     off = sorted((r for r in rows if r["status_code"] == "off_track"), key=_indicator_key)
     off_track = Section(
-        f"落后指标 What is off track{label}", kind="list",
-        items=[f"{name(r)}：实际 actual {fmt_number(r['actual_value'], r['unit'])}，"
-               f"进度目标 target to date {fmt_number(r['target_value_to_date'], r['unit'])}，"
+        f"{label_text('what_is_off_track')}{label}", kind="list",
+        items=[f"{name(r)}：{text_fmt('actual_value_is', value=fmt_number(r['actual_value'], r['unit']))}，"
+               f"{text_fmt('target_to_date_is', value=fmt_number(r['target_value_to_date'], r['unit']))}，"
                f"{label_text('attainment_to_date')} {ratio(r['attainment_to_date'])}" for r in off])
     changed = [r for r in rows if r["change_vs_prior_period_ratio"] is not None]
     changed.sort(key=lambda r: (-abs(r["change_vs_prior_period_ratio"]), r["indicator_code"]))
     moved = Section(
-        f"变化最大 What moved{label}",
-        intro=("只比较可比的指标：截至数据日的存量对比上月末；进行中的月份的流量不与完整月比较 "
-               "Only like with like: stocks on the as-of date vs the prior month end; the flows of a "
-               "month in progress are not compared with a full month"),
-        headers=["指标 Indicator", "上月 Prior month", "本月至今 This month", "变化 Change"],
+        f"{label_text('what_moved')}{label}",
+        intro=label_text("what_moved_intro"),
+        headers=[label_text("indicator"), label_text("prior_month"), label_text("this_month_to_date"), label_text("change")],
         rows=[[name(r), fmt_number(r["prior_period_value"], r["unit"]),
                fmt_number(r["actual_value"], r["unit"]),
                fmt_change(r["change_vs_prior_period_ratio"])] for r in changed[:MOVED_ROWS]])
@@ -601,13 +595,13 @@ def new_report(period: str, entity: Entity, w: Window) -> Report:
     rzh, ren = ROLE_LABELS[entity.role]
     title = f"{rzh}{pzh} {ren} {pen.lower()} — {cell(entity.name)}"
     if period == "daily":
-        when = f"日期 Date: {w.as_of.isoformat()}"
+        when = f"{label_text('date')}: {w.as_of.isoformat()}"
     elif period == "weekly":
-        when = f"周 Week: {week_label(w)}"
+        when = f"{label_text('week')}: {week_label(w)}"
     else:
-        when = f"月份 Month: {month_text(w)}"
-    meta = [when, f"对象 Subject: {subject_text(entity)}",
-            f"数据截至 Data as of: {w.as_of.isoformat()}"]
+        when = f"{label_text('month')}: {month_text(w)}"
+    meta = [when, f"{label_text('subject')}: {subject_text(entity)}",
+            f"{label_text('data_as_of')}: {w.as_of.isoformat()}"]
     return Report(period, entity.role, entity.entity_id, entity.name, title, meta, [])
 
 
@@ -630,42 +624,41 @@ def rep_daily(reader: MartReader, entity: Entity, w: Window) -> Report:
     report.no_data = wb is None
     visits_today = _completed_visits(reader, "?", [entity.user_id], w.as_of, w.as_of)
     deals, n_deals, amount = deals_section(reader, entity, w.as_of, w.as_of,
-                                           "今日签约 Deals signed today")
+                                           label_text("deals_signed_today"))
     alerts = alerts_rows(reader, "a.action_user_id = ? and a.is_open", [entity.user_id])
     new_today = sum(1 for a in alerts
                     if a["first_raised_as_of"] == w.as_of and a["is_new_since_history_start"])
     critical = sum(1 for a in alerts if a["severity"] == "critical")
-    pairs = [("今日完成面访 Visits completed today", count(visits_today))]
+    pairs = [(label_text("visits_completed_today"), count(visits_today))]
     if wb:
-        pace = "落后于进度 Behind pace" if wb["is_below_visit_pace"] else "符合进度 On pace"
+        pace = label_text("behind_pace") if wb["is_below_visit_pace"] else label_text("on_pace")
         pairs += [
-            ("本月面访 Visits this month",
-             f"{count(wb['visits_mtd'])} / 月门槛 monthly threshold "
-             f"{count(wb['monthly_visit_threshold'])}，"
-             f"进度目标 pace target {count(wb['visit_pace_target'])}，{pace}"),
-            ("本月签约 Bookings this month",
-             f"{money(wb['bookings_mtd_cny'])} / 月配额 quota {money(wb['quota_month_cny'])}，"
+            (label_text("visits_this_month"),
+             f"{count(wb['visits_mtd'])} / {text_fmt('monthly_threshold_is', value=count(wb['monthly_visit_threshold']))}，"
+             f"{text_fmt('pace_target_is', value=count(wb['visit_pace_target']))}，{pace}"),
+            (label_text("bookings_this_month"),
+             f"{money(wb['bookings_mtd_cny'])} / {text_fmt('quota_is', value=money(wb['quota_month_cny']))}，"
              f"{label_text('attainment_mtd')} {ratio(wb['attainment_mtd'])}"),
         ]
-    pairs += [("今日签约 Deals signed today", f"{count(n_deals)} 单 deals，{money(amount)}"),
-              ("提醒 Alerts", f"今日新增 new today {count(new_today)}，待处理 open {count(len(alerts))}"
-                             f"（严重 critical {count(critical)}）")]
+    pairs += [(label_text("deals_signed_today"), f"{text_fmt('deal_count', n=count(n_deals))}，{money(amount)}"),
+              (label_text("alerts"), f"{text_fmt('new_today_is', value=count(new_today))}，{text_fmt('open_is', value=count(len(alerts)))}"
+                             f"（{text_fmt('critical_is', value=count(critical))}）")]
     visits = _visit_list(reader, entity, "today_planned")
     missed = _visit_list(reader, entity, "previous_day_not_done")
     report.sections = [
-        Section("今日概况 Today at a glance", kind="kv", pairs=pairs),
-        Section("今日待拜访 Planned visits today",
-                headers=["计划时间 Planned", "客户 Account", "KA客户 Key account", "状态 Status"],
+        Section(label_text("today_at_a_glance"), kind="kv", pairs=pairs),
+        Section(label_text("planned_visits_today"),
+                headers=[label_text("planned_at"), label_text("account"), label_text("key_account"), label_text("status")],
                 rows=[[fmt_date(v["planned_at"]), cell(v["account_name"]),
                        yes_no(v["is_key_account"]), _activity_status(v["activity_status"])]
                       for v in visits]),
-        Section("昨日未完成拜访 Missed visits yesterday",
-                headers=["计划时间 Planned", "客户 Account", "状态 Status", "原因 Reason"],
+        Section(label_text("missed_visits_yesterday"),
+                headers=[label_text("planned_at"), label_text("account"), label_text("status"), label_text("reason")],
                 rows=[[fmt_date(v["planned_at"]), cell(v["account_name"]),
                        _activity_status(v["activity_status"]), cell(v["not_done_reason"])]
                       for v in missed]),
         deals,
-        alerts_section(alerts, "待处理提醒 Alerts needing action", w.as_of),
+        alerts_section(alerts, label_text("alerts_needing_action"), w.as_of),
     ]
     return report
 
@@ -692,20 +685,20 @@ def rep_weekly(reader: MartReader, entity: Entity, w: Window) -> Report:
     last_label, last_col = previous_week_label(w)
     if trend:
         change = _change(trend["visits"], trend[last_col])
-        pairs = [("本周面访 Visits this week", count(trend["visits"])),
+        pairs = [(label_text("visits_this_week"), count(trend["visits"])),
                  (last_label, count(trend[last_col])),
-                 ("面访变化 Change in visits", change),
-                 ("本周KA拜访 KA visits this week", count(trend["ka_visits"])),
-                 ("本周电话 Calls this week", count(trend["calls"])),
-                 ("本周会议与演示 Meetings and demos this week", count(trend["meetings_and_demos"])),
-                 ("本周新商机 New opportunities this week", count(trend["new_opportunities"]))]
+                 (label_text("change_in_visits"), change),
+                 (label_text("ka_visits_this_week"), count(trend["ka_visits"])),
+                 (label_text("calls_this_week"), count(trend["calls"])),
+                 (label_text("meetings_and_demos_this_week"), count(trend["meetings_and_demos"])),
+                 (label_text("new_opportunities_this_week"), count(trend["new_opportunities"]))]
     deals, _, _ = deals_section(reader, entity, w.week_start, w.as_of,
-                                "本周签约 Deals signed this week")
+                                label_text("deals_signed_this_week"))
     alerts = alerts_rows(reader, "a.action_user_id = ? and a.first_raised_as_of between ? and ? "
                          f"and {RAISED_AFTER_HISTORY_START}",
                          [entity.user_id, w.week_start, w.as_of])
-    report.sections = [Section("本周与上周 This week vs last week", kind="kv", pairs=pairs), deals,
-                       alerts_section(alerts, "本周新增提醒 Alerts raised this week", w.as_of),
+    report.sections = [Section(label_text("this_week_vs_last_week"), kind="kv", pairs=pairs), deals,
+                       alerts_section(alerts, label_text("alerts_raised_this_week"), w.as_of),
                        *leaderboard_sections(reader, entity, w), stalled_section(reader, entity)]
     return report
 
@@ -721,13 +714,13 @@ def rep_monthly(reader: MartReader, entity: Entity, w: Window) -> Report:
     alerts = alerts_rows(reader, "a.action_user_id = ? and a.is_open", [entity.user_id])
     sections = indicator_sections(rows, "")
     if dq:
-        sections.append(Section("数据质量 Data quality", kind="kv", pairs=[
-            ("数据质量得分 Data-quality score", fmt_number(dq["dq_score"], "score")),
-            ("团队内名次 Rank in team",
+        sections.append(Section(label_text("data_quality"), kind="kv", pairs=[
+            (label_text("data_quality_score"), fmt_number(dq["dq_score"], "score")),
+            (label_text("rank_in_team"),
              f"{count(dq['rank_in_team'])} / {count(dq['scored_reps_in_team'])}"),
-            ("未解决问题 Open issues", count(dq["open_issues"]))]))
+            (label_text("open_issues"), count(dq["open_issues"]))]))
     sections += leaderboard_sections(reader, entity, w)
-    sections.append(alerts_section(alerts, "待处理提醒 Open alerts needing action", w.as_of))
+    sections.append(alerts_section(alerts, label_text("open_alerts_needing_action"), w.as_of))
     report.sections = sections
     return report
 
@@ -737,8 +730,8 @@ def previous_week_label(w: Window) -> tuple[str, str]:
     progress (a part week is never set against a full one), else the whole week."""
     if w.week_in_progress:
         days = w.as_of.weekday() + 1
-        return (f"上周同期 Last week, same {days} days", "previous_week_visits_to_date")
-    return ("上周面访 Last week", "previous_week_visits_to_date")
+        return (text_fmt("last_week_same_days", days=days), "previous_week_visits_to_date")
+    return (label_text("last_week"), "previous_week_visits_to_date")
 
 
 def _change(now: Any, before: Any) -> str:
@@ -764,7 +757,7 @@ def team_lead_daily(reader: MartReader, entity: Entity, w: Window) -> Report:
     report.no_data = tb is None
     visits_today = _completed_visits(reader, _members_sql(), [entity.team_id], w.as_of, w.as_of)
     deals, n_deals, amount = deals_section(reader, entity, w.as_of, w.as_of,
-                                           "今日签约 Deals signed today")
+                                           label_text("deals_signed_today"))
     alerts = alerts_rows(reader, "a.action_user_id = ? and a.is_open", [entity.user_id])
     new_today = sum(1 for a in alerts
                     if a["first_raised_as_of"] == w.as_of and a["is_new_since_history_start"])
@@ -772,25 +765,25 @@ def team_lead_daily(reader: MartReader, entity: Entity, w: Window) -> Report:
         "select user_id, user_name, visits_mtd, visit_pace_target, visits_to_plan, "
         "is_visit_bonus_cut_at_risk from {marts.team_board_members} "
         "where team_id = ? and is_below_visit_pace order by visits_mtd, user_id", [entity.team_id])
-    pairs = [("今日完成面访 Visits completed today", count(visits_today)),
-             ("今日签约 Deals signed today", f"{count(n_deals)} 单 deals，{money(amount)}")]
+    pairs = [(label_text("visits_completed_today"), count(visits_today)),
+             (label_text("deals_signed_today"), f"{text_fmt('deal_count', n=count(n_deals))}，{money(amount)}")]
     if tb:
-        pairs += [("本月签约 Bookings this month",
-                   f"{money(tb['bookings_mtd_cny'])} / 月配额 quota {money(tb['quota_month_cny'])}，"
+        pairs += [(label_text("bookings_this_month"),
+                   f"{money(tb['bookings_mtd_cny'])} / {text_fmt('quota_is', value=money(tb['quota_month_cny']))}，"
                    f"{label_text('attainment_mtd')} {ratio(tb['attainment_mtd'])}"),
-                  (f"{label('alert_rule.visit_pace_behind')[0]}人数 Members: {label('alert_rule.visit_pace_behind')[1]}",
+                  (text_fmt("members_count_of", rule=label("alert_rule.visit_pace_behind")),
                    f"{count(tb['members_below_visit_pace'])} / {count(tb['active_members'])}")]
-    pairs.append(("提醒 Alerts", f"今日新增 new today {count(new_today)}，待处理 open {count(len(alerts))}"))
+    pairs.append((label_text("alerts"), f"{text_fmt('new_today_is', value=count(new_today))}，{text_fmt('open_is', value=count(len(alerts)))}"))
     report.sections = [
-        Section("团队今日 Team today", kind="kv", pairs=pairs),
-        Section(f"{label('alert_rule.visit_pace_behind')[0]}成员 Members: {label('alert_rule.visit_pace_behind')[1]}",
-                headers=["成员 Member", "本月面访 Visits this month", "进度目标 Pace target",
-                         "还需计划 Visits to plan", "绩效扣减风险 Bonus-cut risk"],
+        Section(label_text("team_today"), kind="kv", pairs=pairs),
+        Section(text_fmt("members_of", rule=label("alert_rule.visit_pace_behind")),
+                headers=[label_text("member"), label_text("visits_this_month"), label_text("visit_pace_target"),
+                         label_text("visits_to_plan"), label_text("bonus_cut_risk")],
                 rows=[[person(m["user_name"], m["user_id"]), count(m["visits_mtd"]),
                        count(m["visit_pace_target"]), count(m["visits_to_plan"]),
                        yes_no(m["is_visit_bonus_cut_at_risk"])] for m in behind]),
         deals,
-        alerts_section(alerts, "待处理提醒 Alerts needing action", w.as_of, with_subject=True),
+        alerts_section(alerts, label_text("alerts_needing_action"), w.as_of, with_subject=True),
     ]
     return report
 
@@ -804,19 +797,19 @@ def team_lead_weekly(reader: MartReader, entity: Entity, w: Window) -> Report:
     report.no_data = not trend
     last_label, last_col = previous_week_label(w)
     visits = Section(
-        "本周与上周面访 Visits this week vs last week",
-        headers=["成员 Member", "本周面访 This week", last_label, "变化 Change",
-                 "本周赢单 Won deals"],
+        label_text("visits_this_week_vs_last_week"),
+        headers=[label_text("member"), label_text("this_week"), last_label, label_text("change"),
+                 label_text("won_deals")],
         rows=[[person(t["user_name"], t["user_id"]), count(t["visits"]),
                count(t[last_col]), _change(t["visits"], t[last_col]),
                count(t["won_deals"])] for t in trend])
     deals, _, _ = deals_section(reader, entity, w.week_start, w.as_of,
-                                "本周签约 Deals signed this week")
+                                label_text("deals_signed_this_week"))
     alerts = alerts_rows(reader, "a.action_user_id = ? and a.first_raised_as_of between ? and ? "
                          f"and {RAISED_AFTER_HISTORY_START}",
                          [entity.user_id, w.week_start, w.as_of])
     report.sections = [visits, deals,
-                       alerts_section(alerts, "本周新增提醒 Alerts raised this week", w.as_of,
+                       alerts_section(alerts, label_text("alerts_raised_this_week"), w.as_of,
                                       with_subject=True),
                        *leaderboard_sections(reader, entity, w), stalled_section(reader, entity)]
     return report
@@ -830,13 +823,13 @@ def team_lead_monthly(reader: MartReader, entity: Entity, w: Window) -> Report:
         "select * from {marts.team_board_members} where team_id = ? and problem_count > 0 "
         "order by problem_count desc, user_id", [entity.team_id])
     problems = Section(
-        "成员问题 Members with problems", headers=["成员 Member", "问题 Problems"],
+        label_text("members_with_problems"), headers=[label_text("member"), label_text("problems")],
         rows=[[person(m["user_name"], m["user_id"]),
                "；".join(name for flag, name in PROBLEM_FLAGS if m.get(flag))] for m in members])
     alerts = alerts_rows(reader, "a.action_user_id = ? and a.is_open", [entity.user_id])
     report.sections = [*indicator_sections(rows, ""), problems,
                        *leaderboard_sections(reader, entity, w),
-                       alerts_section(alerts, "待处理提醒 Open alerts needing action", w.as_of,
+                       alerts_section(alerts, label_text("open_alerts_needing_action"), w.as_of,
                                       with_subject=True)]
     return report
 
@@ -849,8 +842,8 @@ def _has_scope(entity: Entity) -> bool:
 def director_daily(reader: MartReader, entity: Entity, w: Window) -> Report:
     report = new_report("daily", entity, w)
     deals, n_deals, amount = deals_section(reader, entity, w.as_of, w.as_of,
-                                           "今日签约 Deals signed today")
-    pairs = [("今日签约 Deals signed today", f"{count(n_deals)} 单 deals，{money(amount)}")]
+                                           label_text("deals_signed_today"))
+    pairs = [(label_text("deals_signed_today"), f"{text_fmt('deal_count', n=count(n_deals))}，{money(amount)}")]
     grain = "company" if entity.is_company else "region"
     ids = ("company",) if entity.is_company else (entity.region_ids or ("",))
     kpis = reader.rows(
@@ -860,9 +853,9 @@ def director_daily(reader: MartReader, entity: Entity, w: Window) -> Report:
         f"and period_start_date = ? and grain = ? and entity_id in ({', '.join('?' for _ in ids)}) "
         "order by entity_id", [w.month_start, grain, *ids])
     for k in kpis:
-        pairs.append((f"本月签约 Bookings this month（{cell(k['entity_name'])}）",
-                      f"{money(k['actual_value'])} / 月目标 target {money(k['target_value'])}，"
-                      f"进度目标 target to date {money(k['target_value_to_date'])}，"
+        pairs.append((f"{label_text('bookings_this_month')}（{cell(k['entity_name'])}）",
+                      f"{money(k['actual_value'])} / {text_fmt('month_target_is', value=money(k['target_value']))}，"
+                      f"{text_fmt('target_to_date_is', value=money(k['target_value_to_date']))}，"
                       f"{label_text('attainment_to_date')} {ratio(k['attainment_to_date'])}，"
                       f"{status_text(k['status_code'])}"))
     cond, params = region_filter(entity, "a.region_id")
@@ -870,10 +863,10 @@ def director_daily(reader: MartReader, entity: Entity, w: Window) -> Report:
         reader, f"a.severity = 'critical' and a.first_raised_as_of = ? and {RAISED_AFTER_HISTORY_START} "
         f"and {cond}",
         [w.as_of, *params])
-    pairs.append(("今日新增严重提醒 New critical alerts today", count(len(critical))))
+    pairs.append((label_text("new_critical_alerts_today"), count(len(critical))))
     report.no_data = not _has_scope(entity) or not kpis
-    report.sections = [Section("今日概况 Today at a glance", kind="kv", pairs=pairs), deals,
-                       alerts_section(critical, "今日新增严重提醒 New critical alerts today", w.as_of,
+    report.sections = [Section(label_text("today_at_a_glance"), kind="kv", pairs=pairs), deals,
+                       alerts_section(critical, label_text("new_critical_alerts_today"), w.as_of,
                                       with_subject=True, limit=DIRECTOR_MAX_ROWS),
                        _teams_standing(reader, entity)]
     return report
@@ -887,10 +880,10 @@ def _teams_standing(reader: MartReader, entity: Entity) -> Section:
         f"active_members, open_alerts_for_lead from {{marts.team_board}} where {cond} "
         "order by attainment_mtd desc nulls last, team_id", params)
     return Section(
-        "团队排名 Teams' standing（本月至今 month to date）",
-        headers=["团队 Team", "本月签约 Bookings", "月配额 Quota", label_text("attainment_mtd"),
-                 label_text("forecast_attainment"), "业务线PK名次 Contest rank",
-                 "面访落后人数 Behind visit pace", "主管待处理提醒 Open alerts for lead"],
+        f"{label_text('teams_standing')}（{label_text('month_to_date')}）",
+        headers=[label_text("team"), label_text("bookings_mtd"), label_text("monthly_quota"), label_text("attainment_mtd"),
+                 label_text("forecast_attainment"), label_text("contest_rank"),
+                 label_text("behind_visit_pace"), label_text("open_alerts_for_lead")],
         rows=[[cell(r["team_name"]), money(r["bookings_mtd_cny"]), money(r["quota_month_cny"]),
                ratio(r["attainment_mtd"]), ratio(r["forecast_attainment"]),
                f"{count(r['contest_rank_month'])} / {count(r['teams_in_contest'])}",
@@ -911,18 +904,18 @@ def director_weekly(reader: MartReader, entity: Entity, w: Window) -> Report:
     report.no_data = not trend
     last_label, last_col = previous_week_label(w)
     visits = Section(
-        "本周与上周面访（按团队）Visits this week vs last week, by team",
-        headers=["团队 Team", "销售人数 Reps", "本周面访 This week", last_label,
-                 "变化 Change", "本周赢单 Won deals"],
+        label_text("visits_this_week_vs_last_week_by_team"),
+        headers=[label_text("team"), label_text("rep_count"), label_text("this_week"), last_label,
+                 label_text("change"), label_text("won_deals")],
         rows=[[cell(t["team_name"]), count(t["reps"]), count(t["visits"]),
                count(t[last_col]), _change(t["visits"], t[last_col]),
                count(t["won_deals"])] for t in trend])
     deals, n_deals, amount = deals_section(reader, entity, w.week_start, w.as_of,
-                                           "本周签约 Deals signed this week")
-    deals.intro = f"合计 Total: {count(n_deals)} 单 deals，{money(amount)}"
+                                           label_text("deals_signed_this_week"))
+    deals.intro = f"{label_text('total')}: {text_fmt('deal_count', n=count(n_deals))}，{money(amount)}"
     report.sections = [visits, deals,
                        alert_counts_section(reader, entity, w.week_start, w.as_of,
-                                            "本周新增提醒 Alerts raised this week"),
+                                            label_text("alerts_raised_this_week")),
                        *leaderboard_sections(reader, entity, w), stalled_section(reader, entity)]
     return report
 
@@ -944,9 +937,9 @@ def director_monthly(reader: MartReader, entity: Entity, w: Window) -> Report:
     cond, params = region_filter(entity, "a.region_id")
     mine = alerts_rows(reader, "a.action_user_id = ? and a.is_open", [entity.user_id or ""])
     critical = alerts_rows(reader, f"a.is_open and a.severity = 'critical' and {cond}", params)
-    sections.append(alerts_section(mine, "待处理提醒 Open alerts needing your action", w.as_of,
+    sections.append(alerts_section(mine, label_text("open_alerts_needing_your_action"), w.as_of,
                                    with_subject=True))
-    sections.append(alerts_section(critical, "未关闭严重提醒 Open critical alerts in scope", w.as_of,
+    sections.append(alerts_section(critical, label_text("open_critical_alerts_in_scope"), w.as_of,
                                    with_subject=True, limit=DIRECTOR_MAX_ROWS))
     report.sections = sections
     return report
@@ -963,11 +956,13 @@ BUILDERS: dict[tuple[str, str], Callable[[MartReader, Entity, Window], Report]] 
 
 # -- rendering -----------------------------------------------------------------------------
 def template_env() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined)
+    env.globals["text"] = label_text     # '中文 English' of a seed label, as the reports write it
+    return env
 
 
 def _tidy(text: str) -> str:
@@ -1054,7 +1049,7 @@ def build_reports(warehouse: Path, out: Path, periods: Iterable[str] | str = PER
         index_md = render_index(env, run.out_dir, as_of)
         _write(run.out_dir / "index.md", index_md, run)
         _write(run.out_dir / "index.html",
-               render_html(env, f"报告索引 Report index — {as_of.isoformat()}", index_md), run)
+               render_html(env, f"{label_text('report_index')} — {as_of.isoformat()}", index_md), run)
         run.reads = {c: set(t) for c, t in reader.reads.items() if c in CONSUMERS}
         run.qualified_reads = {c: set(t) for c, t in reader.qualified_reads.items() if c in CONSUMERS}
     return run

@@ -32,7 +32,7 @@ from typing import Any, Callable
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .formatting import fmt_change, fmt_date, fmt_number, month_label, severity_label, status_label
-from .labels import code_label, label
+from .labels import code_label, label, label_fmt
 from .marts import MartReader
 from .paths import safe_output_path, slug
 
@@ -214,8 +214,8 @@ def trend_months(as_of: dt.date) -> list[dt.date]:
     return [add_months(start, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
 
 
-PARTIAL_MONTH = ("（至今）", " (to date)")
-PARTIAL_WEEK = ("（进行中）", " (in progress)")
+PARTIAL_MONTH = (label("partial_month_suffix")[0], " " + label("partial_month_suffix")[1])
+PARTIAL_WEEK = (label("partial_week_suffix")[0], " " + label("partial_week_suffix")[1])
 
 
 def month_labels(months: list[dt.date], partial: dt.date | None = None) -> tuple[list[str], list[str]]:
@@ -282,17 +282,15 @@ class SiteBuilder:
         def col(name: str) -> list[Any]:
             return [by_month.get(m, {}).get(name) for m in months]
         return Chart(
-            chart_id, "line", f"{name_zh}趋势：实际 vs 目标 vs 去年同期",
-            f"{name_en} trend: actual vs target vs same month last year", unit, months, zh, en,
-            [series("实际", "Actual", col("actual_value"), "actual",
+            chart_id, "line", *label_fmt("indicator_trend_chart", indicator=(name_zh, name_en)), unit, months, zh, en,
+            [series(*label("actual"), col("actual_value"), "actual",
                     series_src("marts.indicator_values", "period_start_date", "actual_value", **key)),
-             series("目标", "Target", col("target_value"), "target",
+             series(*label("target"), col("target_value"), "target",
                     series_src("marts.indicator_values", "period_start_date", "target_value", **key)),
-             series("去年同期", "Same month last year", col("same_period_last_year_value"), "last_year",
+             series(*label("same_month_last_year"), col("same_period_last_year_value"), "last_year",
                     series_src("marts.indicator_values", "period_start_date",
                                "same_period_last_year_value", **key))],
-            note_zh="标（至今）的本月为截至数据日的累计值，不与完整月比较",
-            note_en="the month marked (to date) is month to date and is not a full month")
+            note_zh=label("note_month_marked_to_date")[0], note_en=label("note_month_marked_to_date")[1])
 
     def lead_funnel(self, chart_id: str, grain: str, entity_id: str, contract_key: dict[str, Any]) -> Chart:
         codes = ["mql_count", "sql_count", "new_opportunity_count"]
@@ -306,8 +304,8 @@ class SiteBuilder:
         contracts = self.r.scalar(
             "select count(contract_id) as n from {core.fct_contracts} where signed_month = ? "
             f"and contract_type = 'new_business' and {where}", [self.month, *params])
-        labels_zh = [found.get(c, {}).get("indicator_name_zh", c) for c in codes] + ["新签合同数"]
-        labels_en = [found.get(c, {}).get("indicator_name_en", c) for c in codes] + ["New-business contracts"]
+        labels_zh = [found.get(c, {}).get("indicator_name_zh", c) for c in codes] + [label("new_business_contracts")[0]]
+        labels_en = [found.get(c, {}).get("indicator_name_en", c) for c in codes] + [label("new_business_contracts")[1]]
         data = [found.get(c, {}).get("actual_value") for c in codes] + [contracts]
         point_src = [src("marts.indicator_values", "actual_value", indicator_code=c, grain=grain,
                          entity_id=entity_id, period_type="month", period_start_date=self.month)
@@ -317,15 +315,13 @@ class SiteBuilder:
         has_any = any(v not in (None, 0) for v in data)
         # Counts of each step this month (not one cohort of leads followed through), so they are
         # drawn as bars in funnel order rather than as a funnel shape that would imply conversion.
-        return Chart(chart_id, "hbar", "获客到签约：MQL → SQL → 商机 → 合同（本月数量）",
-                     "Lead to contract: MQL → SQL → opportunity → contract (this month)", "count",
+        conversion, win_rate = label("indicator.lead_to_opportunity_conversion"), label("indicator.win_rate")
+        note = label_fmt("lead_funnel_note", conversion=(conversion[0], conversion[1].lower()),
+                         win_rate=(win_rate[0], win_rate[1].lower()))
+        return Chart(chart_id, "hbar", *label("lead_to_contract_chart"), "count",
                      codes + ["new_business_contracts"] if has_any else [], labels_zh, labels_en,
-                     [series("数量", "Count", data, "actual", None, point_src=point_src)],
-                     note_zh=f"各环节为本月发生数，转化率见{label('indicator.lead_to_opportunity_conversion')[0]}"
-                             f"与{label('indicator.win_rate')[0]}",
-                     note_en="each step counts this month's events; see "
-                             f"{label('indicator.lead_to_opportunity_conversion')[1].lower()} and "
-                             f"{label('indicator.win_rate')[1].lower()}")
+                     [series(*label("count"), data, "actual", None, point_src=point_src)],
+                     note_zh=note[0], note_en=note[1])
 
     def pipeline_by_stage(self, chart_id: str, **key: Any) -> Chart:
         names = self.stage_names()
@@ -336,11 +332,11 @@ class SiteBuilder:
             params)
         by_stage = {r["stage_code"]: r for r in rows}
         stages = [s for s in sorted(names, key=lambda s: names[s][2]) if s in by_stage]
-        return Chart(chart_id, "bar", "在跟商机金额（按阶段）", "Open pipeline by stage", "cny", stages,
+        return Chart(chart_id, "bar", *label("open_pipeline_by_stage"), "cny", stages,
                      [names[s][0] for s in stages], [names[s][1] for s in stages],
-                     [series("商机金额", "Amount", [by_stage[s]["amount"] for s in stages], "actual",
+                     [series(*label("pipeline_amount"), [by_stage[s]["amount"] for s in stages], "actual",
                              series_src("marts.rep_workbench_funnel", "stage_code", "open_amount_cny", "sum", **key)),
-                      series("加权金额", "Weighted", [by_stage[s]["weighted"] for s in stages], "target",
+                      series(*label("weighted"), [by_stage[s]["weighted"] for s in stages], "target",
                              series_src("marts.rep_workbench_funnel", "stage_code", "weighted_amount_cny",
                                         "sum", **key))])
 
@@ -361,7 +357,7 @@ class SiteBuilder:
         """Every open alert of a page's scope (the page itself lists the most urgent few); read
         under the parent page's consumer, from the same mart and with the same filter."""
         rows = self.open_alerts(where, params, 1_000_000)
-        return Page("alerts", f"alerts/{name}.html", f"全部待处理预警 · {scope_zh}", f"All open alerts · {scope_en}",
+        return Page("alerts", f"alerts/{name}.html", *label_fmt("all_open_alerts_title", scope=(scope_zh, scope_en)),
                     "alerts.html.j2", {"alerts": rows, "alert_count": len(rows), "back_path": back_path})
 
     def report_links(self, role: str, entity_id: str | None) -> list[dict[str, str]]:
@@ -369,8 +365,8 @@ class SiteBuilder:
         if not self.reports_dir or not entity_id:
             return []
         return [{"zh": zh, "en": en, "path": f"{self.reports_dir}/{period}/{role}/{slug(entity_id)}.html"}
-                for period, zh, en in (("daily", "日报", "Daily"), ("weekly", "周报", "Weekly"),
-                                       ("monthly", "月报", "Monthly"))]
+                for period, (zh, en) in (("daily", label("report_link_daily")), ("weekly", label("report_link_weekly")),
+                                         ("monthly", label("report_link_monthly")))]
 
     def team_lead_report_id(self, team_id: str) -> str | None:
         """The file name of a team's lead reports (the reports' own naming: a lead of several
@@ -431,14 +427,13 @@ class SiteBuilder:
                              {} if region is None else {"team_id_at_signed": team_ids}),
             self.pipeline_by_stage("c-pipeline", **({} if region is None else {"team_id": team_ids})),
             self.arr_movements("c-arr", grain, entity_id),
-            Chart("c-contest", "hbar", "团队PK：" + label("attainment_mtd")[0] + "（按业务线）",
-                  "Team contest: " + label("attainment_mtd")[1] + ", by line", "ratio",
+            Chart("c-contest", "hbar", *label_fmt("team_contest_by_line", attainment=label("attainment_mtd")), "ratio",
                   [c["team_id"] for c in contest],
                   [f"{c['team_name']} · {c['line_name']}" for c in contest],
                   [f"{c['team_name']} · {c['line_name']}" for c in contest],
                   [series(*label("attainment_mtd"), [c["attainment"] for c in contest], "actual",
                           series_src("marts.team_contest", "team_id", "attainment", **contest_key),
-                          threshold=1.0, threshold_label_zh="目标 100%", threshold_label_en="Target 100%")]),
+                          threshold=1.0, threshold_label_zh=label("target_100")[0], threshold_label_en=label("target_100")[1])]),
         ]
         region_rows = []
         if region is None:
@@ -483,13 +478,11 @@ class SiteBuilder:
         alert_where, alert_params = ("severity = 'critical'", [])
         if region is not None:
             alert_where, alert_params = ("severity = 'critical' and region_id = ?", [region["region_id"]])
-        name_zh = "全公司" if region is None else region["region_name"]
+        name_zh = label("company")[0] if region is None else region["region_name"]
+        title = label_fmt("cockpit_title", scope=(name_zh, label("company")[1] if region is None else region["region_id"]))
         self.extra_pages.append(self.alert_list(
-            f"cockpit-{slug(scope)}", f"管理驾驶舱 · {name_zh}",
-            "Director cockpit · " + ("Company" if region is None else region["region_id"]),
-            f"cockpit/{slug(scope)}.html", alert_where, alert_params))
-        return Page("cockpit", f"cockpit/{slug(scope)}.html", f"管理驾驶舱 · {name_zh}",
-                    "Director cockpit · " + ("Company" if region is None else region["region_id"]),
+            f"cockpit-{slug(scope)}", *title, f"cockpit/{slug(scope)}.html", alert_where, alert_params))
+        return Page("cockpit", f"cockpit/{slug(scope)}.html", *title,
                     "cockpit.html.j2", {
                         "scope_name": name_zh, "is_company": region is None, "sections": sections,
                         "period_rows": period_rows, "region_rows": region_rows, "accounts": accounts,
@@ -561,12 +554,12 @@ class SiteBuilder:
         months = self.months if rows else []
         zh, en = month_labels(months, self.partial_month)
         key = dict(grain=grain, entity_id=entity_id, period_type="month")
-        parts = [("arr_new_amount", "新增", "New", "positive"),
-                 ("arr_expansion_amount", "扩张", "Expansion", "actual"),
-                 ("arr_reactivation_amount", "回流", "Reactivation", "last_year"),
-                 ("arr_contraction_amount", "收缩", "Contraction", "pace"),
-                 ("arr_churned_amount", "流失", "Churn", "negative")]
-        return Chart(chart_id, "bar", "ARR变动（按月）", "ARR movements by month", "cny", months, zh, en,
+        parts = [("arr_new_amount", *label("arr_movement_new"), "positive"),
+                 ("arr_expansion_amount", *label("arr_movement_expansion"), "actual"),
+                 ("arr_reactivation_amount", *label("arr_movement_reactivation"), "last_year"),
+                 ("arr_contraction_amount", *label("arr_movement_contraction"), "pace"),
+                 ("arr_churned_amount", *label("arr_movement_churn"), "negative")]
+        return Chart(chart_id, "bar", *label("arr_movements_by_month"), "cny", months, zh, en,
                      [series(z, e, [by_month.get(m, {}).get(c) for m in months], s,
                              series_src("marts.saas_economics", "period_start_date", c, **key), stack="arr")
                       for c, z, e, s in parts])
@@ -579,14 +572,14 @@ class SiteBuilder:
         cards = []
         if board:
             for col, unit, zh, en in (
-                    ("bookings_mtd_cny", "cny", "本月签约", "Bookings MTD"),
-                    ("quota_month_cny", "cny", "本月指标", "Quota this month"),
+                    ("bookings_mtd_cny", "cny", *label("bookings_mtd")),
+                    ("quota_month_cny", "cny", *label("quota_this_month")),
                     ("attainment_mtd", "ratio", *label("attainment_mtd")),
                     ("forecast_attainment", "ratio", *label("forecast_attainment")),
                     ("attainment_qtd", "ratio", *label("attainment_qtd")),
-                    ("visits_mtd", "count", "本月面访", "Visits MTD"),
-                    ("members_with_any_problem", "count", "需关注成员", "Members needing attention"),
-                    ("open_alerts_for_lead", "count", "待处理预警", "Open alerts")):
+                    ("visits_mtd", "count", *label("visits_mtd")),
+                    ("members_with_any_problem", "count", *label("members_needing_attention")),
+                    ("open_alerts_for_lead", "count", *label("open_alerts"))):
                 cards.append({"zh": zh, "en": en, "fig": fig(board, col, unit, t, team_id=tid)})
         members = self.r.rows("select * from {marts.team_board_members} where team_id = ? "
                               "order by bookings_rank_in_team, user_id", [tid])
@@ -607,28 +600,28 @@ class SiteBuilder:
             "where team_id = ? group by week_start_date order by week_start_date", [tid])
         wk = [w["week_start_date"] for w in weeks]
         charts = [
-            Chart("c-member-visits", "bar", "成员本月面访 vs 进度要求", "Members' visits this month vs pace",
+            Chart("c-member-visits", "bar", *label("members_visits_this_month_vs_pace"),
                   "count", [m["user_id"] for m in members], [m["user_name"] for m in members],
                   [m["user_name"] for m in members],
-                  [series("本月面访", "Visits MTD", [m["visits_mtd"] for m in members], "actual",
+                  [series(*label("visits_mtd"), [m["visits_mtd"] for m in members], "actual",
                           series_src(mt, "user_id", "visits_mtd", team_id=tid),
-                          threshold=threshold, threshold_label_zh=f"月度门槛 {threshold}",
-                          threshold_label_en=f"Monthly threshold {threshold}"),
-                   series("进度要求", "Pace target", [m["visit_pace_target"] for m in members], "target",
+                          threshold=threshold, threshold_label_zh=label_fmt("monthly_threshold", threshold=threshold)[0],
+                          threshold_label_en=label_fmt("monthly_threshold", threshold=threshold)[1]),
+                   series(*label("visit_pace_target"), [m["visit_pace_target"] for m in members], "target",
                           series_src(mt, "user_id", "visit_pace_target", team_id=tid), type="line")]),
-            Chart("c-weekly", "line", "近8周团队行为趋势", "Team behavior, last 8 weeks", "count", wk,
+            Chart("c-weekly", "line", *label("team_behavior_last_8_weeks"), "count", wk,
                   [w["label"] + (PARTIAL_WEEK[0] if w["in_progress"] else "") for w in weeks],
                   [w["label"] + (PARTIAL_WEEK[1] if w["in_progress"] else "") for w in weeks],
-                  [series("面访", "Visits", [w["visits"] for w in weeks], "actual",
+                  [series(*label("visits"), [w["visits"] for w in weeks], "actual",
                           series_src("marts.team_board_behavior_trend", "week_start_date", "visits", "sum",
                                      team_id=tid)),
-                   series("KA拜访", "KA visits", [w["ka_visits"] for w in weeks], "pace",
+                   series(*label("ka_visits"), [w["ka_visits"] for w in weeks], "pace",
                           series_src("marts.team_board_behavior_trend", "week_start_date", "ka_visits", "sum",
                                      team_id=tid)),
-                   series("赢单", "Deals won", [w["won_deals"] for w in weeks], "positive",
+                   series(*label("deals_won"), [w["won_deals"] for w in weeks], "positive",
                           series_src("marts.team_board_behavior_trend", "week_start_date", "won_deals", "sum",
                                      team_id=tid))],
-                  note_zh="标（进行中）的本周截至数据日，未满一周", note_en="the week marked (in progress) is to date, not a full week"),
+                  note_zh=label("note_week_marked_in_progress")[0], note_en=label("note_week_marked_in_progress")[1]),
             self.indicator_trend("c-bookings-trend", "bookings_amount", "team", tid),
             self.pipeline_by_stage("c-pipeline", team_id=tid),
         ]
@@ -637,9 +630,9 @@ class SiteBuilder:
         dq_fig = fig(dq, "team_dq_score", "score", "data_quality.dq_team_summary_monthly",
                      team_id=tid, month_start_date=self.month)
         alert_where = "action_role = 'team_lead' and team_id = ?"
-        self.extra_pages.append(self.alert_list(f"team-{slug(tid)}", f"团队看板 · {team['team_name']}", f"Team board · {tid}",
+        self.extra_pages.append(self.alert_list(f"team-{slug(tid)}", *label_fmt("team_board_title", zh_name=team['team_name'], en_name=tid),
                                                 f"team/{slug(tid)}.html", alert_where, [tid]))
-        return Page("team", f"team/{slug(tid)}.html", f"团队看板 · {team['team_name']}", f"Team board · {tid}",
+        return Page("team", f"team/{slug(tid)}.html", *label_fmt("team_board_title", zh_name=team['team_name'], en_name=tid),
                     "team.html.j2", {
                         "report_links": self.report_links("team_lead", self.team_lead_report_id(tid)),
                         "team": team, "board": board, "cards": cards, "members": members, "contest": contest,
@@ -663,18 +656,18 @@ class SiteBuilder:
         cards = []
         if wb:
             for col, unit, zh, en in (
-                    ("bookings_mtd_cny", "cny", "本月签约", "Bookings MTD"),
-                    ("quota_month_cny", "cny", "本月指标", "Quota this month"),
+                    ("bookings_mtd_cny", "cny", *label("bookings_mtd")),
+                    ("quota_month_cny", "cny", *label("quota_this_month")),
                     ("attainment_mtd", "ratio", *label("attainment_mtd")),
                     ("forecast_attainment", "ratio", *label("forecast_attainment")),
-                    ("visits_mtd", "count", "本月面访", "Visits MTD"),
-                    ("visits_to_plan", "count", "还需新增计划面访", "Visits still to plan"),
-                    ("ka_visits_mtd", "count", "本月KA拜访", "KA visits MTD"),
-                    ("open_pipeline_cny", "cny", "在跟商机金额", "Open pipeline"),
+                    ("visits_mtd", "count", *label("visits_mtd")),
+                    ("visits_to_plan", "count", *label("visits_still_to_plan")),
+                    ("ka_visits_mtd", "count", *label("ka_visits_mtd")),
+                    ("open_pipeline_cny", "cny", *label("open_pipeline")),
                     ("pipeline_coverage", "multiple", *label("pipeline_coverage")),
-                    ("stalled_opportunities", "count", "停滞商机", "Stalled opportunities"),
-                    ("open_dq_issues", "count", "待修正录入问题", "Open data-entry issues"),
-                    ("open_alerts", "count", "待处理预警", "Open alerts")):
+                    ("stalled_opportunities", "count", *label("stalled_opportunities")),
+                    ("open_dq_issues", "count", *label("open_data_entry_issues")),
+                    ("open_alerts", "count", *label("open_alerts"))):
                 cards.append({"zh": zh, "en": en, "fig": fig(wb, col, unit, t, user_id=uid), "col": col})
         charts: list[Chart] = []
         if wb:
@@ -686,10 +679,10 @@ class SiteBuilder:
                                   "from {marts.rep_diagnosis_profile} where user_id = ? order by metric_code", [uid])
             if profile:
                 charts.append(Chart(
-                    "c-profile", "hbar", "能力画像：同岗位百分位", "Profile: percentile among peers", "ratio",
+                    "c-profile", "hbar", *label("profile_percentile_among_peers"), "ratio",
                     [p["metric_code"] for p in profile], [p["metric_name_zh"] for p in profile],
                     [p["metric_name_en"] for p in profile],
-                    [series("百分位", "Percentile", [p["peer_percentile"] for p in profile], "actual",
+                    [series(*label("percentile"), [p["peer_percentile"] for p in profile], "actual",
                             series_src("marts.rep_diagnosis_profile", "metric_code", "peer_percentile", user_id=uid))]))
         visits = self.r.rows("select * from {marts.rep_workbench_visits} where user_id = ? "
                              "order by visit_list_code, planned_at, activity_id", [uid])
@@ -712,10 +705,10 @@ class SiteBuilder:
                            period_type="month", period_start_date=self.month, scope_type="team",
                            metric_code=k["metric_code"])
         alert_where = "action_user_id = ?"
-        self.extra_pages.append(self.alert_list(f"rep-{slug(uid)}", f"个人工作台 · {rep['user_name']}",
-                                                f"Rep workbench · {rep['user_name']}", f"rep/{slug(uid)}.html",
+        self.extra_pages.append(self.alert_list(f"rep-{slug(uid)}", *label_fmt("rep_workbench_title", name=rep['user_name']),
+                                                f"rep/{slug(uid)}.html",
                                                 alert_where, [uid]))
-        return Page("rep", f"rep/{slug(uid)}.html", f"个人工作台 · {rep['user_name']}", f"Rep workbench · {rep['user_name']}",
+        return Page("rep", f"rep/{slug(uid)}.html", *label_fmt("rep_workbench_title", name=rep['user_name']),
                     "rep.html.j2", {
                         "report_links": self.report_links("rep", uid),
                         "rep": rep, "wb": wb, "has_data": wb is not None, "cards": cards, "visits": visits,
@@ -754,16 +747,15 @@ class SiteBuilder:
             pace.append(round(threshold * worked / working_total, 2))
         dates = [d["date_day"] for d in days]
         return Chart(
-            "c-visit-pace", "bar", f"本月面访进度（门槛 {threshold} 次/月）",
-            f"Visit pace this month (threshold {threshold} a month)", "count", dates,
+            "c-visit-pace", "bar", *label_fmt("visit_pace_chart", threshold=threshold), "count", dates,
             [f"{d.month}/{d.day}" for d in dates], [d.strftime("%b %d") for d in dates],
-            [series("每日面访", "Visits per day", [counts.get(d, 0) for d in dates], "actual",
+            [series(*label("visits_per_day"), [counts.get(d, 0) for d in dates], "actual",
                     series_src("core.fct_activities", "activity_date", "activity_id", "count",
                                owner_user_id=uid, is_completed_visit=True, activity_month=self.month)),
-             series("累计面访", "Cumulative visits", cumulative, "positive", type="line"),
-             series("进度要求", "Pace to threshold", pace, "pace", type="line",
-                    threshold=threshold, threshold_label_zh=f"门槛 {threshold}",
-                    threshold_label_en=f"Threshold {threshold}")])
+             series(*label("cumulative_visits"), cumulative, "positive", type="line"),
+             series(*label("pace_to_threshold"), pace, "pace", type="line",
+                    threshold=threshold, threshold_label_zh=label_fmt("threshold_line", threshold=threshold)[0],
+                    threshold_label_en=label_fmt("threshold_line", threshold=threshold)[1])])
 
     def leaderboards(self) -> Page:
         self._use("leaderboards")
@@ -792,8 +784,7 @@ class SiteBuilder:
                     r["fig"] = fig(r, "metric_value", m["unit"], "marts.leaderboard_rankings",
                                    user_id=r["user_id"], **key)
                 top = rows[:10]
-                chart = Chart(f"c-lb-{m['metric_code']}-{line}", "hbar", f"{m['zh']} 前10名 · {lines[line]}",
-                              f"{m['en']}: top 10 · {lines[line]}",
+                chart = Chart(f"c-lb-{m['metric_code']}-{line}", "hbar", *label_fmt("leaderboard_top10_chart", metric=(m['zh'], m['en']), line=lines[line]),
                               m["unit"], [r["user_id"] for r in top], [r["user_name"] for r in top],
                               [r["user_name"] for r in top],
                               [series(m["zh"], m["en"], [r["metric_value"] for r in top], "actual",
@@ -812,7 +803,7 @@ class SiteBuilder:
         feed = self.r.rows("select * from {marts.won_deal_feed} order by feed_sequence limit 25")
         for f in feed:
             f["amount_fig"] = fig(f, "total_amount_cny", "cny", "marts.won_deal_feed", contract_id=f["contract_id"])
-        return Page("leaderboards", "leaderboards.html", "排行榜与团队PK", "Leaderboards and team contest",
+        return Page("leaderboards", "leaderboards.html", *label("leaderboards_and_team_contest"),
                     "leaderboards.html.j2", {"boards": boards, "contest": contest, "feed": feed}, charts)
 
     def data_quality(self) -> Page:
@@ -846,19 +837,18 @@ class SiteBuilder:
         start = reps[0]["window_start_date"] if reps else None
         window = {"months": months, "start": start}
         charts = [
-            Chart("c-dq-score", "hbar", f"个人录入质量得分（近{months}个月，0–100，低分在前）",
-                  f"Data-entry score per rep (last {months} months, 0–100, lowest first)",
+            Chart("c-dq-score", "hbar", *label_fmt("dq_score_per_rep_chart", months=months),
                   None, [r["user_id"] for r in scored], [r["user_name"] for r in scored],
                   [r["user_name"] for r in scored],
-                  [series("得分", "Score", [r["dq_score"] for r in scored], "actual",
+                  [series(*label("score"), [r["dq_score"] for r in scored], "actual",
                           series_src(t, "user_id", "dq_score"))], tall=True),
-            Chart("c-dq-rules", "hbar", "未解决问题（按规则，全部记录日期）", "Open issues by rule (any record date)", "count",
+            Chart("c-dq-rules", "hbar", *label("open_issues_by_rule"), "count",
                   [r["rule_code"] for r in rules], [r["zh"] for r in rules], [r["en"] for r in rules],
-                  [series("未解决", "Open", [r["open_issues"] for r in rules], "negative",
+                  [series(*label("open"), [r["open_issues"] for r in rules], "negative",
                           series_src("data_quality.fct_data_quality_issues", "rule_code", "finding_id",
                                      "count", is_open=True))]),
         ]
-        return Page("data_quality", "data-quality.html", "数据录入质量", "Data-entry quality",
+        return Page("data_quality", "data-quality.html", *label("data_entry_quality"),
                     "data_quality.html.j2", {"reps": reps, "teams": teams, "window": window}, charts)
 
     def indicator_tree(self) -> Page:
@@ -882,11 +872,10 @@ class SiteBuilder:
             parent = nodes.get(r["parent_indicator_code"] or "")
             (parent["children"] if parent else roots).append(nodes[r["indicator_code"]])
         tree = roots[0] if len(roots) == 1 else (
-            {"code": "goal", "name_zh": "经营目标", "name_en": "Business goal", "actual": None, "target": None,
+            {"code": "goal", "name_zh": label("business_goal")[0], "name_en": label("business_goal")[1], "actual": None, "target": None,
              "unit": None, "status": None, "children": roots} if roots else None)
-        chart = Chart("c-tree", "tree", "指标树：目标 → 策略 → 过程 → 行为", "Indicator tree: goal → strategies → "
-                      "process → behavior", None, tree=tree, tall=True)
-        return Page("indicator_tree", "indicator-tree.html", "指标树", "Indicator tree", "indicator_tree.html.j2",
+        chart = Chart("c-tree", "tree", *label("indicator_tree_goal_strategies"), None, tree=tree, tall=True)
+        return Page("indicator_tree", "indicator-tree.html", *label("indicator_tree"), "indicator_tree.html.j2",
                     {"strategy": strategy, "others": [r for r in rows if not r["is_in_strategy_tree"]]},
                     [chart] if tree else [])
 
@@ -894,7 +883,7 @@ class SiteBuilder:
         self._use("index")
         reps = self.reps()
         teams = self.teams()
-        return Page("index", "index.html", "销售管理指标看板", "Sales indicator dashboards", "index.html.j2",
+        return Page("index", "index.html", *label("sales_indicator_dashboards"), "index.html.j2",
                     {"pages": pages, "reps": reps, "teams": teams, "regions": self.regions()})
 
     def build_pages(self) -> list[Page]:
@@ -920,6 +909,7 @@ def _env() -> Environment:
     env.globals["status_label"] = status_label
     env.globals["severity_label"] = severity_label
     env.globals["label"] = label
+    env.globals["label_fmt"] = label_fmt
     env.globals["code_label"] = code_label
     return env
 
