@@ -2,8 +2,11 @@
     cannot be parsed becomes null on every engine (never an engine-dependent error), and the
     data-quality layer reports it. -#}
 
+{#- Free text as exported, trimmed alike on both engines: a tab, the ideographic space (U+3000,
+    from Chinese input methods) and the no-break space (U+00A0, from Excel and web copies) count
+    as spaces; Spark's trim() removes only the ASCII space, DuckDB's more. Empty is null. -#}
 {% macro clean_text(column) -%}
-    nullif(trim({{ column }}), '')
+    nullif(trim(translate({{ column }}, '	　 ', '   ')), '')
 {%- endmacro %}
 
 
