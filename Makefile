@@ -134,7 +134,7 @@ test-spark: setup ## dbt build on local Spark: every model, seed, unit and singu
 test-python: setup $(NODE_STAMP) browser ## pytest: generator, landing checks, build safety, incremental = full, site in Chromium (reuses test-duckdb's warehouse)
 	$(TEST_ENV) CRM_REQUIRE_BROWSER=1 CRM_TEST_DUCKDB=$(abspath warehouse/test/crm.duckdb) \
 		CRM_TEST_SPARK_WAREHOUSE=$(abspath warehouse/spark/spark-warehouse) CRM_TEST_LANDING_DIR=$(DEMO_LANDING) CRM_LANDING_DIR=$(DEMO_LANDING) \
-		$(BIN)/python -m pytest $(or $(PYTEST_ARGS),tests/python) -q -n 2 --dist loadscope
+		$(BIN)/python -m pytest $(or $(PYTEST_ARGS),tests/python) -q -n 2 --dist loadscope --durations=15
 
 test-unit-as-of: setup ## the unit tests again with the var as_of_date set to a month end (needs test-duckdb's warehouse)
 	$(TEST_ENV) CRM_LANDING_DIR=$(DEMO_LANDING) CRM_DUCKDB_PATH=warehouse/test/crm.duckdb $(BIN)/dbt test --target duckdb \
