@@ -357,9 +357,9 @@ orphan_references as (
     {% for ref_check in orphan_checks %}
         select
             'orphan_reference' as rule_code,
-            '{{ ref_check.entity }}' as entity,
+            {{ sql_string(ref_check.entity) }} as entity,
             {{ ref_check.entity }}.{{ ref_check.key }} as record_id,
-            '{{ ref_check.column }}' as column_name,
+            {{ sql_string(ref_check.column) }} as column_name,
             {{ ref_check.owner }} as responsible_user_id,
             cast({{ ref_check.date }} as date) as record_date,
             cast(null as double) as measured_value,

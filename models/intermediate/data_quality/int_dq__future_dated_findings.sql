@@ -23,11 +23,11 @@ changes as (
 
     {% for entity, key, entered_at in entities -%}
         select
-            '{{ entity }}' as entity,
+            {{ sql_string(entity) }} as entity,
             {{ key }} as record_id,
             owner_user_id,
             updated_at,
-            '{{ entered_at }}' as entered_column,
+            {{ sql_string(entered_at) }} as entered_column,
             {{ entered_at }} as entered_at
         from {{ ref('stg_crm__' ~ entity) }}
         {% if not loop.last %}union all{% endif %}

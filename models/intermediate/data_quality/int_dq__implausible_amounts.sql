@@ -31,9 +31,9 @@ findings as (
     {% for entity, column, staged, record_id, owner, record_date, name_zh, name_en in checks %}
         select
             'amount_out_of_range' as rule_code,
-            '{{ entity }}' as entity,
+            {{ sql_string(entity) }} as entity,
             {{ record_id }} as record_id,
-            '{{ column }}' as column_name,
+            {{ sql_string(column) }} as column_name,
             {% if owner %}{{ entity }}.{{ owner }}{% else %}cast(null as {{ dbt.type_string() }}){% endif %} as responsible_user_id,
             {{ record_date }} as record_date,
             cast({{ entity }}.{{ staged }} as double) as measured_value,
@@ -49,8 +49,8 @@ findings as (
             ) as detail_en
         from {{ entity }}
         inner join ranges
-            on ranges.entity = '{{ entity }}'
-                and ranges.column_name = '{{ column }}'
+            on ranges.entity = {{ sql_string(entity) }}
+                and ranges.column_name = {{ sql_string(column) }}
         where {{ entity }}.{{ staged }} >= 0
             and ({{ entity }}.{{ staged }} < ranges.min_value or {{ entity }}.{{ staged }} > ranges.max_value)
         {% if not loop.last %}union all{% endif %}

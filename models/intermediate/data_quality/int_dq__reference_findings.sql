@@ -144,8 +144,8 @@ account_values as (
         select
             'accounts' as entity,
             {{ clean_text('account_id') }} as record_id,
-            '{{ column }}' as column_name,
-            '{{ column }}' as domain,
+            {{ sql_string(column) }} as column_name,
+            {{ sql_string(column) }} as domain,
             {{ clean_text('owner_user_id') }} as responsible_user_id,
             cast({{ parse_timestamp('created_at') }} as date) as record_date,
             {{ column }} as observed_value
@@ -161,7 +161,7 @@ line_values as (
 
     {% for e in line_entities %}
         select
-            '{{ e.entity }}' as entity,
+            {{ sql_string(e.entity) }} as entity,
             {{ clean_text(e.key) }} as record_id,
             'business_line' as column_name,
             'business_line' as domain,

@@ -64,14 +64,14 @@ with
 
         {% for column, landing_type in spec['columns'].items() %}
             select
-                '{{ entity }}' as entity,
+                {{ sql_string(entity) }} as entity,
                 {% if spec['key'] | length == 1 -%}
                     trim({{ spec['key'][0] }})
                 {%- else -%}
                     concat_ws('|', {% for k in spec['key'] %}coalesce(trim({{ k }}), ''){{ ", " if not loop.last }}{% endfor %})
                 {%- endif %} as record_id,
-                '{{ column }}' as column_name,
-                '{{ landing_type }}' as landing_type,
+                {{ sql_string(column) }} as column_name,
+                {{ sql_string(landing_type) }} as landing_type,
                 {% if spec.get('owner') -%}
                     {{ clean_text(spec['owner']) }}
                 {%- else -%}
@@ -129,7 +129,7 @@ final as (
             column_name, ' 的值「', raw_value, '」无法识别为',
             case landing_type
                 {% for landing_type, names in type_names.items() -%}
-                    when '{{ landing_type }}' then '{{ names[0] }}'
+                    when {{ sql_string(landing_type) }} then {{ sql_string(names[0]) }}
                 {% endfor -%}
             end,
             '，已按空值处理；请按数据契约改正'
@@ -138,7 +138,7 @@ final as (
             column_name, ' value "', raw_value, '" is not ',
             case landing_type
                 {% for landing_type, names in type_names.items() -%}
-                    when '{{ landing_type }}' then '{{ names[1] }}'
+                    when {{ sql_string(landing_type) }} then {{ sql_string(names[1]) }}
                 {% endfor -%}
             end,
             ' under the landing contract; read as empty until corrected'
