@@ -85,6 +85,14 @@ def src(table: str, col: str, agg: str | None = None, **key: Any) -> dict[str, A
     return out
 
 
+def script_safe_json(value: Any) -> str:
+    """JSON for a <script type="application/json"> block: `<`, `>` and `&` are written as
+    \\u escapes, so no CRM value (a name holding `</script>`) can close the block; JSON.parse
+    reads the same values."""
+    return (json.dumps(value, ensure_ascii=False)
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
 @dataclass
 class Fig:
     value: Any
@@ -935,7 +943,7 @@ def render_site(builder: SiteBuilder, out_dir: Path, reports_index: str | None =
         html = env.get_template(page.template).render(
             page=page, ctx=page.context, charts=page.charts, nav=nav, as_of=builder.as_of,
             month=builder.month, prefix=page.depth_prefix, reports_index=reports_index,
-            chart_json=json.dumps([c.spec() for c in page.charts if c.has_data], ensure_ascii=False)
+            chart_json=script_safe_json([c.spec() for c in page.charts if c.has_data])
             .replace("</", "<\\/"))
         target = safe_output_path(tmp, page.path)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ carry HTML, Markdown-link and entity payloads; the site and its reports are buil
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -215,3 +216,13 @@ def test_no_planted_script_runs_in_the_browser(hostile: dict) -> None:
             page.close()
         assert blocked == [], f"requests left the machine: {blocked}"
     assert findings == {}
+
+
+def test_chart_json_cannot_close_its_script_block():
+    """Chart data is written inside <script type="application/json">: a name holding
+    `</script>` must not end the block, and JSON.parse must read the same value back."""
+    from dashboards.site import script_safe_json
+    value = [{"name": "</script><img src=x onerror=alert(1)> & 华东", "v": 1}]
+    text = script_safe_json(value)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == value
