@@ -30,7 +30,7 @@
         {%- if not modules.re.fullmatch('[A-Za-z0-9-]{1,64}', test_salt | string) -%}
             {{ exceptions.raise_compiler_error("var pii_test_salt may hold only letters, digits and dashes (测试用盐值格式无效)") }}
         {%- endif -%}
-        '{{ test_salt }}'
+        {{ sql_string(test_salt) }}
     {%- else -%}
         {{ return(adapter.dispatch('pii_salt', 'crm_indicators')()) }}
     {%- endif -%}

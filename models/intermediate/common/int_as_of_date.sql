@@ -48,7 +48,7 @@ final as (
 
     select
         {% if var_date is not none -%}
-            cast('{{ var_date }}' as date)
+            cast({{ sql_string(var_date) }} as date)
         {%- else -%}
             case
                 when export_dates.export_date is not null and last_change.last_change_date > export_dates.export_date

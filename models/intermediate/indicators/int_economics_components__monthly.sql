@@ -268,8 +268,8 @@ unioned as (
     {%- for cte, components in economics_ctes %}
         {%- for code, aggregation in components %}
             select
-                '{{ code }}' as component_code,
-                '{{ aggregation }}' as aggregation,
+                {{ sql_string(code) }} as component_code,
+                {{ sql_string(aggregation) }} as aggregation,
                 business_line,
                 month_start_date,
                 cast({{ code }} as decimal(24, 4)) as component_value
