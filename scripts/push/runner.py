@@ -23,7 +23,7 @@ from dashboards.paths import safe_output_path, slug
 
 from . import compose
 from .channels import CHANNELS, Message, Outcome
-from .config import KINDS, PushConfigError, endpoint, load_people, load_routes, resolve_routes, site_base_url
+from .config import KINDS, PushConfigError, Route, endpoint, load_people, load_routes, resolve_routes, site_base_url
 from .pacing import FakeClock, Pacer, SystemClock, backoff_delays
 from .sendlog import Entry, SendLog
 
@@ -102,10 +102,13 @@ def compose_all(reader: MartReader, opts: PushOptions, log: SendLog, env: Mappin
 
 
 def run_push(opts: PushOptions, env: Mapping[str, str] | None = None, clock=None,
-             session: requests.Session | None = None) -> PushResult:
-    """Compose, queue and send (or, with ``dry_run``, write the payloads to ``out_dir``)."""
+             session: requests.Session | None = None, routes: list[Route] | None = None) -> PushResult:
+    """Compose, queue and send (or, with ``dry_run``, write the payloads to ``out_dir``).
+    `env`, `clock`, `session` and `routes` default to the process environment, the wall clock,
+    a new HTTP session and the routing seed."""
     env = os.environ if env is None else env
-    routes, people = load_routes(), load_people()
+    routes = load_routes() if routes is None else routes
+    people = load_people()
     result = PushResult()
     log = SendLog(opts.send_log, read_only=opts.dry_run)
     try:
