@@ -326,3 +326,53 @@ def test_briefings_due_daily_weekly_on_mondays_monthly_on_the_first():
     assert compose.due_periods(dt.date(2026, 11, 30)) == ["daily", "weekly"]     # a Monday
     assert compose.due_periods(dt.date(2026, 12, 1)) == ["daily", "monthly"]     # Tuesday the 1st
     assert compose.due_periods(dt.date(2027, 3, 1)) == ["daily", "weekly", "monthly"]
+
+
+def _refresh_module():
+    import refresh
+    return refresh
+
+
+def test_the_refresh_pushes_only_after_a_publish_and_a_push_failure_is_only_a_warning(monkeypatch, tmp_path):
+    import contextlib
+    import subprocess
+    import types
+    refresh = _refresh_module()
+    calls = []
+
+    def fake_run(argv, **kw):
+        calls.append(argv)
+        return subprocess.CompletedProcess(argv, 3, "推送 push: 已发送 sent 0", "  待重发 pending: won_deal:K1 -> EAST_SW1: HTTP 503")
+
+    status, message = refresh.push_after_publish(tmp_path / "crm.duckdb", run=fake_run)
+    assert status == "warn" and "HTTP 503" in message
+    assert calls[-1][1:] == [str(ROOT / "scripts" / "push.py"), "--warehouse", str(tmp_path / "crm.duckdb")]
+
+    def too_slow(argv, **kw):
+        raise subprocess.TimeoutExpired(argv, 1)
+    assert refresh.push_after_publish(tmp_path / "crm.duckdb", run=too_slow)[0] == "warn"
+
+    steps, warnings = [], []
+
+    @contextlib.contextmanager
+    def step(name):
+        info = {}
+        yield info
+        steps.append((name, info))
+
+    pushed = []
+    monkeypatch.setattr(refresh, "push_after_publish", lambda serving: pushed.append(serving) or ("warn", "exit 3"))
+    fake = types.SimpleNamespace(summary={"published": False}, layout=types.SimpleNamespace(serving=tmp_path / "s"),
+                                 step=step, log=types.SimpleNamespace(warn=lambda m, c=None: warnings.append(m)),
+                                 console=None)
+    monkeypatch.setenv("CRM_PUSH_ENABLED", "1")
+    refresh.Refresh.push(fake)                       # nothing published: no push
+    assert pushed == []
+    fake.summary["published"] = True
+    monkeypatch.delenv("CRM_PUSH_ENABLED")
+    refresh.Refresh.push(fake)                       # not enabled: no push
+    assert pushed == []
+    monkeypatch.setenv("CRM_PUSH_ENABLED", "1")
+    refresh.Refresh.push(fake)                       # published and enabled: pushed; failure is a warning
+    assert pushed == [tmp_path / "s"] and warnings == ["push: exit 3"]
+    assert steps[-1][1]["_status"] == "warn" and fake.summary["push"]["status"] == "warn"
