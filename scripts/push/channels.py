@@ -172,7 +172,7 @@ class Feishu(Channel):
     platform = "feishu"
     max_bytes = 18000                                  # request body at most 20 KB
     rate_limits = ((100, 60.0), (5, 1.0))
-    rate_limit_codes = frozenset({9499, 11232})        # too many requests / frequency limited
+    rate_limit_codes = frozenset({11232})              # frequency limited
 
     def mention_text(self, mention: Mention) -> str:
         return f"<at id={mention.value}></at>"
