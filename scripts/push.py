@@ -19,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import duckdb  # noqa: E402
+
 from push.config import KINDS, PushConfigError  # noqa: E402
 from push.runner import PushOptions, run_push  # noqa: E402
 
@@ -74,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         result = run_push(opts)
     except (PushConfigError, ValueError, FileNotFoundError) as exc:
         print(f"push: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except duckdb.IOException as exc:
+        print(f"push: cannot open the send log {send_log} (another push running?) / 发送日志被占用: "
+              f"{exc.__class__.__name__}", file=sys.stderr)
         return EXIT_USAGE
     print(result.summary())
     for what, rows in (("待重发 pending", result.pending), ("失败 failed", result.failed)):

@@ -65,7 +65,7 @@ def reminders(reader: MartReader, as_of: dt.date, team_id: str | None, base: str
     if team_id is not None:
         found = reader.scalar("select count(*) as n from {marts.team_board} where team_id = ?", [team_id])
         if not found:
-            raise ValueError(f"no team {team_id!r} in marts.team_board (the lead's --team)")
+            raise ValueError(f"团队不存在 unknown team {team_id!r}: not in marts.team_board (the lead's --team)")
         where, params = "and w.team_id = ? ", [team_id]
     rows = reader.rows(
         "select w.user_id, w.user_name, w.team_id, w.team_name, w.region_id, w.is_below_visit_pace, "
@@ -87,8 +87,9 @@ def reminders(reader: MartReader, as_of: dt.date, team_id: str | None, base: str
         lines = _two(label_fmt("push_reminder_from_lead", lead=esc(r["leader_name"] or r["leader_user_id"] or "—"),
                                team=esc(r["team_name"])))
         if r["is_below_visit_pace"]:
-            lines += _two(label_fmt("push_reminder_visits", done=r["visits_mtd"],
-                                    pace=f"{r['visit_pace_target']:.1f}", to_plan=r["visits_to_plan"]))
+            pace = r["visit_pace_target"]
+            lines += _two(label_fmt("push_reminder_visits", done=r["visits_mtd"] or 0,
+                                    pace="—" if pace is None else f"{pace:.1f}", to_plan=r["visits_to_plan"] or 0))
         if r["open_dq_issues"]:
             lines += _two(label_fmt("push_reminder_entries", count=r["open_dq_issues"],
                                     critical=r["critical_open_dq_issues"] or 0))
@@ -128,7 +129,7 @@ def alerts(reader: MartReader, as_of: dt.date, item_logged: Callable[[str], bool
         "order by a.action_user_id, a.rule_code, a.team_id, a.first_raised_as_of, a.alert_id")
     groups: OrderedDict[tuple, list[dict]] = OrderedDict()
     for r in rows:
-        r["item"] = f"alert:{r['alert_id']}:{r['first_raised_as_of'].isoformat()}"
+        r["item"] = f"alert:{r['alert_id']}:{r['first_raised_as_of']}"
         if not item_logged(r["item"]):
             groups.setdefault((r["action_user_id"], r["rule_code"], r["team_id"]), []).append(r)
     messages = []

@@ -234,16 +234,19 @@ def test_a_failing_receiver_leaves_messages_pending_and_the_next_run_delivers_th
 
 
 def test_a_bad_signature_fails_and_is_sent_again_only_when_asked(receiver, tmp_path):
-    opts = options(tmp_path, kinds=("briefing",), briefing_periods=("daily",))
-    receiver.secrets["DIRECTORS"] = "the-robot-has-another-secret"
-    first = run_push(opts, env_for(receiver), clock=FakeClock())
+    routes = load_routes() + [EXTRA_ROUTE]
+    opts = options(tmp_path, kinds=("alert",))
+    receiver.secrets["ALERTS_FS"] = "the-robot-has-another-secret"
+    first = run_push(opts, env_for(receiver), clock=FakeClock(), routes=routes)
     failed = {(k, r) for k, r, _ in first.failed}
-    assert failed and {r for _, r in failed} == {"DIRECTORS"}
+    assert failed and {r for _, r in failed} == {"ALERTS_FS"}
     assert all("19021" in e for _, _, e in first.failed)
-    receiver.secrets["DIRECTORS"] = SECRETS["DIRECTORS"]
+    receiver.secrets["ALERTS_FS"] = SECRETS["ALERTS_FS"]
     n = len(receiver.requests)
-    assert run_push(opts, env_for(receiver), clock=FakeClock()).sent == 0 and len(receiver.requests) == n
-    again = run_push(options(tmp_path, kinds=("briefing",), retry_failed=True), env_for(receiver), clock=FakeClock())
+    assert run_push(opts, env_for(receiver), clock=FakeClock(), routes=routes).sent == 0
+    assert len(receiver.requests) == n
+    again = run_push(options(tmp_path, kinds=("alert",), retry_failed=True), env_for(receiver),
+                     clock=FakeClock(), routes=routes)
     assert again.ok and again.sent == len(failed)
 
 
