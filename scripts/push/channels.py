@@ -1,8 +1,8 @@
 """One class per robot platform: message format, @-mentions, size and rate limits, signing,
 and what a response means.
 
-A :class:`Message` holds Markdown lines whose data values are already escaped
-(``safe_markdown.escape_markdown``); a channel turns it into one or more payloads that each fit
+A :class:`Message` holds Markdown lines whose data values are already inert
+(``chat_text``); a channel turns it into one or more payloads that each fit
 the platform's size limit (long lists are split by line, every part titled "part i of n").
 
 Formats (see docs/push.md for the platform documents):
@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dashboards.labels import label_fmt, text as label_text
-from dashboards.safe_markdown import escape_markdown as esc
 
+from .chat_text import chat_text as esc
 from .config import Mention
 from .signing import dingtalk_signed_url, feishu_sign
 
@@ -34,7 +34,7 @@ class Message:
     kind: str
     key: str
     title: tuple[str, str]                      # (zh, en)
-    lines: list[str]                            # Markdown, data already escaped
+    lines: list[str]                            # Markdown, data already inert (chat_text)
     team_id: str | None = None
     region_id: str | None = None
     role: str | None = None                     # the recipient's role (rep, team_lead, director)

@@ -11,8 +11,8 @@
 - ``briefings``: the role reports of ``dashboards.reports`` (the same builders, so the same
   figures) as their first section plus a link (key ``briefing:<period>:<period id>:<role>:<id>``).
 
-Data values are escaped with ``safe_markdown.escape_markdown``; fixed words come from the
-label seeds.
+Data values are made inert with ``chat_text`` (full-width markup characters); fixed words
+come from the label seeds.
 """
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ from dashboards import reports as role_reports
 from dashboards.labels import label, label_fmt, text as label_text
 from dashboards.marts import MartReader
 from dashboards.paths import slug
-from dashboards.safe_markdown import escape_markdown as esc
 
 from .channels import Message
+from .chat_text import chat_text as esc, from_report
 from .config import site_link
 
 MAX_STALLED = 3           # stalled deals named in a reminder
@@ -164,14 +164,17 @@ def _period_id(period: str, as_of: dt.date) -> str:
 
 
 def _summary(report: role_reports.Report) -> list[str]:
+    """The report's first section with content, short: report text is Markdown-escaped, so each
+    value goes through ``from_report``."""
+    r = from_report
     for section in report.sections:
         if section.kind == "kv" and section.pairs:
-            return [f"- **{k}**：{v}" for k, v in section.pairs[:MAX_SUMMARY]]
+            return [f"- **{r(k)}**：{r(v)}" for k, v in section.pairs[:MAX_SUMMARY]]
         if section.kind == "table" and section.rows:
-            return [f"**{section.title}**"] + [
-                "- " + " · ".join(f"{h}: {c}" for h, c in zip(section.headers, row)) for row in section.rows[:3]]
+            return [f"**{r(section.title)}**"] + [
+                "- " + " · ".join(f"{r(h)}: {r(c)}" for h, c in zip(section.headers, row)) for row in section.rows[:3]]
         if section.kind == "list" and section.items:
-            return [f"**{section.title}**"] + [f"- {item}" for item in section.items[:MAX_SUMMARY]]
+            return [f"**{r(section.title)}**"] + [f"- {r(item)}" for item in section.items[:MAX_SUMMARY]]
     return []
 
 
@@ -189,7 +192,7 @@ def briefings(reader: MartReader, as_of: dt.date, periods: list[str], base: str 
                 region = entity.region_ids[0] if len(entity.region_ids) == 1 else None
                 messages.append(Message(
                     kind="briefing", key=f"briefing:{period}:{_period_id(period, as_of)}:{role}:{entity.entity_id}",
-                    title=(report.title, ""), lines=lines, team_id=team, region_id=region, role=role,
+                    title=(from_report(report.title), ""), lines=lines, team_id=team, region_id=region, role=role,
                     mention_user_ids=[entity.user_id] if entity.user_id else [],
                     page=(page := f"reports/{as_of.isoformat()}/{report.relative_path}.html"),
                     link=site_link(base, page),

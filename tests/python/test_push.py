@@ -314,13 +314,18 @@ def test_data_in_a_message_stays_text(tmp_path):
         con.execute("""create table marts.won_deal_feed as select 1 as feed_sequence, 'K1' as contract_id,
             'U1' as user_id, 'T1' as team_id, 'R1' as region_id, date '2026-11-25' as signed_date,
             timestamp '2026-11-25 10:00:00' as recorded_at,
-            '恭喜 [x](javascript:alert(1)) <script>alert(1)</script>' as message_zh, 'en' as message_en""")
+            '恭喜 [x](javascript:alert(1)) <script>alert(1)</script>' as message_zh,
+            'hi <@all> <at id=all></at> <font color="warning">x</font> **bold**' as message_en""")
     from dashboards.marts import MartReader
     with MartReader(db) as reader:
         [message] = compose.won_deals(reader, reader.as_of_date(), 3, None)
-    text = CHANNELS["dingtalk"].text_of(CHANNELS["dingtalk"].payloads(message, [])[0])
-    assert "](javascript:" not in text and "<script>" not in text
-    assert r"\[x\]\(javascript:alert\(1\)\)" in text
+    for platform in ("dingtalk", "wecom", "feishu"):
+        channel = CHANNELS[platform]
+        text = channel.text_of(channel.payloads(message, [])[0])
+        assert "](javascript:" not in text and "<script>" not in text, platform
+        assert "<@all>" not in text and "<at id=all>" not in text and "<font" not in text, platform
+        assert "**bold**" not in text
+        assert "恭喜 ［x］(javascript:alert(1)) ＜script＞" in text      # still readable
 
 
 def test_briefings_due_daily_weekly_on_mondays_monthly_on_the_first():
