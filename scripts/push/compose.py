@@ -45,6 +45,7 @@ def _link_text() -> tuple[str, str]:
 def won_deals(reader: MartReader, as_of: dt.date, lookback_days: int, base: str | None) -> list[Message]:
     """Won deals signed or recorded in the last `lookback_days` days up to `as_of`, oldest first."""
     reader.consumer = "push_won_deal"
+    reader.as_of_date()           # every message depends on the as-of date (models/exposures)
     since = as_of - dt.timedelta(days=lookback_days)
     rows = reader.rows(
         "select contract_id, user_id, team_id, region_id, message_zh, message_en "
@@ -61,6 +62,7 @@ def won_deals(reader: MartReader, as_of: dt.date, lookback_days: int, base: str 
 def reminders(reader: MartReader, as_of: dt.date, team_id: str | None, base: str | None) -> list[Message]:
     """One reminder per member (of `team_id`, or of every team) with an open problem."""
     reader.consumer = "push_reminder"
+    reader.as_of_date()           # every message depends on the as-of date (models/exposures)
     where, params = "", []
     if team_id is not None:
         found = reader.scalar("select count(*) as n from {marts.team_board} where team_id = ?", [team_id])
@@ -121,6 +123,7 @@ def alerts(reader: MartReader, as_of: dt.date, item_logged: Callable[[str], bool
            base: str | None) -> list[Message]:
     """Open critical alerts not announced before, summarised per person to act and rule."""
     reader.consumer = "push_alert"
+    reader.as_of_date()           # every message depends on the as-of date (models/exposures)
     rows = reader.rows(
         "select a.alert_id, a.rule_code, a.action_role, a.action_user_id, u.user_name as action_name, "
         "a.team_id, a.region_id, a.record_name, a.message_zh, a.message_en, a.first_raised_as_of "

@@ -384,3 +384,19 @@ def test_the_refresh_pushes_only_after_a_publish_and_a_push_failure_is_only_a_wa
     refresh.Refresh.push(fake)                       # published and enabled: pushed; failure is a warning
     assert pushed == [tmp_path / "s"] and warnings == ["push: exit 3"]
     assert steps[-1][1]["_status"] == "warn" and fake.summary["push"]["status"] == "warn"
+
+
+def test_the_push_exposures_list_exactly_the_marts_each_kind_reads():
+    import re
+    import yaml
+    from dashboards.marts import MartReader
+    doc = yaml.safe_load((ROOT / "models" / "exposures" / "_push__exposures.yml").read_text(encoding="utf-8"))
+    exposures = {e["name"]: {re.sub(r"ref\(['\"]([a-z0-9_]+)['\"]\)", r"\1", d) for d in e["depends_on"]}
+                 for e in doc["exposures"]}
+    with MartReader(WAREHOUSE) as reader:
+        as_of = reader.as_of_date()
+        compose.won_deals(reader, as_of, 3, None)
+        compose.reminders(reader, as_of, None, None)
+        compose.alerts(reader, as_of, lambda item: False, None)
+        reads = {c: t for c, t in reader.reads.items() if c.startswith("push_")}
+    assert reads == exposures
