@@ -1,6 +1,9 @@
 """One push run: compose what is due from the marts, queue it in the send log, send every
 pending message (paced, signed, retried with backoff), record the outcome.
 
+When a message to a robot is still undelivered after its attempts, the robot's other messages
+are not tried again in the same run (a robot the platform throttles, DingTalk for 10 minutes,
+or one that is down, would only fail again): they stay pending for the next run.
 ``run_push`` never raises for a delivery problem: a message that cannot be delivered stays
 pending (or failed) in the log and is counted in the result; the caller decides the exit code.
 Error texts are built here from the HTTP status or the platform's code and message, and any
@@ -152,8 +155,14 @@ def _write_dry(out_dir: Path | None, route, kind: str, key: str, payload: dict[s
 def _send_due(log: SendLog, opts: PushOptions, env: Mapping[str, str], clock, session: requests.Session,
               result: PushResult) -> None:
     pacer = Pacer(clock)
+    unreachable: dict[str, str] = {}        # robot -> error: its other messages wait for the next run
     for entry in log.due(opts.retry_failed):
         channel = CHANNELS[entry.platform]
+        if entry.robot in unreachable:
+            error = f"not tried this run: {entry.robot} kept failing ({unreachable[entry.robot]})"
+            log.record(entry, entry.state, 0, error)
+            (result.failed if entry.state == "failed" else result.pending).append((entry.message_key, entry.robot, error))
+            continue
         try:
             target = endpoint(entry.robot, entry.platform, env)
         except PushConfigError as exc:
@@ -194,6 +203,7 @@ def _send_due(log: SendLog, opts: PushOptions, env: Mapping[str, str], clock, se
             result.failed.append((entry.message_key, entry.robot, error))
         else:
             result.pending.append((entry.message_key, entry.robot, error))
+            unreachable[entry.robot] = error or "no answer"
 
 
 __all__ = ["PushOptions", "PushResult", "run_push", "compose_all", "scrub", "FakeClock", "Entry"]

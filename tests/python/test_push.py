@@ -225,7 +225,10 @@ def test_a_failing_receiver_leaves_messages_pending_and_the_next_run_delivers_th
     first = run_push(opts, env_for(receiver), clock=FakeClock())
     pending = [r for r in log_rows(opts.send_log) if r["state"] == "pending"]
     assert pending and {r["robot"] for r in pending} == {"EAST_SW2"} and len(first.pending) == len(pending)
-    assert all(r["attempts"] == 3 and r["last_error"] == "HTTP 503" for r in pending)
+    tried, waiting = pending[0], pending[1:]          # after one message fails 3 times, the rest wait
+    assert tried["attempts"] == 3 and tried["last_error"] == "HTTP 503"
+    assert waiting and all(r["attempts"] == 0 and "HTTP 503" in r["last_error"] for r in waiting)
+    assert len([r for r in receiver.requests if r["robot"] == "EAST_SW2"]) == 3
     receiver.script["EAST_SW2"] = []
     second = run_push(opts, env_for(receiver), clock=FakeClock())
     assert second.ok and second.sent == len(pending) and second.queued == 0
