@@ -27,8 +27,8 @@ from dashboards.paths import safe_output_path, slug
 from . import compose
 from .channels import CHANNELS, Message, Outcome
 from .config import KINDS, PushConfigError, Route, endpoint, load_people, load_routes, resolve_routes, site_base_url
-from .pacing import FakeClock, Pacer, SystemClock, backoff_delays
-from .sendlog import Entry, SendLog
+from .pacing import Pacer, SystemClock, backoff_delays
+from .sendlog import SendLog
 
 DEFAULT_ATTEMPTS = 3
 DEFAULT_TIMEOUT_S = 10.0
@@ -125,11 +125,11 @@ def run_push(opts: PushOptions, env: Mapping[str, str] | None = None, clock=None
             for route in targets:
                 channel = CHANNELS[route.platform]
                 mentions = [people[(u, route.platform)] for u in message.mention_user_ids if (u, route.platform) in people]
+                if log.known(message.key, route.robot):      # queued or sent before, whole or in parts
+                    continue
                 payloads = channel.payloads(message, mentions)
                 for i, payload in enumerate(payloads, start=1):
                     key = message.key if len(payloads) == 1 else f"{message.key}#{i}/{len(payloads)}"
-                    if log.state(key, route.robot) is not None:
-                        continue
                     if opts.dry_run:
                         result.written.append(_write_dry(opts.out_dir, route, message.kind, key, payload))
                     else:
@@ -205,5 +205,3 @@ def _send_due(log: SendLog, opts: PushOptions, env: Mapping[str, str], clock, se
             result.pending.append((entry.message_key, entry.robot, error))
             unreachable[entry.robot] = error or "no answer"
 
-
-__all__ = ["PushOptions", "PushResult", "run_push", "compose_all", "scrub", "FakeClock", "Entry"]

@@ -76,11 +76,12 @@ class SendLog:
         """Close the file."""
         self.con.close()
 
-    def state(self, message_key: str, robot: str) -> str | None:
-        """The state of a logged message, None when it was never queued."""
-        row = self.con.execute("select state from push_messages where message_key = ? and robot = ?",
-                               [message_key, robot]).fetchone()
-        return row[0] if row else None
+    def known(self, message_key: str, robot: str) -> bool:
+        """True when the message was queued for the robot before, whole or split into parts
+        (``<key>#i/n``), in any state."""
+        return self.con.execute(
+            "select count(*) from push_messages where robot = ? and (message_key = ? or starts_with(message_key, ?))",
+            [robot, message_key, message_key + "#"]).fetchone()[0] > 0
 
     def item_logged(self, item_key: str) -> bool:
         """True when some queued or sent message already covers the item."""

@@ -294,6 +294,19 @@ def test_dry_run_writes_one_json_per_message_and_sends_nothing(receiver, tmp_pat
         assert "bi.example.com/crm/" in json.dumps(record["payload"])
 
 
+def test_a_split_message_is_delivered_in_parts_once_even_when_the_limit_changes(receiver, tmp_path, monkeypatch):
+    opts = options(tmp_path, kinds=("reminder",), team="T003")           # T003: a WeCom group
+    monkeypatch.setattr(CHANNELS["wecom"], "max_bytes", 900)
+    first = run_push(opts, env_for(receiver), clock=FakeClock())
+    keys = [r["message_key"] for r in log_rows(opts.send_log)]
+    assert first.ok and any("#1/" in k for k in keys) and any("#2/" in k for k in keys)
+    assert all(len(r["body"]["markdown"]["content"].encode("utf-8")) <= 900 for r in receiver.requests)
+    assert len(receiver.requests) == len(keys) == len(set(keys))
+    monkeypatch.setattr(CHANNELS["wecom"], "max_bytes", 4096)             # now each would fit whole
+    again = run_push(opts, env_for(receiver), clock=FakeClock())
+    assert (again.queued, again.sent, len(receiver.requests)) == (0, 0, len(keys))
+
+
 def test_long_messages_are_split_to_fit_each_platform():
     lines = [f"- 第 {i} 条 记录 record {i}: " + "客户名称" * 40 for i in range(60)]
     message = Message(kind="alert", key="alert:x", title=("严重提醒", "Critical alert"), lines=lines,
