@@ -42,8 +42,11 @@ NODE_STAMP  := node_modules/.installed
 SITE_DIR    ?= site
 # The site reads the served warehouse; SITE_WAREHOUSE=warehouse/parquet reads the Parquet marts.
 SITE_WAREHOUSE ?= warehouse/crm.duckdb
+# make push: the warehouse the group-robot pushes read (its send log sits beside it, in push/).
+PUSH_WAREHOUSE ?= warehouse/crm.duckdb
+PUSH_ARGS ?=
 
-.PHONY: help setup data data-small demo build gate test test-python test-duckdb test-spark test-production test-unit-as-of lint clean delta benchmark docs refresh rollback site browser screenshots bi-views
+.PHONY: push help setup data data-small demo build gate test test-python test-duckdb test-spark test-production test-unit-as-of lint clean delta benchmark docs refresh rollback site browser screenshots bi-views
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -91,6 +94,9 @@ demo: data $(NODE_STAMP) ## the main job: set up, generate demo data, build the 
 
 site: setup $(NODE_STAMP) ## dashboard site + daily/weekly/monthly role reports from the served marts into site/ (SITE_WAREHOUSE=)
 	$(BIN)/python scripts/build_site.py --warehouse $(SITE_WAREHOUSE) --out $(SITE_DIR)
+
+push: setup ## group-robot pushes (DingTalk, WeCom, Feishu) of what is due, from the served marts (PUSH_ARGS="--team T002", "--dry-run --out DIR", …; docs/push.md)
+	$(BIN)/python scripts/push.py --warehouse $(PUSH_WAREHOUSE) $(PUSH_ARGS)
 
 bi-views: setup ## DuckDB file of views over the Parquet marts for BI tools (warehouse/bi_parquet.duckdb)
 	$(BIN)/python scripts/bi_views.py --parquet warehouse/parquet --out warehouse/bi_parquet.duckdb

@@ -21,6 +21,11 @@ Production settings: CRM_PII_SALT must be set (letters, digits and . _ ~ + / = -
 reaches dbt only as DBT_ENV_SECRET_CRM_PII_SALT and never lands in an artefact. CRM_AS_OF_DATE
 (or --as-of-date YYYY-MM-DD, not after today) fixes the as-of date (passed as --vars).
 
+Group-robot push: with CRM_PUSH_ENABLED=1, a run that published then runs scripts/push.py on
+the serving file (step "push", see docs/push.md). A push problem (messages left pending, an
+error, a timeout) is a warning in the run log and on the console; the exit code and the
+published warehouse are not affected.
+
 Exit codes:
    0  refreshed and published (or rolled back)
    2  bad command line or settings (CRM_PII_SALT missing or malformed, a bad as-of date)
@@ -1120,6 +1125,19 @@ class Refresh:
             self.console.info("spark target: tables were written in place (no file swap)")
             return
         self.publish()
+        self.push()
+
+    def push(self) -> None:
+        """Group-robot push after a successful publish, when CRM_PUSH_ENABLED=1 (see
+        push_after_publish): its failure is a warning, never a failed or rolled-back refresh."""
+        if os.environ.get(PUSH_ENABLED_ENV) != "1" or not self.summary.get("published"):
+            return
+        with self.step("push") as info:
+            status, message = push_after_publish(self.layout.serving)
+            info["_status"], info["_note"] = status, message
+            self.summary["push"] = {"status": status, "message": message}
+            if status != "ok":
+                self.log.warn(f"push: {message}", self.console)
 
     @staticmethod
     def _counts_note(summary: dict | None) -> str:
@@ -1250,6 +1268,32 @@ class Refresh:
         except Exception as exc:  # noqa: BLE001
             self.summary["traceback"] = traceback.format_exc()
             raise RefreshError(EXIT_PUBLISH, f"rollback failed: {exc.__class__.__name__}: {exc}") from exc
+
+
+# --------------------------------------------------------------------------------------------
+# Group-robot push (scripts/push.py), after a successful publish only
+
+PUSH_ENABLED_ENV = "CRM_PUSH_ENABLED"
+PUSH_TIMEOUT_S = 1800
+
+
+def push_after_publish(serving: Path, run: Callable[..., subprocess.CompletedProcess] = subprocess.run,
+                       timeout_s: float = PUSH_TIMEOUT_S) -> tuple[str, str]:
+    """Run ``scripts/push.py`` on the just-published serving file and return (status, message):
+    ``ok``, or ``warn`` when messages stay pending (exit 3), the push fails or times out. Never
+    raises: the refresh has already published and stays published."""
+    try:
+        proc = run([sys.executable, str(SCRIPTS / "push.py"), "--warehouse", str(serving)],
+                   capture_output=True, text=True, timeout=timeout_s, check=False)
+    except subprocess.TimeoutExpired:
+        return "warn", f"push did not finish within {timeout_s:g} s; pending messages go out on the next run"
+    except OSError as exc:
+        return "warn", f"push could not start: {exc.__class__.__name__}"
+    lines = [line for line in (proc.stdout or "").splitlines() + (proc.stderr or "").splitlines() if line.strip()]
+    summary = "; ".join(lines[:6])[:1000]
+    if proc.returncode == 0:
+        return "ok", summary
+    return "warn", f"exit {proc.returncode}: {summary}"
 
 
 # --------------------------------------------------------------------------------------------
