@@ -30,6 +30,7 @@ import jinja2
 from markupsafe import Markup
 
 from .labels import label, text as label_text, text_fmt
+from .excel import report_sheets, write_workbook
 from .formatting import MISSING, fmt_change, fmt_date, fmt_number, month_label, severity_label, status_label
 from .marts import MartReader
 from .paths import safe_output_path, slug
@@ -601,7 +602,9 @@ def new_report(period: str, entity: Entity, w: Window) -> Report:
     else:
         when = f"{label_text('month')}: {month_text(w)}"
     meta = [when, f"{label_text('subject')}: {subject_text(entity)}",
-            f"{label_text('data_as_of')}: {w.as_of.isoformat()}"]
+            f"{label_text('data_as_of')}: {w.as_of.isoformat()}",
+            # the Excel copy written beside the report (same name, .xlsx)
+            f"[{label_text('download_excel')}]({slug(entity.entity_id)}.xlsx)"]
     return Report(period, entity.role, entity.entity_id, entity.name, title, meta, [])
 
 
@@ -1000,7 +1003,7 @@ def render_index(env: jinja2.Environment, out_dir: Path, as_of: dt.date) -> str:
 def _clear(folder: Path) -> None:
     """Drop the reports of an earlier run of the same kind (people who left, renamed ids)."""
     for path in folder.glob("*"):
-        if path.is_file() and path.suffix in (".md", ".html"):
+        if path.is_file() and path.suffix in (".md", ".html", ".xlsx"):
             path.unlink()
 
 
@@ -1045,6 +1048,8 @@ def build_reports(warehouse: Path, out: Path, periods: Iterable[str] | str = PER
                     base = safe_output_path(run.out_dir, report.relative_path)
                     _write(base.with_suffix(".md"), md_text, run)
                     _write(base.with_suffix(".html"), render_html(env, report.title, md_text), run)
+                    run.files.append(write_workbook(base.with_suffix(".xlsx"), report_sheets(report.sections),
+                                                    report.title))
                     run.reports.append(report)
         index_md = render_index(env, run.out_dir, as_of)
         _write(run.out_dir / "index.md", index_md, run)

@@ -31,6 +31,7 @@ from typing import Any, Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .excel import page_sheets, write_workbook
 from .formatting import fmt_change, fmt_date, fmt_number, month_label, severity_label, status_label
 from .labels import code_label, label, label_fmt
 from .marts import MartReader
@@ -940,13 +941,21 @@ def render_site(builder: SiteBuilder, out_dir: Path, reports_index: str | None =
            or (p.kind == "cockpit" and p.path == "cockpit/company.html")]
     env.globals["rep_pages"] = {p.path[len("rep/"):-len(".html")] for p in pages if p.kind == "rep"}
     for page in pages:
-        html = env.get_template(page.template).render(
-            page=page, ctx=page.context, charts=page.charts, nav=nav, as_of=builder.as_of,
-            month=builder.month, prefix=page.depth_prefix, reports_index=reports_index,
-            chart_json=script_safe_json([c.spec() for c in page.charts if c.has_data])
-            .replace("</", "<\\/"))
+        def render(xlsx_href: str | None) -> str:
+            return env.get_template(page.template).render(
+                page=page, ctx=page.context, charts=page.charts, nav=nav, as_of=builder.as_of,
+                month=builder.month, prefix=page.depth_prefix, reports_index=reports_index,
+                xlsx_href=xlsx_href,
+                chart_json=script_safe_json([c.spec() for c in page.charts if c.has_data])
+                .replace("</", "<\\/"))
+        html = render(None)
         target = safe_output_path(tmp, page.path)
         target.parent.mkdir(parents=True, exist_ok=True)
+        sheets = page_sheets(html)
+        if sheets:   # the page's tables as a workbook beside it, linked from the page
+            xlsx = write_workbook(safe_output_path(tmp, page.path[:-len(".html")] + ".xlsx"), sheets,
+                                  f"{page.title_zh} {page.title_en}")
+            html = render(xlsx.name)
         target.write_text(html, encoding="utf-8")
     if before_swap is not None:
         before_swap(tmp)
