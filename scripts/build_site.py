@@ -6,7 +6,7 @@ Usage: python scripts/build_site.py [--warehouse warehouse/crm.duckdb | warehous
 The site opens from disk (site/index.html) with no network; the daily, weekly and monthly role
 reports are written under site/reports/<as_of>/ and linked from the pages (--no-reports skips
 them). The new site replaces the old one only once it is complete. Exit codes: 0 built; 2 no
-warehouse or chart library; 1 unexpected error.
+warehouse or chart library, or a refused CRM link template (CRM_LINK_TEMPLATE_*); 1 unexpected error.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dashboards.crm_links import CrmLinkError  # noqa: E402
 from dashboards.site import build_site  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         run = build_site(args.warehouse, args.out, with_reports=not args.no_reports)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, CrmLinkError) as exc:
         print(f"build_site: {exc}", file=sys.stderr)
         return 2
     print(f"site: {len(run.pages)} pages for {run.as_of} in {args.out} "

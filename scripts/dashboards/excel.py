@@ -59,6 +59,14 @@ class Figure:
     unit: str | None
 
 
+@dataclass(frozen=True)
+class Linked:
+    """A text cell with a hyperlink (a CRM link of the page)."""
+
+    text: str
+    url: str
+
+
 @dataclass
 class Sheet:
     title: str                       # the section title (the sheet name is derived from it)
@@ -103,6 +111,11 @@ def write_cell(cell: Any, value: Any) -> None:
             return
         cell.value = float(value.value)
         cell.number_format = number_format(float(value.value), value.unit)
+        return
+    if isinstance(value, Linked):
+        write_cell(cell, value.text)
+        if value.url.startswith(("https://", "http://")):
+            cell.hyperlink = value.url
         return
     if isinstance(value, bool) or value is None:
         cell.value = None if value is None else str(value)
@@ -158,6 +171,8 @@ class _PageTables(HTMLParser):
         self.figure: Figure | None = None
         self.in_head = False
         self.numeric = False                         # the cell is a figure column (class="num")
+        self.link: str | None = None                 # the first CRM link of the cell
+        self.in_link = False
         self.card_depth = 0                          # > 0 inside a <div class="card">
         self.card_parts: dict[str, Any] = {}
         self.card_target: str | None = None
@@ -174,7 +189,9 @@ class _PageTables(HTMLParser):
         elif tag == "tr" and self.table is not None:
             self.row = []
         elif tag in ("td", "th") and self.row is not None:
-            self.cell, self.figure, self.numeric = [], None, "num" in classes
+            self.cell, self.figure, self.numeric, self.link = [], None, "num" in classes, None
+        elif tag == "a" and "crm-link" in classes and self.cell is not None:
+            self.link, self.in_link = self.link or a.get("href"), True
         elif tag == "span" and "en" in classes:
             self._text(" ")
         elif tag == "span" and "fig" in classes:
@@ -195,11 +212,14 @@ class _PageTables(HTMLParser):
             self.heading = None
         elif tag == "thead":
             self.in_head = False
+        elif tag == "a" and self.in_link:
+            self.in_link = False
         elif tag in ("td", "th") and self.cell is not None and self.row is not None:
             text = re.sub(r"\s+", " ", "".join(self.cell)).strip()
             if self.figure is None and self.numeric and _PLAIN.match(text):
                 self.figure = Figure(float(text.replace(",", "")), "count")
-            self.row.append(self.figure if self.figure is not None else text)
+            value = self.figure if self.figure is not None else text
+            self.row.append(Linked(text, self.link) if self.link and isinstance(value, str) else value)
             self.cell = None
         elif tag == "tr" and self.row is not None and self.table is not None:
             if self.in_head and not self.table.headers:
@@ -222,7 +242,8 @@ class _PageTables(HTMLParser):
         return self.row == [" ".join(label("none"))]
 
     def handle_data(self, data: str) -> None:
-        self._text(data)
+        if not self.in_link:       # a CRM link's words are not the cell's value: the link is
+            self._text(data)
 
     def _text(self, data: str) -> None:
         if self.heading is not None:
