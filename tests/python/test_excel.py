@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 from dashboards.excel import Figure, Sheet, page_sheets, report_value, sheet_name, write_workbook  # noqa: E402
+from dashboards.bundles import build_bundles  # noqa: E402
 from dashboards.labels import text  # noqa: E402
 from dashboards.site import build_site  # noqa: E402
 
@@ -86,8 +87,9 @@ def test_report_text_is_read_back_as_figures():
 
 
 # --------------------------------------------------------------------------- built site
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(tmp_path_factory):
+    """The site (with reports and bundles) of the hostile warehouse copy; test_bundles.py shares it."""
     if not WAREHOUSE.is_file():
         pytest.skip(f"no warehouse at {WAREHOUSE}: run make demo")
     tmp = tmp_path_factory.mktemp("excel")
@@ -106,6 +108,7 @@ def built(tmp_path_factory):
                     "where opportunity_id = ?", [value, opp])
     con.close()
     run = build_site(db, tmp / "site")
+    build_bundles(db, run.out_dir, tmp / "bundles")
     con = duckdb.connect(str(db), read_only=True)
     yield run, con, uid
     con.close()
