@@ -8,7 +8,8 @@ One report per person and period, for the marts' as-of date:
 
 Every figure is read from a mart and formatted with ``formatting.py``, so a report reads the
 same numbers as the site. Reports are written as Markdown (pipe tables) and as self-contained
-HTML (inline CSS, no scripts, no network links), plus an index of everything written.
+HTML (inline CSS, no scripts, no network links), with an Excel copy of its sections beside it
+(``excel.py``), plus an index of everything written.
 Data values are escaped for Markdown (``cell``) and the HTML is rendered with raw HTML escaped
 and only relative links (``safe_markdown``); file names are ``paths.slug`` of the ids and
 nothing is written outside the output folder.
