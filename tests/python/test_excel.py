@@ -87,12 +87,23 @@ def test_report_text_is_read_back_as_figures():
 
 
 # --------------------------------------------------------------------------- built site
+_BUILT: dict[str, tuple] = {}    # built once per process, also when test_bundles.py imports the fixture
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """The site (with reports and bundles) of the hostile warehouse copy; test_bundles.py shares it."""
     if not WAREHOUSE.is_file():
         pytest.skip(f"no warehouse at {WAREHOUSE}: run make demo")
-    tmp = tmp_path_factory.mktemp("excel")
+    if "site" not in _BUILT:
+        _BUILT["site"] = _build(tmp_path_factory.mktemp("excel"))
+    run, db, uid = _BUILT["site"]
+    con = duckdb.connect(str(db), read_only=True)
+    yield run, con, uid
+    con.close()
+
+
+def _build(tmp: Path) -> tuple:
     db = tmp / "crm.duckdb"
     shutil.copy2(WAREHOUSE, db)
     con = duckdb.connect(str(db))
@@ -109,9 +120,7 @@ def built(tmp_path_factory):
     con.close()
     run = build_site(db, tmp / "site")
     build_bundles(db, run.out_dir, tmp / "bundles")
-    con = duckdb.connect(str(db), read_only=True)
-    yield run, con, uid
-    con.close()
+    return run, db, uid
 
 
 def _sheet_with(wb, header: str):
