@@ -103,6 +103,13 @@ def test_workbench_links_stalled_deals_issues_visits_and_suggestions(sites):
     for opp in opps:
         assert (f"https://crm.example.com/opp/{opp}?x=&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in hrefs), opp
     assert "<script>alert(1)" not in html
+    # "plan N more visits": the new-visit form without an account, on every workbench with visits to plan
+    rows = con.execute("select user_id, visits_to_plan from marts.rep_workbench").fetchall()
+    assert any(n for _, n in rows) and not all(n for _, n in rows)
+    for user, to_plan in rows:
+        page = (linked.out_dir / "rep" / f"{user}.html").read_text(encoding="utf-8")
+        form = f'href="https://crm.example.com/visit/new?account=&amp;owner={user}"'
+        assert (form in page) == bool(to_plan), (user, to_plan)
     issues = con.execute("select entity, record_id from (select * from marts.rep_workbench_dq_issues "
                          "where user_id = ? order by days_open desc, finding_id limit 20) "
                          "where entity in ('accounts', 'activities')", [uid]).fetchall()
