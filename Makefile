@@ -42,11 +42,13 @@ NODE_STAMP  := node_modules/.installed
 SITE_DIR    ?= site
 # The site reads the served warehouse; SITE_WAREHOUSE=warehouse/parquet reads the Parquet marts.
 SITE_WAREHOUSE ?= warehouse/crm.duckdb
+# make site-bundles: where the per-person bundles go (served behind single sign-on, docs/delivery.md).
+BUNDLES_DIR ?= site-bundles
 # make push: the warehouse the group-robot pushes read (its send log sits beside it, in push/).
 PUSH_WAREHOUSE ?= warehouse/crm.duckdb
 PUSH_ARGS ?=
 
-.PHONY: push help setup data data-small demo build gate test test-python test-duckdb test-spark test-production test-unit-as-of lint clean delta benchmark docs refresh rollback site browser screenshots bi-views
+.PHONY: push site-bundles help setup data data-small demo build gate test test-python test-duckdb test-spark test-production test-unit-as-of lint clean delta benchmark docs refresh rollback site browser screenshots bi-views
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -94,6 +96,9 @@ demo: data $(NODE_STAMP) ## the main job: set up, generate demo data, build the 
 
 site: setup $(NODE_STAMP) ## dashboard site + daily/weekly/monthly role reports from the served marts into site/ (SITE_WAREHOUSE=)
 	$(BIN)/python scripts/build_site.py --warehouse $(SITE_WAREHOUSE) --out $(SITE_DIR)
+
+site-bundles: setup $(NODE_STAMP) ## the site, then one bundle per person (rep, team lead, director) into site-bundles/ (BUNDLES_DIR=; docs/delivery.md)
+	$(BIN)/python scripts/build_site.py --warehouse $(SITE_WAREHOUSE) --out $(SITE_DIR) --bundles --bundles-out $(BUNDLES_DIR)
 
 push: setup ## group-robot pushes (DingTalk, WeCom, Feishu) of what is due, from the served marts (PUSH_ARGS="--team T002", "--dry-run --out DIR", …; docs/push.md)
 	$(BIN)/python scripts/push.py --warehouse $(PUSH_WAREHOUSE) $(PUSH_ARGS)
@@ -160,4 +165,4 @@ docs: setup ## generate dbt docs (lineage, descriptions) into target/docs, from 
 	CRM_DUCKDB_PATH=warehouse/docs.duckdb $(BIN)/dbt docs generate --target duckdb --target-path target/docs
 
 clean: ## remove generated data, warehouses, the site and dbt artefacts
-	rm -rf data warehouse target logs $(SITE_DIR) $(SITE_DIR).tmp $(SITE_DIR).old reports node_modules
+	rm -rf data warehouse target logs $(SITE_DIR) $(SITE_DIR).tmp $(SITE_DIR).old reports node_modules $(BUNDLES_DIR) $(BUNDLES_DIR).tmp $(BUNDLES_DIR).old
