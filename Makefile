@@ -46,7 +46,7 @@ SITE_WAREHOUSE ?= warehouse/crm.duckdb
 PUSH_WAREHOUSE ?= warehouse/crm.duckdb
 PUSH_ARGS ?=
 
-.PHONY: push help setup data data-small demo build gate test test-python test-duckdb test-spark test-production test-unit-as-of lint clean delta benchmark docs refresh rollback site browser screenshots bi-views
+.PHONY: push help setup data data-small demo build gate test test-python test-duckdb test-spark test-production test-unit-as-of lint clean delta benchmark docs refresh rollback site browser screenshots bi-views semantic-metrics semantic-manifest
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -101,6 +101,12 @@ push: setup ## group-robot pushes (DingTalk, WeCom, Feishu) of what is due, from
 bi-views: setup ## DuckDB file of views over the Parquet marts for BI tools (warehouse/bi_parquet.duckdb)
 	$(BIN)/python scripts/bi_views.py --parquet warehouse/parquet --out warehouse/bi_parquet.duckdb
 
+semantic-metrics: setup ## regenerate the semantic layer's metrics (models/marts/semantic/metrics.yml) from the indicator catalog
+	$(BIN)/python scripts/semantic_metrics.py
+
+semantic-manifest: setup ## dbt parse into target/ so `mf query` finds the semantic manifest (docs/semantic-layer.md)
+	CRM_DUCKDB_PATH=$(abspath $(SITE_WAREHOUSE)) $(BIN)/dbt parse --target duckdb
+
 screenshots: site browser ## README screenshots of the cockpit and a workbench into docs/img/
 	$(BIN)/python scripts/screenshot_site.py --site $(SITE_DIR) --out docs/img
 
@@ -126,6 +132,7 @@ test: data data-small lint ## run every test: lint, DuckDB dev build, unit tests
 
 lint: setup ## sqlfluff lint of models, macros and tests
 	mkdir -p warehouse
+	$(BIN)/python scripts/semantic_metrics.py --check
 	CRM_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests/generic tests/data_quality tests/indicators tests/roles tests/utils analyses --processes 2
 
 test-duckdb: setup ## dbt build (models, unit and data tests) on DuckDB into a scratch file
