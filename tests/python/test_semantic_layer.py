@@ -207,3 +207,26 @@ def test_stock_measures_are_the_stock_components(warehouse_connection):
         assert measure["name"] in built, f"measure {measure['name']} has no rows in sem_indicator_components"
         is_stock = "non_additive_dimension" in measure
         assert is_stock == (built[measure["name"]] == "stock"), measure["name"]
+
+
+@pytest.mark.parametrize("grain", ["company", "team"])
+def test_quarters_sum_flows_and_take_the_last_month_of_stocks(layer, warehouse_connection, grain):
+    """Quarter figures: flows summed over the months, the pipeline stock at the quarter's last month."""
+    key = GROUP_BY[grain]
+    for indicator in ("bookings_amount", "pipeline_amount", "win_rate"):
+        expected = {
+            (period.isoformat(), entity): value
+            for period, entity, value in warehouse_connection.execute(
+                "select period_start_date, entity_id, actual_value from marts.indicator_values "
+                "where indicator_code = ? and grain = ? and period_type = 'quarter' "
+                "and period_start_date between '2025-10-01' and '2026-07-01'", [indicator, grain]).fetchall()
+        }
+        assert len({period for period, _ in expected}) == 4
+        frame = layer.query([indicator], ["metric_time__quarter"] + ([key] if key else []),
+                            where=["{{ TimeDimension('metric_time', 'month') }} between '2025-10-01' and '2026-09-30'"])
+        actual = {(r["metric_time__quarter"].date().isoformat(), "company" if key is None else r[key]): r[indicator]
+                  for r in frame.to_dict("records")}
+        mismatches = [(k, expected.get(k), actual.get(k)) for k in set(expected) | set(actual)
+                      if k[1] is not None and not _same(expected.get(k, 0.0 if indicator != "win_rate" else None),
+                                                        actual.get(k, 0.0 if indicator != "win_rate" else None))]
+        assert not mismatches, f"{indicator} by quarter at the {grain} grain: {sorted(mismatches, key=str)[:5]}"
