@@ -100,13 +100,17 @@ def layer(tmp_path_factory):
     warehouse = os.environ.get("CRM_TEST_DUCKDB")
     if not warehouse:
         pytest.skip("CRM_TEST_DUCKDB is not set (make test-python sets it to the test-duckdb warehouse)")
-    target = tmp_path_factory.mktemp("semantic-target")
-    landing = Path(os.environ.get("CRM_TEST_LANDING_DIR", ROOT / "data" / "landing"))
-    parsed = run_dbt(["parse"], landing, Path(warehouse), target)
-    assert parsed.returncode == 0, parsed.stdout[-3000:]
+    manifest = ROOT / "target" / "duckdb" / "semantic_manifest.json"     # make test-duckdb's
+    sources = [*(ROOT / "models" / "marts" / "semantic").glob("*.yml"), ROOT / "dbt_project.yml"]
+    if not manifest.exists() or manifest.stat().st_mtime < max(path.stat().st_mtime for path in sources):
+        target = tmp_path_factory.mktemp("semantic-target")
+        landing = Path(os.environ.get("CRM_TEST_LANDING_DIR", ROOT / "data" / "landing"))
+        parsed = run_dbt(["parse"], landing, Path(warehouse), target)
+        assert parsed.returncode == 0, parsed.stdout[-3000:]
+        manifest = target / "semantic_manifest.json"
     import semantic_query
 
-    layer = semantic_query.SemanticLayer(Path(warehouse), target / "semantic_manifest.json")
+    layer = semantic_query.SemanticLayer(Path(warehouse), manifest)
     yield layer
     layer.close()
 
