@@ -52,7 +52,8 @@ class SemanticLayer:
             raise FileNotFoundError(f"no semantic manifest at {manifest}: run `dbt parse` (see docs/semantic-layer.md)")
         if not Path(warehouse).is_file():
             raise FileNotFoundError(f"no warehouse at {warehouse}")
-        semantic_manifest = parse_manifest_from_dbt_generated_manifest(Path(manifest).read_text(encoding="utf-8"))
+        self.manifest = Path(manifest)
+        semantic_manifest = parse_manifest_from_dbt_generated_manifest(self.manifest.read_text(encoding="utf-8"))
         self.engine = MetricFlowEngine(SemanticManifestLookup(semantic_manifest), _ExplainOnlyClient())
         databases = {model.node_relation.database for model in semantic_manifest.semantic_models}
         if len(databases) != 1:

@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='table') }}
 
 {#- The additive indicator components (sales and SaaS economics) that the semantic layer's
     measures sum: every row that serves every grain. Quota rows are left out (their grain
