@@ -252,3 +252,35 @@ def test_the_served_warehouse_answers(layer, tmp_path):
         assert len(frame) > 0 and frame["bookings_amount"].sum() > 0
     finally:
         served.close()
+
+
+def test_the_mf_command_answers_as_documented(layer, warehouse_connection, months, tmp_path):
+    """`mf query` itself (dbt-metricflow's CLI, through the dbt profile) on a copy of the warehouse:
+    the documented query, written as CSV, has the region rows of indicator_values."""
+    import csv as csv_module
+    import shutil
+    import subprocess
+
+    copy = tmp_path / "crm.duckdb"
+    shutil.copyfile(os.environ["CRM_TEST_DUCKDB"], copy)
+    target = ROOT / "target"
+    target.mkdir(exist_ok=True)
+    # mf reads the manifest from target/semantic_manifest.json, as `make semantic-manifest` writes it
+    shutil.copyfile(layer.manifest, target / "semantic_manifest.json")
+    out = tmp_path / "answer.csv"
+    env = dict(os.environ, DBT_PROFILES_DIR=str(ROOT), CRM_DUCKDB_PATH=str(copy), CRM_DBT_TARGET="duckdb")
+    month = months[-2].isoformat()
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "mf"), "query", "--metrics", "bookings_amount,win_rate",
+         "--group-by", "metric_time__month,team__region_name",
+         "--where", f"{{{{ TimeDimension('metric_time', 'month') }}}} = '{month}'", "--csv", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0 and out.exists(), result.stdout[-2000:] + result.stderr[-2000:]
+    with out.open(newline="", encoding="utf-8") as handle:
+        got = {row["team__region_name"]: float(row["bookings_amount"])
+               for row in csv_module.DictReader(handle) if row["team__region_name"]}
+    expected = dict(warehouse_connection.execute(
+        "select entity_name, actual_value from marts.indicator_values where grain = 'region' "
+        "and period_type = 'month' and period_start_date = ? and indicator_code = 'bookings_amount'",
+        [months[-2]]).fetchall())
+    assert expected and all(_same(got.get(name, 0.0), value) for name, value in expected.items()), (got, expected)
