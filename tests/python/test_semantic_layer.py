@@ -117,6 +117,8 @@ def layer(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def warehouse_connection():
+    if not os.environ.get("CRM_TEST_DUCKDB"):
+        pytest.skip("CRM_TEST_DUCKDB is not set (make test-python sets it to the test-duckdb warehouse)")
     connection = duckdb.connect(os.environ["CRM_TEST_DUCKDB"], read_only=True)
     yield connection
     connection.close()
