@@ -269,3 +269,18 @@ def test_cli_exit_codes_and_messages(tmp_path):
                          capture_output=True, text=True)
     assert run.returncode == 2
     assert "unknown value 'Verbal Commit'" in run.stderr and "adaptation refused" in run.stderr
+
+
+def test_where_keeps_only_closed_won_rows_and_counts_the_rest(tmp_path):
+    """Closed-won opportunities as bookings (docs/mappings/salesforce.md): the filter keeps
+    only the listed values and counts the other rows as filtered, none silently lost."""
+    doc = yaml.safe_load(only_opportunities(tmp_path).read_text(encoding="utf-8"))
+    doc["entities"]["opportunities"]["where"] = {"column": ["StageName", "stage_name"], "in": ["Closed Won"]}
+    path = tmp_path / "won.yml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    write(tmp_path / "in" / "Opportunity.csv", OPP_HEADER,
+          [opp(1, "Closed Won"), opp(2, "Closed Lost"), opp(3, "Closed Won"), opp(4)])
+    report = adapt(path, tmp_path / "in", tmp_path / "out")
+    assert [r["opportunity_id"] for r in landed(tmp_path / "out", "opportunities")] == ["O0000001", "O0000003"]
+    counts = report["entities"]["opportunities"]
+    assert (counts["rows_read"], counts["rows_mapped"], counts["rows_filtered"]) == (4, 2, 2)
