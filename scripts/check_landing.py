@@ -1,7 +1,8 @@
 """Structural check of a landing folder before the warehouse build.
 
 Stops the build (exit code 2) when the landing folder or an entity folder is missing, the
-folder path holds glob characters, an entity has no export file or only header-only files, an
+folder path holds glob characters, an entity has no export file or only header-only files (unless
+an adapted landing declares the entity absent: declared_absent), an
 export file's name is outside the safe pattern (SAFE_FILE_NAME), a file is empty (0 bytes), not UTF-8 (GBK/GB18030 saved by Excel is named
 and refused, never read as garbled text), truncated or malformed, or lacks a required
 column. Every message names the file, and where it applies the row and column. Files are
