@@ -52,7 +52,7 @@ BUNDLES_DIR ?= site-bundles
 PUSH_WAREHOUSE ?= warehouse/crm.duckdb
 PUSH_ARGS ?=
 
-.PHONY: push site-bundles help setup data data-small demo build gate test test-python test-duckdb test-spark test-production test-unit-as-of lint clean delta benchmark docs refresh rollback site browser screenshots bi-views semantic-metrics semantic-manifest superset-setup superset test-superset
+.PHONY: push site-bundles help setup data data-small demo build gate adapt test-adapt test test-python test-duckdb test-spark test-production test-unit-as-of lint clean delta benchmark docs refresh rollback site browser screenshots bi-views semantic-metrics semantic-manifest superset-setup superset test-superset
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -84,6 +84,17 @@ delta: setup ## write the next day's delta export into data/landing
 
 gate: setup ## Great Expectations landing gate: Data Docs and summary in warehouse/gate/
 	$(BIN)/python scripts/landing_gate.py --landing-dir $(LANDING_DIR)
+
+# make adapt MAPPING=mappings/salesforce.yml IN=<the CRM's exports> OUT=<landing folder> (docs/adapt.md);
+# make build / make refresh run it first when CRM_SOURCE_MAPPING and CRM_SOURCE_DIR are set.
+MAPPING ?=
+IN ?=
+OUT ?=
+adapt: setup ## adapt a CRM's own exports (Salesforce, HubSpot, Chinese CRM Excel) to the landing contract (MAPPING= IN= OUT=)
+	$(BIN)/python scripts/adapt.py --mapping "$(MAPPING)" --in "$(IN)" --out "$(OUT)"
+
+test-adapt: setup ## round trip of every shipped mapping, with a warehouse build per source (make test builds the Chinese Excel one)
+	$(TEST_ENV) CRM_TEST_ADAPT_ALL=1 $(BIN)/python -m pytest tests/python/test_adapt_roundtrip.py -q --durations=8
 
 build: setup ## check the landing files and build the warehouse (swapped in only when green; needs CRM_PII_SALT; AS_OF=)
 	$(BIN)/python scripts/build_warehouse.py --landing-dir $(LANDING_DIR) $(AS_OF_ARG)

@@ -1,7 +1,8 @@
 """Structural check of a landing folder before the warehouse build.
 
 Stops the build (exit code 2) when the landing folder or an entity folder is missing, the
-folder path holds glob characters, an entity has no export file or only header-only files, an
+folder path holds glob characters, an entity has no export file or only header-only files (unless
+an adapted landing declares the entity absent: declared_absent), an
 export file's name is outside the safe pattern (SAFE_FILE_NAME), a file is empty (0 bytes), not UTF-8 (GBK/GB18030 saved by Excel is named
 and refused, never read as garbled text), truncated or malformed, or lacks a required
 column. Every message names the file, and where it applies the row and column. Files are
@@ -237,6 +238,7 @@ def check_landing(landing_dir: Path, fmt: str = "csv", quick: bool = False) -> l
     if bad_folder is not None:
         return [bad_folder]
     problems: list[Problem] = []
+    absent = declared_absent(landing_dir)
     for entity in load_contract().values():
         folder = landing_dir / entity.name
         if not folder.is_dir():
@@ -257,9 +259,26 @@ def check_landing(landing_dir: Path, fmt: str = "csv", quick: bool = False) -> l
             else:
                 found.extend(check_parquet(path, entity.columns))
         problems.extend(found)
+        if entity.name in absent:
+            continue  # the source system has no such records (an adapted landing says so)
         if not found and not any(has_data_row(path, fmt) for path in files):
             problems.append(Problem(str(folder), ALL_HEADER_ONLY.format(entity=entity.name)))
     return problems
+
+
+def declared_absent(landing_dir: Path) -> set[str]:
+    """Entities a landing written by scripts/adapt.py declares its source system lacks
+    (`_adapt/report.json`, absent_entities): they may be header-only. Other landings: none."""
+    import json
+
+    path = landing_dir / "_adapt" / "report.json"
+    if not path.is_file():
+        return set()
+    try:
+        names = json.loads(path.read_text(encoding="utf-8")).get("absent_entities", [])
+    except (ValueError, AttributeError):
+        return set()
+    return {n for n in names if isinstance(n, str)}
 
 
 # A header-only file is an empty export (a delta with no changes) and is fine; an entity

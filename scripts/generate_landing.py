@@ -4,17 +4,24 @@ Usage:
   python scripts/generate_landing.py --scale {demo,small,large} --seed 42 --out data/landing
          [--format csv|parquet] [--end-date YYYY-MM-DD] [--defect-multiplier 1.0]
          [--defect-rate RULE=RATE ...] [--delta] [--quiet]
+         [--shape native|salesforce|hubspot|cn_crm_excel]
+
+--shape renders the same world as that CRM exports it (scripts/crmgen/shapes.py), for the
+source mappings in mappings/ to read back; native (default) writes the landing contract.
 """
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from crmgen.config import SCALES  # noqa: E402
 from crmgen.generate import generate, generate_delta  # noqa: E402
+from crmgen.shapes import SHAPES, render_shape  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +37,19 @@ def main(argv: list[str] | None = None) -> int:
                     help="override one default rate (keys in crmgen.config.DEFAULT_DEFECT_RATES)")
     ap.add_argument("--delta", action="store_true", help="write only the next day's delta export")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--shape", choices=("native",) + SHAPES, default="native",
+                    help="native: the landing contract; else the named CRM's own export shape")
     a = ap.parse_args(argv)
+    if a.shape != "native":
+        if a.delta or a.format == "parquet":
+            ap.error("--shape renders a full csv export: it takes neither --delta nor --format parquet")
+        Path(a.out).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=Path(a.out).parent) as tmp:
+            code = main(_native_args(a, tmp))
+            if code == 0:
+                render_shape(Path(tmp), Path(a.out), a.shape)
+            shutil.rmtree(tmp, ignore_errors=True)
+        return code
     try:
         if a.delta:
             generate_delta(a.out, scale=a.scale, seed=a.seed, fmt=a.format, quiet=a.quiet)
@@ -45,6 +64,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generate_landing: error: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _native_args(a, out: str) -> list[str]:
+    args = ["--scale", a.scale, "--seed", str(a.seed), "--out", out,
+            "--defect-multiplier", str(a.defect_multiplier), "--quiet"]
+    if a.end_date:
+        args += ["--end-date", a.end_date]
+    for item in a.defect_rate:
+        args += ["--defect-rate", item]
+    return args
 
 
 if __name__ == "__main__":

@@ -885,6 +885,8 @@ class Options:
     lock_max_age_s: float = DEFAULT_LOCK_MAX_AGE_S
     rollback_to: Path | None = None
     as_of_date: str | None = None
+    source_mapping: Path | None = None
+    source_dir: Path | None = None
 
 
 class Refresh:
@@ -898,6 +900,38 @@ class Refresh:
         self.command = command
         self.summary: dict[str, object] = {}
         self.steps: list[dict] = []
+
+    def adapt_source(self) -> dict:
+        """CRM_SOURCE_MAPPING: the CRM's own exports (CRM_SOURCE_DIR) are adapted into the
+        landing folder first (scripts/adapt.py, docs/adapt.md); a refused adaptation stops the
+        refresh before the gate and the serving warehouse stays as it was."""
+        sys.path.insert(0, str(SCRIPTS))
+        from adapt.run import AdaptRefused, MappingError, adapt  # noqa: PLC0415
+
+        opts = self.opts
+        if opts.source_dir is None:
+            raise RefreshError(EXIT_USAGE, "CRM_SOURCE_MAPPING is set but CRM_SOURCE_DIR (the "
+                               "folder of the CRM's exports) is not")
+        try:
+            report = adapt(opts.source_mapping, opts.source_dir, opts.landing_dir)
+        except MappingError as exc:
+            self.console.error(str(exc))
+            raise RefreshError(EXIT_GATE, f"source mapping refused: {opts.source_mapping}",
+                               gate_messages=[str(exc)][:50]) from None
+        except AdaptRefused as exc:
+            for line in exc.problems[:50]:
+                self.console.error(line)
+            raise RefreshError(EXIT_GATE, f"adaptation of {opts.source_dir} with "
+                               f"{opts.source_mapping} refused ({len(exc.problems)} problem(s))",
+                               gate_messages=exc.problems[:50]) from None
+        if report["rejected_rows"]:
+            self.log.warn(f"adaptation rejected {report['rejected_rows']} row(s): "
+                          f"{opts.landing_dir / '_adapt' / 'rejects.csv'}", self.console)
+        return {"mapping": str(opts.source_mapping), "source_dir": str(opts.source_dir),
+                "rejected_rows": report["rejected_rows"],
+                "absent_entities": report["absent_entities"],
+                "unavailable_indicators": [i["indicator_code"]
+                                           for i in report["unavailable_indicators"]["values"]]}
 
     @contextlib.contextmanager
     def step(self, name: str) -> Iterator[dict]:
@@ -1025,6 +1059,10 @@ class Refresh:
             if removed:
                 info["removed"] = removed
                 self.log.warn(f"removed {len(removed)} leftover file(s) of an interrupted run", self.console)
+
+        if opts.source_mapping is not None:
+            with self.step("adapt") as info:
+                info.update(self.adapt_source())
 
         with self.step("gate") as info:
             name, gate = choose_gate(opts.gate, self.log, self.console)
@@ -1333,6 +1371,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--parquet-dir", type=Path, default=env.get("CRM_REFRESH_PARQUET_DIR"))
     parser.add_argument("--log-file", type=Path, default=env.get("CRM_REFRESH_LOG"))
     parser.add_argument("--lock-file", type=Path, default=env.get("CRM_REFRESH_LOCK"))
+    parser.add_argument("--source-mapping", type=Path, default=env.get("CRM_SOURCE_MAPPING") or None,
+                        help="adapt the CRM's own exports with this mapping first (docs/adapt.md)")
+    parser.add_argument("--source-dir", type=Path, default=env.get("CRM_SOURCE_DIR") or None,
+                        help="folder of the CRM's own exports, for --source-mapping")
     parser.add_argument("--lock-max-age", type=float,
                         default=float(env.get("CRM_REFRESH_LOCK_MAX_AGE", DEFAULT_LOCK_MAX_AGE_S)),
                         help="seconds after which a lock is stale even if its pid runs (default 6 h)")
@@ -1355,7 +1397,8 @@ def main(argv: list[str] | None = None) -> int:
         landing_dir=Path(os.path.abspath(args.landing_dir)), layout=layout, keep=args.keep,
         full_refresh=args.full_refresh, target=args.target, gate=args.gate, fmt=args.fmt,
         freshness=args.freshness, quiet=args.quiet or not sys.stdout.isatty(), verbose=args.verbose,
-        dbt_args=args.dbt_arg, lock_max_age_s=args.lock_max_age, rollback_to=args.to, as_of_date=as_of)
+        dbt_args=args.dbt_arg, lock_max_age_s=args.lock_max_age, rollback_to=args.to, as_of_date=as_of,
+        source_mapping=args.source_mapping, source_dir=args.source_dir)
     return Refresh(opts, command=args.command).execute()
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 HISTORY_START = "2024-01-01"
-DEFAULT_END_DATE = {"demo": "2026-11-25", "small": "2026-11-25", "large": "2026-11-25"}
+DEFAULT_END_DATE = {"demo": "2026-11-25", "small": "2026-11-25", "large": "2026-11-25",
+                    "tiny": "2026-11-25"}
 HORIZON_DAYS = 60          # the world is simulated this far past end_date
 MAX_DELTA_DAYS = 40        # --delta may advance at most this far past end_date
 
@@ -161,6 +162,15 @@ SCALES: dict[str, ScaleConfig] = {
         reps_per_team=6, accounts_per_rep=40, opp_rate=2.5, lead_rate=64.0,
         campaigns_per_line_month=2.0, leads_per_campaign=320.0, other_activity_rate=40.0,
         opp_activity_per_week=1.0, new_accounts_rate=2.5, pool_accounts_rate=6.0,
+        chunk_reps=64),
+    # The round-trip tests of the source mappings (tests/python/test_adapt_roundtrip.py):
+    # two teams of three reps, so a warehouse builds in seconds.
+    "tiny": ScaleConfig(
+        name="tiny",
+        teams=(("R01", "software", 1), ("R02", "content", 1)),
+        reps_per_team=3, accounts_per_rep=8, opp_rate=1.0, lead_rate=8.0,
+        campaigns_per_line_month=0.5, leads_per_campaign=12.0, other_activity_rate=6.0,
+        opp_activity_per_week=0.5, new_accounts_rate=0.5, pool_accounts_rate=0.5,
         chunk_reps=64),
     "large": ScaleConfig(
         name="large",

@@ -192,6 +192,35 @@ def test_bad_landing_file_stops_at_gate_and_serving_is_untouched(tmp_path, wareh
     assert leftovers(warehouse.parent) == []
 
 
+def test_refused_source_adaptation_stops_the_refresh_and_serving_is_untouched(tmp_path, warehouse):
+    """CRM_SOURCE_MAPPING: a CRM export with a stage name the mapping does not know stops the
+    refresh before the gate; the landing folder and the serving warehouse stay as they were."""
+    exports = tmp_path / "exports"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_landing.py"), "--scale", "tiny",
+                    "--defect-multiplier", "0", "--shape", "salesforce", "--out", str(exports),
+                    "--quiet"], check=True, timeout=120)
+    opportunities = exports / "Opportunity_2026-11-24_full.csv"
+    text = opportunities.read_text(encoding="utf-8")
+    opportunities.write_text(text.replace(",Closed Lost,", ",Closed Lost - Duplicate,", 1), encoding="utf-8")
+    landing = landing_copy(tmp_path)
+    landing_before = {p: sha256(p) for p in landing.rglob("*.csv")}
+    before = sha256(warehouse)
+    cmd = [sys.executable, str(SCRIPT), *FAST, "--serving-path", str(warehouse),
+           "--landing-dir", str(landing)]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**env(), "CRM_SOURCE_MAPPING": str(ROOT / "mappings" / "salesforce.yml"),
+                               "CRM_SOURCE_DIR": str(exports)})
+    assert proc.returncode == refresh.EXIT_GATE, proc.stderr
+    assert "unknown value 'Closed Lost - Duplicate'" in proc.stderr
+    assert "Opportunity_2026-11-24_full.csv, row " in proc.stderr and "column 'StageName'" in proc.stderr
+    assert sha256(warehouse) == before
+    assert {p: sha256(p) for p in landing.rglob("*.csv")} == landing_before
+    end = last_end(warehouse)
+    assert end["outcome"] == "gate_failed"
+    assert [s["name"] for s in end["steps"]][-1] == "adapt"
+    assert leftovers(warehouse.parent) == []
+
+
 def test_build_warehouse_keeps_its_exit_codes(tmp_path, warehouse):
     landing = landing_copy(tmp_path)
     shutil.rmtree(landing / "teams")
