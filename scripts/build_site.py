@@ -5,7 +5,8 @@ Usage: python scripts/build_site.py [--warehouse warehouse/crm.duckdb | warehous
 
 The site opens from disk (site/index.html) with no network; the daily, weekly and monthly role
 reports are written under site/reports/<as_of>/ and linked from the pages (--no-reports skips
-them). The new site replaces the old one only once it is complete. Exit codes: 0 built; 2 no
+them). --dbt-docs also writes the static dbt docs site to site/dbt-docs/index.html, linked from
+the index and from each indicator of the indicator tree. The new site replaces the old one only once it is complete. Exit codes: 0 built; 2 no
 warehouse or chart library; 1 unexpected error.
 """
 from __future__ import annotations
@@ -28,13 +29,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "site")
     parser.add_argument("--no-reports", action="store_true",
                         help="build the pages only, without the daily/weekly/monthly reports")
+    parser.add_argument("--dbt-docs", action="store_true",
+                        help="also write the static dbt docs site into dbt-docs/ and link it (DuckDB warehouse only)")
     args = parser.parse_args(argv)
     started = time.monotonic()
     try:
-        run = build_site(args.warehouse, args.out, with_reports=not args.no_reports)
+        run = build_site(args.warehouse, args.out, with_reports=not args.no_reports, with_dbt_docs=args.dbt_docs)
     except FileNotFoundError as exc:
         print(f"build_site: {exc}", file=sys.stderr)
         return 2
+    except RuntimeError as exc:
+        print(f"build_site: {exc}", file=sys.stderr)
+        return 1
     print(f"site: {len(run.pages)} pages for {run.as_of} in {args.out} "
           f"({time.monotonic() - started:.1f} s); open {args.out / 'index.html'}")
     if run.reports is not None:
