@@ -107,10 +107,10 @@ rollback: setup ## put the previous good warehouse back in service (TO=warehouse
 
 demo: data $(NODE_STAMP) ## the main job: set up, generate demo data, build the demo warehouse and its dashboard site
 	CRM_PII_SALT=$(DEMO_SALT) $(BIN)/python scripts/build_warehouse.py --landing-dir $(DEMO_LANDING)
-	$(BIN)/python scripts/build_site.py --warehouse warehouse/crm.duckdb --out $(SITE_DIR)
+	$(BIN)/python scripts/build_site.py --warehouse warehouse/crm.duckdb --out $(SITE_DIR) --dbt-docs
 
 site: setup $(NODE_STAMP) ## dashboard site + daily/weekly/monthly role reports from the served marts into site/ (SITE_WAREHOUSE=)
-	$(BIN)/python scripts/build_site.py --warehouse $(SITE_WAREHOUSE) --out $(SITE_DIR)
+	$(BIN)/python scripts/build_site.py --warehouse $(SITE_WAREHOUSE) --out $(SITE_DIR) --dbt-docs
 
 site-bundles: setup $(NODE_STAMP) ## the site, then one bundle per person (rep, team lead, director) into site-bundles/ (BUNDLES_DIR=; docs/delivery.md)
 	$(BIN)/python scripts/build_site.py --warehouse $(SITE_WAREHOUSE) --out $(SITE_DIR) --bundles --bundles-out $(BUNDLES_DIR)
@@ -197,9 +197,8 @@ test-production: setup $(NODE_STAMP) ## the production path as the README sets i
 benchmark: setup ## scale benchmark (BENCH_SCALE=large): prints build time, memory, ratios
 	$(BIN)/python scripts/benchmark.py --scale $(BENCH_SCALE)
 
-docs: setup ## generate dbt docs (lineage, descriptions) into target/docs, from a copy of the served warehouse
-	mkdir -p warehouse && if [ -f warehouse/crm.duckdb ]; then cp warehouse/crm.duckdb warehouse/docs.duckdb; fi
-	CRM_DUCKDB_PATH=warehouse/docs.duckdb $(BIN)/dbt docs generate --target duckdb --target-path target/docs
+docs: setup ## static dbt docs site (lineage, descriptions) that opens from disk: target/docs/index.html, from a copy of the served warehouse
+	$(BIN)/python scripts/build_dbt_docs.py --warehouse warehouse/crm.duckdb --out target/docs/index.html
 
 clean: ## remove generated data, warehouses, the site and dbt artefacts
 	rm -rf data warehouse target logs $(SITE_DIR) $(SITE_DIR).tmp $(SITE_DIR).old reports node_modules $(BUNDLES_DIR) $(BUNDLES_DIR).tmp $(BUNDLES_DIR).old

@@ -4,7 +4,8 @@ Builds the landing folder with scripts/build_warehouse.py exactly as an operator
 random CRM_PII_SALT and CRM_AS_OF_DATE set (default a month end), into its own serving path.
 Then asserts that the build published, that the as-of date and the current period are the
 ones asked for (the director cockpit has rows), that the serving file holds no raw audit
-layer, and that the salt is in no file the build wrote (dbt artefacts and logs, the refresh
+layer, that every relation and column of the marts carries its description as a comment
+(docs/bi.md), and that the salt is in no file the build wrote (dbt artefacts and logs, the refresh
 log, the warehouse files, Parquet copies).
 
 Exit 0 when every check holds; 1 with one line per failed check otherwise.
@@ -19,6 +20,27 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The schemas BI users read: each relation and column in them must carry a comment.
+COMMENTED_SCHEMAS = ("core", "marts", "data_quality")
+
+
+def missing_comments(con, schemas: tuple[str, ...] = COMMENTED_SCHEMAS) -> list[str]:
+    """`schema.table` and `schema.table.column` names in `schemas` without a non-empty comment
+    (tables and views of the open DuckDB connection's default database)."""
+    marks = ", ".join("?" for _ in schemas)
+    relations = con.execute(
+        "select schema_name, table_name, comment from duckdb_tables() where database_name = current_database() "
+        f"and schema_name in ({marks}) union all "
+        "select schema_name, view_name, comment from duckdb_views() where database_name = current_database() "
+        f"and schema_name in ({marks}) and not internal", [*schemas, *schemas]).fetchall()
+    columns = con.execute(
+        "select schema_name, table_name, column_name, comment from duckdb_columns() "
+        f"where database_name = current_database() and schema_name in ({marks})", list(schemas)).fetchall()
+    missing = [f"{s}.{t}" for s, t, c in relations if not (c or "").strip()]
+    missing += [f"{s}.{t}.{col}" for s, t, col, c in columns if not (c or "").strip()]
+    if not relations:
+        missing.append(f"no relation in the schemas {', '.join(schemas)}")
+    return sorted(missing)
 
 
 def files_containing(folders: list[Path], needle: bytes) -> list[Path]:
@@ -79,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
                 [args.as_of_date]).fetchone()[0]
             if not current:
                 problems.append(f"no indicator is in progress for the month of {args.as_of_date}")
+            uncommented = missing_comments(con)
+            if uncommented:
+                problems.append(f"{len(uncommented)} relation(s)/column(s) without a comment (YAML description), "
+                                f"e.g. {', '.join(uncommented[:5])}")
         finally:
             con.close()
     private = serving.parent / "private" / serving.name

@@ -679,6 +679,26 @@ def export_parquet(db: Path, dest: Path, schemas: tuple[str, ...] = MART_SCHEMAS
     return written
 
 
+def copy_comments(con, source: str, schemas: tuple[str, ...]) -> int:
+    """Copy the table and column comments (dbt persist_docs: the YAML descriptions) of the
+    tables of `schemas` in the attached database `source` onto the same tables of the current
+    database: `create table as select` keeps none. Returns how many comments were written."""
+    marks = ", ".join("?" for _ in schemas)
+    tables = con.execute(
+        "select schema_name, table_name, comment from duckdb_tables() where database_name = ? "
+        f"and schema_name in ({marks}) and comment is not null", [source, *schemas]).fetchall()
+    columns = con.execute(
+        "select schema_name, table_name, column_name, comment from duckdb_columns() "
+        f"where database_name = ? and schema_name in ({marks}) and comment is not null",
+        [source, *schemas]).fetchall()
+    for schema, table, comment in tables:
+        con.execute(f"comment on table {quote_ident(schema)}.{quote_ident(table)} is {quote_literal(comment)}")
+    for schema, table, column, comment in columns:
+        con.execute(f"comment on column {quote_ident(schema)}.{quote_ident(table)}.{quote_ident(column)} "
+                    f"is {quote_literal(comment)}")
+    return len(tables) + len(columns)
+
+
 def make_serving_file(full: Path, dest: Path, schemas: tuple[str, ...] = SERVING_SCHEMAS) -> list[str]:
     """Write a fresh DuckDB file holding only the tables of `schemas` copied out of the full
     build file: the raw audit layer (staging) and intermediate views never reach the file BI
@@ -701,6 +721,7 @@ def make_serving_file(full: Path, dest: Path, schemas: tuple[str, ...] = SERVING
             name = f"{quote_ident(schema)}.{quote_ident(table)}"
             con.execute(f"create table {name} as select * from full_build.{name}")
             copied.append(f"{schema}.{table}")
+        copy_comments(con, "full_build", schemas)
         con.execute("detach full_build")
         con.execute("checkpoint")
     finally:

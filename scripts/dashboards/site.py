@@ -22,6 +22,7 @@ the browser tests can compare what a person sees with the marts.
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import shutil
@@ -35,7 +36,8 @@ from .crm_links import CrmLinks
 from .excel import page_sheets, write_workbook
 from .visit_csv import write_visit_csv
 from .formatting import fmt_change, fmt_date, fmt_number, month_label, severity_label, status_label
-from .labels import code_label, label, label_fmt
+from .dbt_docs import DBT_DOCS_DIR, build_dbt_docs, model_anchor
+from .labels import SEEDS, code_label, label, label_fmt
 from .marts import MartReader
 from .paths import safe_output_path, slug
 
@@ -252,6 +254,7 @@ class SiteBuilder:
         # the month holding the as-of date, unless the as-of date is its last day
         self.partial_month = self.month if self.as_of < month_end else None
         self.reports_dir: str | None = None
+        self.dbt_docs_dir: str | None = None    # the static dbt docs site, when built beside the pages
         self.extra_pages: list[Page] = []   # the full alert lists, written beside their pages
         self.visit_csvs: dict[str, list[dict[str, Any]]] = {}   # rep/<slug>-visits.csv -> rows
 
@@ -886,6 +889,9 @@ class SiteBuilder:
             r["target_fig"] = fig(r, "target_value", r["unit"], t, **k)
             r["attainment_fig"] = fig(r, "attainment_to_date", "ratio", t, **k)
             r["status_label"] = status_label(r["status_code"])
+            model = indicator_models().get(r["indicator_code"])
+            r["model_doc"] = (f"{self.dbt_docs_dir}/{model_anchor(model)}"
+                              if self.dbt_docs_dir and model else None)
         strategy = [r for r in rows if r["is_in_strategy_tree"]]
         nodes = {r["indicator_code"]: {
             "code": r["indicator_code"], "name_zh": r["indicator_name_zh"], "name_en": r["indicator_name_en"],
@@ -908,7 +914,8 @@ class SiteBuilder:
         reps = self.reps()
         teams = self.teams()
         return Page("index", "index.html", *label("sales_indicator_dashboards"), "index.html.j2",
-                    {"pages": pages, "reps": reps, "teams": teams, "regions": self.regions()})
+                    {"pages": pages, "reps": reps, "teams": teams, "regions": self.regions(),
+                     "dbt_docs_index": f"{self.dbt_docs_dir}/index.html" if self.dbt_docs_dir else None})
 
     def build_pages(self) -> list[Page]:
         self._use("index")                       # the lists of regions, teams and reps are the index's
@@ -991,20 +998,34 @@ def render_site(builder: SiteBuilder, out_dir: Path, reports_index: str | None =
     return pages
 
 
-def build_site(warehouse: Path, out_dir: Path, with_reports: bool = True) -> SiteRun:
-    """Build the site (and, by default, the role reports under ``reports/``) from the marts."""
+def indicator_models() -> dict[str, str]:
+    """indicator_code -> the mart model computing it (seeds/ref_indicator_catalog.csv model_name)."""
+    with open(SEEDS / "ref_indicator_catalog.csv", encoding="utf-8", newline="") as f:
+        return {row["indicator_code"]: row["model_name"] for row in csv.DictReader(f) if row.get("model_name")}
+
+
+def build_site(warehouse: Path, out_dir: Path, with_reports: bool = True, with_dbt_docs: bool = False) -> SiteRun:
+    """Build the site (and, by default, the role reports under ``reports/``) from the marts;
+    with_dbt_docs also writes the static dbt docs site to ``dbt-docs/index.html`` (a DuckDB
+    warehouse only: the docs catalog is read from it) and links it from the pages."""
     from .reports import build_reports
 
     report_runs: list[Any] = []
+    with_dbt_docs = with_dbt_docs and Path(warehouse).is_file()
 
     def add_reports(tmp: Path) -> None:
-        report_runs.append(build_reports(Path(warehouse), tmp / "reports"))
+        if with_reports:
+            report_runs.append(build_reports(Path(warehouse), tmp / "reports"))
+        if with_dbt_docs:
+            build_dbt_docs(Path(warehouse), tmp / DBT_DOCS_DIR / "index.html")
 
     with MartReader(warehouse) as reader:
         builder = SiteBuilder(reader)
         builder.reports_dir = f"reports/{builder.as_of.isoformat()}" if with_reports else None
+        builder.dbt_docs_dir = DBT_DOCS_DIR if with_dbt_docs else None
         reports_index = f"{builder.reports_dir}/index.html" if with_reports else None
-        pages = render_site(builder, Path(out_dir), reports_index, add_reports if with_reports else None)
+        pages = render_site(builder, Path(out_dir), reports_index,
+                            add_reports if with_reports or with_dbt_docs else None)
         reads = {k: set(v) for k, v in reader.reads.items()}
     return SiteRun(Path(out_dir), builder.as_of, pages, reads, report_runs[0] if report_runs else None)
 

@@ -287,6 +287,7 @@ final as (
         current_ranks.period_type,
         current_ranks.period_start_date,
         current_ranks.period_end_date,
+        reporting_date.as_of_date,
         case current_ranks.period_type
             when 'month' then current_labels.month_label_zh
             when 'quarter' then current_labels.quarter_label_zh
@@ -309,6 +310,7 @@ final as (
         current_ranks.user_id,
         current_ranks.user_name,
         current_ranks.team_id,
+        {{ is_unknown_member('current_ranks.team_id') }} as is_unknown_member,
         current_ranks.team_name,
         current_ranks.region_id,
         current_ranks.region_name,
@@ -321,6 +323,7 @@ final as (
         cast(previous_ranks.rank_in_scope as int) as previous_rank_in_scope,
         cast(previous_ranks.rank_in_scope - current_ranks.rank_in_scope as int) as rank_change
     from current_ranks
+    cross join reporting_date
     left join previous_ranks
         on current_ranks.user_id = previous_ranks.user_id
             and current_ranks.period_type = previous_ranks.period_type

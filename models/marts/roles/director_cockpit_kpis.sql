@@ -138,6 +138,7 @@ measured as (
         in_progress.period_type,
         in_progress.period_start_date,
         in_progress.period_end_date,
+        in_progress.as_of_date,
         in_progress.period_start_date as measured_period_start_date,
         false as is_last_complete_month,
         in_progress.actual_value,
@@ -170,6 +171,7 @@ measured as (
         in_progress.period_type,
         in_progress.period_start_date,
         in_progress.period_end_date,
+        in_progress.as_of_date,
         usage.period_start_date as measured_period_start_date,
         usage.period_start_date is not null as is_last_complete_month,
         usage.actual_value,
@@ -215,6 +217,7 @@ final as (
         measured.period_type,
         measured.period_start_date,
         measured.period_end_date,
+        measured.as_of_date,
         measured.measured_period_start_date,
         measured.is_last_complete_month,
         case

@@ -71,12 +71,15 @@ final as (
 
     select
         teams.team_id,
+        {{ is_unknown_member('teams.team_id') }} as is_unknown_member,
         teams.team_name,
         teams.business_line,
         teams.region_id,
         teams.region_name,
         teams.leader_user_id,
         reporting_date.as_of_date,
+        {{ month_start('reporting_date.as_of_date') }} as period_start_date,
+        {{ month_end('reporting_date.as_of_date') }} as period_end_date,
         month_contest.bookings_cny as bookings_mtd_cny,
         month_contest.quota_cny as quota_month_cny,
         month_contest.gap_to_quota_cny as gap_to_quota_month_cny,
