@@ -248,6 +248,7 @@ final as (
         with_attainment.period_type,
         with_attainment.period_start_date,
         with_attainment.period_end_date,
+        reporting_date.as_of_date,
         with_attainment.is_period_in_progress,
         with_attainment.actual_value,
         with_attainment.numerator_value,
@@ -284,6 +285,7 @@ final as (
                 then {{ safe_divide('with_attainment.actual_value - with_attainment.same_period_last_year_value', 'abs(with_attainment.same_period_last_year_value)') }}
         end as change_vs_last_year_ratio
     from with_attainment
+    cross join reporting_date
     left join entity_names
         on with_attainment.grain = entity_names.grain
             and with_attainment.entity_id = entity_names.entity_id
