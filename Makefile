@@ -39,14 +39,20 @@ PRODUCTION_TEST_DIR ?= warehouse/production-test
 PRODUCTION_TEST_LANDING ?= $(LANDING_DIR)
 
 NODE_STAMP  := node_modules/.installed
+# Superset's own environment (requirements-superset.txt), apart from the warehouse's .venv.
+SUPERSET_VENV := .venv-superset
+SUPERSET_WAREHOUSE ?= $(SITE_WAREHOUSE)
+SUPERSET_PORT ?= 0
 SITE_DIR    ?= site
 # The site reads the served warehouse; SITE_WAREHOUSE=warehouse/parquet reads the Parquet marts.
 SITE_WAREHOUSE ?= warehouse/crm.duckdb
+# make site-bundles: where the per-person bundles go (served behind single sign-on, docs/delivery.md).
+BUNDLES_DIR ?= site-bundles
 # make push: the warehouse the group-robot pushes read (its send log sits beside it, in push/).
 PUSH_WAREHOUSE ?= warehouse/crm.duckdb
 PUSH_ARGS ?=
 
-.PHONY: push help setup data data-small demo build gate test test-python test-duckdb test-spark test-production test-unit-as-of lint clean delta benchmark docs refresh rollback site browser screenshots bi-views
+.PHONY: push site-bundles help setup data data-small demo build gate test test-python test-duckdb test-spark test-production test-unit-as-of lint clean delta benchmark docs refresh rollback site browser screenshots bi-views semantic-metrics semantic-manifest superset-setup superset test-superset
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -95,11 +101,35 @@ demo: data $(NODE_STAMP) ## the main job: set up, generate demo data, build the 
 site: setup $(NODE_STAMP) ## dashboard site + daily/weekly/monthly role reports from the served marts into site/ (SITE_WAREHOUSE=)
 	$(BIN)/python scripts/build_site.py --warehouse $(SITE_WAREHOUSE) --out $(SITE_DIR)
 
+site-bundles: setup $(NODE_STAMP) ## the site, then one bundle per person (rep, team lead, director) into site-bundles/ (BUNDLES_DIR=; docs/delivery.md)
+	$(BIN)/python scripts/build_site.py --warehouse $(SITE_WAREHOUSE) --out $(SITE_DIR) --bundles --bundles-out $(BUNDLES_DIR)
+
 push: setup ## group-robot pushes (DingTalk, WeCom, Feishu) of what is due, from the served marts (PUSH_ARGS="--team T002", "--dry-run --out DIR", …; docs/push.md)
 	$(BIN)/python scripts/push.py --warehouse $(PUSH_WAREHOUSE) $(PUSH_ARGS)
 
 bi-views: setup ## DuckDB file of views over the Parquet marts for BI tools (warehouse/bi_parquet.duckdb)
 	$(BIN)/python scripts/bi_views.py --parquet warehouse/parquet --out warehouse/bi_parquet.duckdb
+
+semantic-metrics: setup ## regenerate the semantic layer's metrics (models/marts/semantic/metrics.yml) from the indicator catalog
+	$(BIN)/python scripts/semantic_metrics.py
+
+semantic-manifest: setup ## dbt parse into target/ so `mf query` finds the semantic manifest (docs/semantic-layer.md)
+	CRM_DUCKDB_PATH=$(abspath $(SITE_WAREHOUSE)) $(BIN)/dbt parse --target duckdb
+
+$(SUPERSET_VENV)/.installed: requirements-superset.txt
+	$(PYTHON_BOOT) -m venv $(SUPERSET_VENV)
+	$(SUPERSET_VENV)/bin/pip install --quiet --upgrade "pip==25.3"
+	$(SUPERSET_VENV)/bin/pip install --quiet -r requirements-superset.txt
+	$(SUPERSET_VENV)/bin/pip check
+	touch $@
+
+superset-setup: $(SUPERSET_VENV)/.installed ## install Superset (pinned) into its own .venv-superset
+
+superset: $(SUPERSET_VENV)/.installed ## Superset on 127.0.0.1 with the cockpit dashboard over a read-only copy of the served warehouse (SUPERSET_PORT=, SUPERSET_ADMIN_PASSWORD=; docs/superset.md)
+	$(SUPERSET_VENV)/bin/python scripts/superset/serve.py --warehouse $(SUPERSET_WAREHOUSE) --home warehouse/superset --port $(SUPERSET_PORT)
+
+test-superset: setup $(SUPERSET_VENV)/.installed browser ## browser test of the Superset dashboard (not part of make test; SUPERSET_WAREHOUSE=)
+	CRM_TEST_DUCKDB=$(abspath $(SUPERSET_WAREHOUSE)) $(BIN)/python -m pytest tests/superset -q
 
 screenshots: site browser ## README screenshots of the cockpit and a workbench into docs/img/
 	$(BIN)/python scripts/screenshot_site.py --site $(SITE_DIR) --out docs/img
@@ -126,6 +156,7 @@ test: data data-small lint ## run every test: lint, DuckDB dev build, unit tests
 
 lint: setup ## sqlfluff lint of models, macros and tests
 	mkdir -p warehouse
+	$(BIN)/python scripts/semantic_metrics.py --check
 	CRM_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests/generic tests/data_quality tests/indicators tests/roles tests/utils analyses --processes 2
 
 test-duckdb: setup ## dbt build (models, unit and data tests) on DuckDB into a scratch file
@@ -160,4 +191,4 @@ docs: setup ## generate dbt docs (lineage, descriptions) into target/docs, from 
 	CRM_DUCKDB_PATH=warehouse/docs.duckdb $(BIN)/dbt docs generate --target duckdb --target-path target/docs
 
 clean: ## remove generated data, warehouses, the site and dbt artefacts
-	rm -rf data warehouse target logs $(SITE_DIR) $(SITE_DIR).tmp $(SITE_DIR).old reports node_modules
+	rm -rf data warehouse target logs $(SITE_DIR) $(SITE_DIR).tmp $(SITE_DIR).old reports node_modules $(BUNDLES_DIR) $(BUNDLES_DIR).tmp $(BUNDLES_DIR).old

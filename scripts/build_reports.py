@@ -3,7 +3,7 @@
     python scripts/build_reports.py [--warehouse warehouse/crm.duckdb | warehouse/parquet]
         [--out reports/] [--period daily|weekly|monthly|all] [--role rep|team_lead|director|all]
 
-Writes <out>/<as_of>/<period>/<role>/<slug>.md and .html (<slug>: the entity id when it is a
+Writes <out>/<as_of>/<period>/<role>/<slug>.md, .html and .xlsx (<slug>: the entity id when it is a
 safe file name, else a readable part plus a hash; never outside <out>), plus
 <out>/<as_of>/index.md and index.html, and prints a one-line summary.
 """

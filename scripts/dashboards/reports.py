@@ -8,7 +8,8 @@ One report per person and period, for the marts' as-of date:
 
 Every figure is read from a mart and formatted with ``formatting.py``, so a report reads the
 same numbers as the site. Reports are written as Markdown (pipe tables) and as self-contained
-HTML (inline CSS, no scripts, no network links), plus an index of everything written.
+HTML (inline CSS, no scripts, no network links), with an Excel copy of its sections beside it
+(``excel.py``), plus an index of everything written.
 Data values are escaped for Markdown (``cell``) and the HTML is rendered with raw HTML escaped
 and only relative links (``safe_markdown``); file names are ``paths.slug`` of the ids and
 nothing is written outside the output folder.
@@ -30,6 +31,7 @@ import jinja2
 from markupsafe import Markup
 
 from .labels import label, text as label_text, text_fmt
+from .excel import report_sheets, write_workbook
 from .formatting import MISSING, fmt_change, fmt_date, fmt_number, month_label, severity_label, status_label
 from .marts import MartReader
 from .paths import safe_output_path, slug
@@ -601,7 +603,9 @@ def new_report(period: str, entity: Entity, w: Window) -> Report:
     else:
         when = f"{label_text('month')}: {month_text(w)}"
     meta = [when, f"{label_text('subject')}: {subject_text(entity)}",
-            f"{label_text('data_as_of')}: {w.as_of.isoformat()}"]
+            f"{label_text('data_as_of')}: {w.as_of.isoformat()}",
+            # the Excel copy written beside the report (same name, .xlsx)
+            f"[{label_text('download_excel')}]({slug(entity.entity_id)}.xlsx)"]
     return Report(period, entity.role, entity.entity_id, entity.name, title, meta, [])
 
 
@@ -1000,7 +1004,7 @@ def render_index(env: jinja2.Environment, out_dir: Path, as_of: dt.date) -> str:
 def _clear(folder: Path) -> None:
     """Drop the reports of an earlier run of the same kind (people who left, renamed ids)."""
     for path in folder.glob("*"):
-        if path.is_file() and path.suffix in (".md", ".html"):
+        if path.is_file() and path.suffix in (".md", ".html", ".xlsx"):
             path.unlink()
 
 
@@ -1045,6 +1049,8 @@ def build_reports(warehouse: Path, out: Path, periods: Iterable[str] | str = PER
                     base = safe_output_path(run.out_dir, report.relative_path)
                     _write(base.with_suffix(".md"), md_text, run)
                     _write(base.with_suffix(".html"), render_html(env, report.title, md_text), run)
+                    run.files.append(write_workbook(base.with_suffix(".xlsx"), report_sheets(report.sections),
+                                                    report.title))
                     run.reports.append(report)
         index_md = render_index(env, run.out_dir, as_of)
         _write(run.out_dir / "index.md", index_md, run)

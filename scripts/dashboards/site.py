@@ -31,6 +31,9 @@ from typing import Any, Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .crm_links import CrmLinks
+from .excel import page_sheets, write_workbook
+from .visit_csv import write_visit_csv
 from .formatting import fmt_change, fmt_date, fmt_number, month_label, severity_label, status_label
 from .labels import code_label, label, label_fmt
 from .marts import MartReader
@@ -66,6 +69,8 @@ MEMBER_FLAGS = (
     ("has_poor_data_entry", "alert_rule.many_open_dq_issues"),
 )
 MONTHLY_VISIT_THRESHOLD_FALLBACK = 15
+# A workbench lists the first accounts to visit; the CSV beside it holds them all.
+SUGGESTIONS_ON_PAGE = 15
 
 
 # --------------------------------------------------------------------------- figures and charts
@@ -248,6 +253,7 @@ class SiteBuilder:
         self.partial_month = self.month if self.as_of < month_end else None
         self.reports_dir: str | None = None
         self.extra_pages: list[Page] = []   # the full alert lists, written beside their pages
+        self.visit_csvs: dict[str, list[dict[str, Any]]] = {}   # rep/<slug>-visits.csv -> rows
 
     # -- shared reads --------------------------------------------------------------------------
     def _use(self, kind: str) -> None:
@@ -701,6 +707,13 @@ class SiteBuilder:
                                   opportunity_id=s["opportunity_id"])
         dq = self.r.rows("select * from {marts.rep_workbench_dq_issues} where user_id = ? "
                          "order by days_open desc, finding_id limit 20", [uid])
+        suggestions = self.r.rows("select * from {marts.rep_visit_suggestions} where user_id = ? "
+                                  "order by visit_rank", [uid])
+        for g in suggestions:
+            g["amount_fig"] = fig(g, "stalled_amount_cny", "cny", "marts.rep_visit_suggestions",
+                                  user_id=uid, account_id=g["account_id"])
+        if suggestions:
+            self.visit_csvs[f"rep/{slug(uid)}-visits.csv"] = suggestions
         diagnosis = self.r.rows("select * from {marts.rep_diagnosis} where user_id = ? "
                                 "order by finding_type, finding_code", [uid])
         ranks = self.r.rows(
@@ -725,6 +738,9 @@ class SiteBuilder:
                         "alert_count": self.count_open_alerts(alert_where, [uid]),
                         "alerts_path": f"alerts/rep-{slug(uid)}.html",
                         "flags": self.rep_flags(wb),
+                        "suggestions": suggestions[:SUGGESTIONS_ON_PAGE],
+                        "suggestion_count": len(suggestions),
+                        "suggestions_csv": f"{slug(uid)}-visits.csv" if suggestions else None,
                     }, charts)
 
     @staticmethod
@@ -923,10 +939,13 @@ def _env() -> Environment:
 
 
 def render_site(builder: SiteBuilder, out_dir: Path, reports_index: str | None = None,
-                before_swap: Callable[[Path], None] | None = None) -> list[Page]:
+                before_swap: Callable[[Path], None] | None = None,
+                crm: CrmLinks | None = None) -> list[Page]:
     """Write every page into a fresh folder, then swap it in place of ``out_dir``."""
+    crm = CrmLinks.from_env() if crm is None else crm
     pages = builder.build_pages()
     env = _env()
+    env.globals["crm"] = crm
     if not ECHARTS_JS.is_file():
         raise FileNotFoundError(f"{ECHARTS_JS} is missing: run `npm ci` (make site does) to install the chart library")
     tmp = out_dir.with_name(out_dir.name + ".tmp")
@@ -940,14 +959,24 @@ def render_site(builder: SiteBuilder, out_dir: Path, reports_index: str | None =
            or (p.kind == "cockpit" and p.path == "cockpit/company.html")]
     env.globals["rep_pages"] = {p.path[len("rep/"):-len(".html")] for p in pages if p.kind == "rep"}
     for page in pages:
-        html = env.get_template(page.template).render(
-            page=page, ctx=page.context, charts=page.charts, nav=nav, as_of=builder.as_of,
-            month=builder.month, prefix=page.depth_prefix, reports_index=reports_index,
-            chart_json=script_safe_json([c.spec() for c in page.charts if c.has_data])
-            .replace("</", "<\\/"))
+        def render(xlsx_href: str | None) -> str:
+            return env.get_template(page.template).render(
+                page=page, ctx=page.context, charts=page.charts, nav=nav, as_of=builder.as_of,
+                month=builder.month, prefix=page.depth_prefix, reports_index=reports_index,
+                xlsx_href=xlsx_href,
+                chart_json=script_safe_json([c.spec() for c in page.charts if c.has_data])
+                .replace("</", "<\\/"))
+        html = render(None)
         target = safe_output_path(tmp, page.path)
         target.parent.mkdir(parents=True, exist_ok=True)
+        sheets = page_sheets(html)
+        if sheets:   # the page's tables as a workbook beside it, linked from the page
+            xlsx = write_workbook(safe_output_path(tmp, page.path[:-len(".html")] + ".xlsx"), sheets,
+                                  f"{page.title_zh} {page.title_en}")
+            html = render(xlsx.name)
         target.write_text(html, encoding="utf-8")
+    for relative, rows in builder.visit_csvs.items():
+        write_visit_csv(safe_output_path(tmp, relative), rows, crm)
     if before_swap is not None:
         before_swap(tmp)
     # swap: the old site stays readable until the new one is complete, then two renames

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import quote, urlsplit
 
+from dashboards.paths import slug
+
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 PLATFORMS = ("dingtalk", "wecom", "feishu")
 KINDS = ("won_deal", "reminder", "alert", "briefing")
@@ -163,6 +165,32 @@ def site_base_url(env: Mapping[str, str]) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() or c in "<>\"'()[]" for c in base):
         raise PushConfigError("CRM_SITE_BASE_URL is not an http(s) address")
     return base.rstrip("/") + "/"
+
+
+def bundle_base_url(env: Mapping[str, str]) -> str | None:
+    """``CRM_BUNDLE_BASE_URL``: where the single sign-on serves the per-person bundles (http or
+    https), with one trailing slash; None when unset. ``{person}`` in it stands for the bundle
+    folder of the person a message is about (``https://bi.example.com/bundles/{person}/``);
+    without it the address serves each logged-in person their own bundle (``https://bi.example.com/me/``)."""
+    base = env.get("CRM_BUNDLE_BASE_URL", "").strip()
+    if not base:
+        return None
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc or "{" in parts.netloc \
+            or any(c.isspace() or c in "<>\"'()[]" for c in base) or re.search(r"\{(?!person\})", base):
+        raise PushConfigError("CRM_BUNDLE_BASE_URL is not an http(s) address (the only placeholder is {person})")
+    return base.rstrip("/") + "/"
+
+
+def bundle_link(base: str, person: str | None, relative: str | None) -> str | None:
+    """Absolute link to a page inside a person's bundle (bundles keep the site's paths)."""
+    if relative is None:
+        return None
+    if "{person}" in base:
+        if not person:
+            return None
+        base = base.replace("{person}", quote(slug(person), safe=""))
+    return base + quote(relative, safe="/-_.~")
 
 
 def site_link(base: str | None, relative: str) -> str | None:

@@ -26,7 +26,8 @@ from dashboards.paths import safe_output_path, slug
 
 from . import compose
 from .channels import CHANNELS, Message, Outcome
-from .config import KINDS, PushConfigError, Route, endpoint, load_people, load_routes, resolve_routes, site_base_url
+from .config import (KINDS, PushConfigError, Route, bundle_base_url, bundle_link, endpoint, load_people, load_routes,
+                     resolve_routes, site_base_url)
 from .pacing import Pacer, SystemClock, backoff_delays
 from .sendlog import SendLog
 
@@ -101,6 +102,10 @@ def compose_all(reader: MartReader, opts: PushOptions, log: SendLog, env: Mappin
         periods = list(opts.briefing_periods) if opts.briefing_periods is not None else \
             compose.due_periods(opts.today or dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date())
         messages += compose.briefings(reader, as_of, periods, base)
+    bundles = bundle_base_url(env)
+    if bundles:   # links open the page in the person's bundle (same path as on the site)
+        for m in messages:
+            m.link = bundle_link(bundles, m.mention_user_ids[0] if m.mention_user_ids else None, m.page) or m.link
     return messages
 
 
