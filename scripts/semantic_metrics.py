@@ -24,8 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "seeds" / "ref_indicator_catalog.csv"
 OUTPUT = ROOT / "models" / "marts" / "semantic" / "metrics.yml"
 SEMANTIC_MODEL = "indicator_components"
-COMPONENT_SQL = tuple(ROOT / "models" / "intermediate" / "indicators" / name for name in (
-    "int_indicator_components__monthly.sql", "int_economics_components__monthly.sql"))
+INDICATOR_MODELS = ROOT / "models" / "intermediate" / "indicators"
+COMPONENT_SQL = (*sorted((INDICATOR_MODELS / "components").glob("*.sql")),
+                 INDICATOR_MODELS / "int_economics_components__monthly.sql")
 COMPONENT_DECLARATION = re.compile(r"\('([a-z][a-z0-9_]*)', '(flow|stock)'\)")
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 HEADER = (

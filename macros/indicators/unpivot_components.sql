@@ -1,7 +1,7 @@
 {#- Turn one wide CTE (one column per component, already summed per owner, team, business
-    line and month) into rows of the long component table. `components` is a list of
-    (component_code, aggregation) pairs; the column of the CTE is named like the component.
-    Rows whose value is null are skipped, so a component without events has no row. -#}
+    line and component date) into rows of the shared component contract. `components` is a
+    list of (component_code, aggregation) pairs; the column of the CTE is named like the
+    component. Rows whose value is null are skipped, so a component without events has no row. -#}
 {% macro unpivot_components(cte, components, grain_scope="'all'") -%}
     {%- for code, aggregation in components %}
     select
@@ -11,7 +11,7 @@
         user_id,
         team_id,
         business_line,
-        month_start_date,
+        component_date,
         cast({{ code }} as decimal(24, 4)) as component_value
     from {{ cte }}
     where {{ code }} is not null

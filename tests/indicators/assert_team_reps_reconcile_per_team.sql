@@ -9,7 +9,7 @@ components as (
         team_id,
         month_start_date,
         sum(component_value) as bookings_from_reps
-    from {{ ref('int_indicator_components__monthly') }}
+    from {{ ref('int_indicator_components') }}
     where component_code = 'bookings_amount'
     group by team_id, month_start_date
 

@@ -14,7 +14,7 @@ import pytest
 
 from warehouse_helpers import MINIMAL_LANDING, copy_landing, run_dbt
 
-SELECTION = "+int_indicator_components__monthly +dq_rep_scorecard_monthly"
+SELECTION = "+int_indicator_components +dq_rep_scorecard_monthly"
 CONTRACT_ROWS = [
     # id, total, recurring, signed date: planted as real exports carry them
     ("K000002", "¥293,171.00", "￥293,171.00", "2025/05/20"),   # parses: counts in May
@@ -69,7 +69,7 @@ def test_unparsed_and_implausible_values_are_issues(warehouse):
 def test_bookings_count_the_parsed_amount_and_not_the_outlier(warehouse):
     bookings = dict(warehouse.sql(
         "select month_start_date::varchar, sum(component_value) "
-        "from intermediate.int_indicator_components__monthly "
+        "from intermediate.int_indicator_components "
         "where component_code = 'bookings_amount' group by 1").fetchall())
     # K000001 (120,000.00, April) as in the fixture; K000002 ¥293,171.00 in May; K000003 (1e15)
     # held back; K000004 has no readable amount or date.

@@ -11,7 +11,7 @@ with
 
 sales_components as (
 
-    select * from {{ ref('int_indicator_components__monthly') }}
+    select * from {{ ref('int_indicator_components') }}
 
 ),
 

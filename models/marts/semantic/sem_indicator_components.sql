@@ -2,12 +2,13 @@
 
 {#- The additive indicator components (sales and SaaS economics) that the semantic layer's
     measures sum: every row that serves every grain. Quota rows are left out (their grain
-    scope differs by grain: rep quotas serve the rep grain, team quotas every grain above). -#}
+    scope differs by grain: rep quotas serve the rep grain, team quotas every grain above).
+    The daily sales components are summed per month. -#}
 with
 
 sales_components as (
 
-    select * from {{ ref('int_indicator_components__monthly') }}
+    select * from {{ ref('int_indicator_components') }}
 
 ),
 
@@ -57,8 +58,9 @@ final as (
         region_id,
         business_line,
         month_start_date,
-        cast(component_value as double) as component_value
+        cast(sum(component_value) as double) as component_value
     from unioned
+    group by 1, 2, 3, 4, 5, 6, 7
 
 )
 

@@ -1,0 +1,60 @@
+{#- ref_indicator_components lists exactly the component codes the engine produces, with their
+    aggregation, and every component the catalog names: one row per code that breaks this. -#}
+with
+
+produced as (
+
+    select distinct
+        component_code,
+        aggregation
+    from {{ ref('int_indicator_components') }}
+    union
+    select distinct
+        component_code,
+        aggregation
+    from {{ ref('int_economics_components__monthly') }}
+
+),
+
+described as (
+
+    select
+        component_code,
+        aggregation
+    from {{ ref('ref_indicator_components') }}
+
+),
+
+catalog_components as (
+
+    select numerator_component as component_code from {{ ref('ref_indicator_catalog') }}
+    union
+    select denominator_component as component_code from {{ ref('ref_indicator_catalog') }}
+
+)
+
+select
+    coalesce(produced.component_code, described.component_code) as component_code,
+    case
+        when described.component_code is null then 'produced but not described'
+        when produced.component_code is null then 'described but not produced'
+        else 'aggregation differs'
+    end as problem
+from produced
+full outer join described
+    on produced.component_code = described.component_code
+where produced.component_code is null
+    or described.component_code is null
+    or produced.aggregation != described.aggregation
+
+union all
+
+select
+    catalog_components.component_code,
+    'named by the catalog but not described' as problem
+from catalog_components
+left join described
+    on catalog_components.component_code = described.component_code
+where catalog_components.component_code is not null
+    and catalog_components.component_code != ''
+    and described.component_code is null
