@@ -29,9 +29,9 @@ described as (
 
 catalog_components as (
 
-    select numerator_component as component_code from {{ ref('ref_indicator_catalog') }}
+    select {{ seed_text('numerator_component') }} as component_code from {{ ref('ref_indicator_catalog') }}
     union
-    select denominator_component as component_code from {{ ref('ref_indicator_catalog') }}
+    select {{ seed_text('denominator_component') }} as component_code from {{ ref('ref_indicator_catalog') }}
 
 )
 
@@ -56,5 +56,4 @@ from catalog_components
 left join described
     on catalog_components.component_code = described.component_code
 where catalog_components.component_code is not null
-    and catalog_components.component_code != ''
     and described.component_code is null
