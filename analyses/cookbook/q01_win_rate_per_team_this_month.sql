@@ -1,4 +1,4 @@
--- Q01 本月各团队赢单率 / This month's win rate per team
+-- Q01 本月各团队商机赢率 / This month's win rate per team
 select
     entity_name as team_name,
     actual_value as win_rate,

@@ -1,4 +1,4 @@
--- Q02 本月拜访不足15次的销售 / Reps below 15 visits this month
+-- Q02 本月面访不足15次的销售 / Reps below 15 visits this month
 select
     team_name,
     user_name,

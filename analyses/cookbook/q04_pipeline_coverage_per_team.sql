@@ -1,4 +1,4 @@
--- Q04 各团队管道覆盖率 / Pipeline coverage per team
+-- Q04 各团队商机覆盖倍数 / Pipeline coverage per team
 select
     team_name,
     sum(pipeline_to_quarter_end_cny) as pipeline_to_quarter_end_cny,

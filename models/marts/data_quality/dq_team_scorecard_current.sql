@@ -56,4 +56,7 @@ final as (
 
 )
 
-select * from final
+select
+    final.*,
+    {{ is_unknown_member('final.team_id') }} as is_unknown_member
+from final

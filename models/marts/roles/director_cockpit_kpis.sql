@@ -266,4 +266,7 @@ final as (
 
 )
 
-select * from final
+select
+    final.*,
+    {{ is_unknown_member('final.entity_id') }} as is_unknown_member
+from final
