@@ -18,7 +18,7 @@
     full-width digits and signs (０-９ ． ， － ＋ ： ／ ￥) become ASCII, surrounding spaces
     are trimmed, and an empty value is null. A present value that does not match the rule is
     null here and a `value_not_parsed` data-quality issue (int_dq__unparsed_values). The
-    patterns hold no backslash, so the same text works in DuckDB and Spark string literals.
+    patterns reach SQL through sql_string, which escapes them for each engine's string literals.
     `normalised=true` says the argument is already landing_value() output (saves repeating
     the normalisation in large models). -#}
 
@@ -57,11 +57,11 @@
 {%- endmacro %}
 
 {% macro default__regex_full_match(expr, pattern) -%}
-    regexp_full_match({{ expr }}, '{{ pattern }}')
+    regexp_full_match({{ expr }}, {{ sql_string(pattern) }})
 {%- endmacro %}
 
 {% macro spark__regex_full_match(expr, pattern) -%}
-    ({{ expr }} rlike '^(?:{{ pattern }})$')
+    ({{ expr }} rlike {{ sql_string('^(?:' ~ pattern ~ ')$') }})
 {%- endmacro %}
 
 
@@ -70,11 +70,11 @@
 {%- endmacro %}
 
 {% macro default__regex_remove_all(expr, pattern) -%}
-    regexp_replace({{ expr }}, '{{ pattern }}', '', 'g')
+    regexp_replace({{ expr }}, {{ sql_string(pattern) }}, '', 'g')
 {%- endmacro %}
 
 {% macro spark__regex_remove_all(expr, pattern) -%}
-    regexp_replace({{ expr }}, '{{ pattern }}', '')
+    regexp_replace({{ expr }}, {{ sql_string(pattern) }}, '')
 {%- endmacro %}
 
 
@@ -121,7 +121,7 @@
     the canonical 'YYYY-MM-DD HH:MM:SS[.ffffff][+HH:MM]' text before the cast, so both engines
     cast the same text; an impossible calendar date (2026-02-30) is null. -#}
 {% macro landing_timestamp_part(value, group) -%}
-    regexp_extract({{ value }}, '^{{ landing_timestamp_pattern() }}$', {{ group }})
+    regexp_extract({{ value }}, {{ sql_string('^' ~ landing_timestamp_pattern() ~ '$') }}, {{ group }})
 {%- endmacro %}
 
 {% macro landing_timestamp_canonical(value) -%}
@@ -161,7 +161,7 @@
         )
     {%- endset -%}
     list_transform(
-        [regexp_extract({{ landing_datetime_value(column, normalised) }}, '^{{ landing_timestamp_pattern() }}$',
+        [regexp_extract({{ landing_datetime_value(column, normalised) }}, {{ sql_string('^' ~ landing_timestamp_pattern() ~ '$') }},
             ['y', 'mo', 'd', 'h', 'mi', 's', 'f', 'o'])],
         lambda _ts: case
             when coalesce(_ts['y'], '') = '' then null

@@ -290,10 +290,10 @@ metric_names as (
 
     {%- for code, name_zh, name_en, unit in metrics %}
         select
-            '{{ code }}' as metric_code,
-            '{{ name_zh }}' as metric_name_zh,
-            '{{ name_en }}' as metric_name_en,
-            '{{ unit }}' as unit
+            {{ sql_string(code) }} as metric_code,
+            {{ sql_string(name_zh) }} as metric_name_zh,
+            {{ sql_string(name_en) }} as metric_name_en,
+            {{ sql_string(unit) }} as unit
         {%- if not loop.last %}
             union all
         {%- endif %}

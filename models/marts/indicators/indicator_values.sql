@@ -215,7 +215,9 @@ with_attainment as (
         *,
         coalesce(
             not is_period_in_progress
-            or (aggregation = 'stock' and indicator_code not in ('{{ period_scoped_stocks | join("', '") }}')),
+            or (aggregation = 'stock' and indicator_code not in (
+                {%- for code in period_scoped_stocks %}{{ sql_string(code) }}{{ ", " if not loop.last }}{% endfor -%}
+            )),
             true
         ) as is_change_comparable,
         target_value * target_prorate_share as target_value_to_date,
