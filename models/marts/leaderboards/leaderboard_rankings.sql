@@ -204,10 +204,10 @@ metric_values as (
     {%- for code, name_zh, name_en, unit in metrics %}
         select
             rep_periods.*,
-            '{{ code }}' as metric_code,
-            '{{ name_zh }}' as metric_name_zh,
-            '{{ name_en }}' as metric_name_en,
-            '{{ unit }}' as unit,
+            {{ sql_string(code) }} as metric_code,
+            {{ sql_string(name_zh) }} as metric_name_zh,
+            {{ sql_string(name_en) }} as metric_name_en,
+            {{ sql_string(unit) }} as unit,
             {% if code == 'quota_attainment' -%}
                 {{ safe_divide('measured.bookings_amount', 'measured.quota_amount') }}
             {%- else -%}
@@ -230,9 +230,9 @@ ranked as (
     {%- for scope, id_col, name_col, scope_zh, scope_en in scopes %}
         select
             metric_values.*,
-            '{{ scope }}' as scope_type,
-            '{{ scope_zh }}' as scope_type_name_zh,
-            '{{ scope_en }}' as scope_type_name_en,
+            {{ sql_string(scope) }} as scope_type,
+            {{ sql_string(scope_zh) }} as scope_type_name_zh,
+            {{ sql_string(scope_en) }} as scope_type_name_en,
             {{ id_col }} as scope_id,
             {{ name_col }} as scope_name,
             case
