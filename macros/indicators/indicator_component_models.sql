@@ -4,7 +4,7 @@
     and on a listed model without the tag. -#}
 {% macro indicator_component_models() -%}
     {{ return([
-        'int_component__bookings',
+        'int_component__declared',
         'int_component__opportunities',
         'int_component__pipeline',
         'int_component__leads',

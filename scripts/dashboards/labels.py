@@ -1,6 +1,6 @@
 """Labels a person reads, from one place: the seeds.
 
-Indicator names come from ``seeds/ref_indicator_catalog.csv`` (``indicator.<code>``), alert
+Indicator names come from ``seeds/ref_indicator_catalog.csv`` and ``seeds/custom_indicators.csv`` (``indicator.<code>``), alert
 rule names from ``seeds/ref_alert_rules.csv`` (``alert_rule.<code>``), indicator status names
 from ``seeds/ref_indicator_status_rules.csv`` (``status.<code>``) and every other heading,
 column header, card label, chart title, series name, section title, code name and the fixed
@@ -25,9 +25,10 @@ def labels() -> dict[str, tuple[str, str]]:
     with open(SEEDS / "ref_ui_labels.csv", encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             found[row["label_key"]] = (row["label_zh"], row["label_en"])
-    with open(SEEDS / "ref_indicator_catalog.csv", encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            found[f"indicator.{row['indicator_code']}"] = (row["indicator_name_zh"], row["indicator_name_en"])
+    for catalog in ("ref_indicator_catalog.csv", "custom_indicators.csv"):
+        with open(SEEDS / catalog, encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                found[f"indicator.{row['indicator_code']}"] = (row["indicator_name_zh"], row["indicator_name_en"])
     with open(SEEDS / "ref_indicator_status_rules.csv", encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             found[f"status.{row['status_code']}"] = (row["status_name_zh"], row["status_name_en"])

@@ -26,7 +26,7 @@ import csv
 import datetime as dt
 import json
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -999,9 +999,13 @@ def render_site(builder: SiteBuilder, out_dir: Path, reports_index: str | None =
 
 
 def indicator_models() -> dict[str, str]:
-    """indicator_code -> the mart model computing it (seeds/ref_indicator_catalog.csv model_name)."""
+    """indicator_code -> the mart model computing it (seeds/ref_indicator_catalog.csv model_name;
+    a custom indicator of seeds/custom_indicators.csv is in indicator_values)."""
     with open(SEEDS / "ref_indicator_catalog.csv", encoding="utf-8", newline="") as f:
-        return {row["indicator_code"]: row["model_name"] for row in csv.DictReader(f) if row.get("model_name")}
+        models = {row["indicator_code"]: row["model_name"] for row in csv.DictReader(f) if row.get("model_name")}
+    with open(SEEDS / "custom_indicators.csv", encoding="utf-8", newline="") as f:
+        models.update({row["indicator_code"]: "indicator_values" for row in csv.DictReader(f) if row.get("indicator_code")})
+    return models
 
 
 def build_site(warehouse: Path, out_dir: Path, with_reports: bool = True, with_dbt_docs: bool = False) -> SiteRun:
@@ -1027,7 +1031,12 @@ def build_site(warehouse: Path, out_dir: Path, with_reports: bool = True, with_d
         pages = render_site(builder, Path(out_dir), reports_index,
                             add_reports if with_reports or with_dbt_docs else None)
         reads = {k: set(v) for k, v in reader.reads.items()}
-    return SiteRun(Path(out_dir), builder.as_of, pages, reads, report_runs[0] if report_runs else None)
+    reports = report_runs[0] if report_runs else None
+    if reports is not None:   # written into the build folder, now swapped into out_dir
+        built = Path(out_dir).with_name(Path(out_dir).name + ".tmp")
+        moved = [Path(out_dir) / path.relative_to(built) for path in reports.files]
+        reports = replace(reports, out_dir=Path(out_dir) / reports.out_dir.relative_to(built), files=moved)
+    return SiteRun(Path(out_dir), builder.as_of, pages, reads, reports)
 
 
 __all__ = ["build_site", "SiteRun", "PAGE_CONSUMERS"]

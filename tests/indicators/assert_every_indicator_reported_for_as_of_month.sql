@@ -1,6 +1,7 @@
 {#- Every catalog indicator has a non-zero value in the month holding the as-of date or the month
     before (usage is reported after the month ends): adding a catalog row without its
-    components (or with a misspelt component code) is caught here. A warning, not an error:
+    components (or with a misspelt component code), or a custom indicator over components the
+    data holds nothing of, is caught here. A warning, not an error:
     a small or young data set can legitimately have no renewals or churn yet, and that must
     not stop the nightly build. -#}
 {{ config(severity='warn') }}
@@ -17,7 +18,7 @@ reported as (
 )
 
 select catalog.indicator_code
-from {{ ref('ref_indicator_catalog') }} as catalog
+from {{ ref('int_indicator_catalog') }} as catalog
 left join reported
     on catalog.indicator_code = reported.indicator_code
 where reported.indicator_code is null

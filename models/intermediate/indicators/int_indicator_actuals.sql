@@ -6,7 +6,14 @@
     stocks take the value of the period's last month (the as-of month for a period in
     progress), and a ratio divides the summed numerator by the summed denominator (null when
     the denominator is zero). Also the value of the indicator's quota or threshold component
-    at the same grain, the target the catalog names. -#}
+    at the same grain, the target the catalog names. A custom indicator (formula_kind 'custom',
+    seeds/custom_indicators.csv) evaluates its checked formula over the components summed at
+    each grain and period, so its ratios, too, come from summed parts. -#}
+{%- set custom = custom_indicator_definitions() %}
+{%- set custom_components = [] %}
+{%- for indicator in custom %}
+    {%- for code in indicator.components if code not in custom_components %}{% do custom_components.append(code) %}{% endfor %}
+{%- endfor %}
 with
 
 sales_components as (
@@ -23,7 +30,7 @@ economics_components as (
 
 catalog as (
 
-    select * from {{ ref('ref_indicator_catalog') }}
+    select * from {{ ref('int_indicator_catalog') }}
 
 ),
 
@@ -289,6 +296,61 @@ computed as (
 
 ),
 
+-- custom indicators: each formula over the summed components of the entity and period
+custom_inputs as (
+
+    select
+        entity_periods.grain,
+        entity_periods.entity_id,
+        entity_periods.period_type,
+        entity_periods.period_start_date,
+        entity_periods.period_end_date
+        {%- for code in custom_components %},
+        max(case when rolled_up.component_code = {{ sql_string(code) }} then rolled_up.component_value end)
+            as c__{{ code }}
+        {%- endfor %}
+    from entity_periods
+    left join rolled_up
+        on entity_periods.grain = rolled_up.grain
+            and entity_periods.entity_id = rolled_up.entity_id
+            and entity_periods.period_type = rolled_up.period_type
+            and entity_periods.period_start_date = rolled_up.period_start_date
+    group by 1, 2, 3, 4, 5
+
+),
+
+custom_computed as (
+
+    {%- for indicator in custom %}
+    select
+        {{ sql_string(indicator.code) }} as indicator_code,
+        custom_inputs.grain,
+        custom_inputs.entity_id,
+        custom_inputs.period_type,
+        custom_inputs.period_start_date,
+        custom_inputs.period_end_date,
+        cast({{ indicator.numerator if indicator.numerator else 'null' }} as double) as numerator_value,
+        cast({{ indicator.denominator if indicator.denominator else 'null' }} as double) as denominator_value,
+        cast({{ indicator.sql }} as double) as actual_value,
+        cast(target.component_value as double) as component_target_value
+    from custom_inputs
+    left join rolled_up as target
+        on target.component_code = {{ sql_string(custom_target_component(indicator.target_source)) }}
+            and custom_inputs.grain = target.grain
+            and custom_inputs.entity_id = target.entity_id
+            and custom_inputs.period_type = target.period_type
+            and custom_inputs.period_start_date = target.period_start_date
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+    {%- if custom | length == 0 %}
+    select * from computed
+    where 1 = 0
+    {%- endif %}
+
+),
+
 -- the two indicators built from other indicators rather than from components
 derived_inputs as (
 
@@ -358,6 +420,8 @@ derived as (
 final as (
 
     select * from computed
+    union all
+    select * from custom_computed
     union all
     select derived.*
     from derived

@@ -18,7 +18,7 @@ catalog as (
         unit,
         direction,
         sort_order
-    from {{ ref('ref_indicator_catalog') }}
+    from {{ ref('int_indicator_catalog') }}
 
 ),
 

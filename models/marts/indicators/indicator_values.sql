@@ -21,7 +21,7 @@ actuals as (
 
 catalog as (
 
-    select * from {{ ref('ref_indicator_catalog') }}
+    select * from {{ ref('int_indicator_catalog') }}
 
 ),
 
@@ -193,8 +193,7 @@ with_targets as (
         coalesce(period_days.is_period_in_progress, false) as is_period_in_progress,
         case
             when coalesce(period_days.is_period_in_progress, false)
-                and catalog.aggregation = 'flow'
-                and (catalog.formula_kind = 'sum' or catalog.denominator_component like 'quota%')
+                and catalog.is_target_prorated
                 then {{ safe_divide('period_days.working_days_elapsed', 'period_days.working_days') }}
             else 1.0
         end as target_prorate_share
