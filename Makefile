@@ -147,15 +147,16 @@ screenshots: site browser ## README screenshots of the cockpit and a workbench i
 
 SPARK_TESTS := tests/python/test_site.py::test_spark_marts_give_the_same_site tests/python/test_spark_limits.py::test_views_fit_the_spark_metastore
 
-# The Spark build (the longest step, mostly engine overhead on two cores) runs in the
-# background beside the DuckDB steps and pytest; the tests that read its output (its marts
-# against DuckDB's, its views against the metastore's limit) run when it is done. Its log is warehouse/test-spark.log.
-test: data data-small lint ## run every test: lint, DuckDB dev build, unit tests with the as-of var, the production path on the small scale, Spark, pytest
+# The Spark build (the longest step, mostly engine overhead on two cores) starts first and runs
+# in the background beside lint, the DuckDB steps and pytest; the tests that read its output (its
+# marts against DuckDB's, its views against the metastore's limit) run when it is done. Its log
+# is warehouse/test-spark.log.
+test: data data-small ## run every test: lint, DuckDB dev build, unit tests with the as-of var, the production path on the small scale, Spark, pytest
 	@mkdir -p warehouse && rm -f warehouse/test-spark.rc
 	@echo "test-spark: running in the background (log: warehouse/test-spark.log)"
 	@( $(MAKE) --no-print-directory test-spark > warehouse/test-spark.log 2>&1; echo $$? > warehouse/test-spark.rc ) & \
 	status=0; \
-	$(MAKE) --no-print-directory test-duckdb test-unit-as-of test-production PRODUCTION_TEST_LANDING=$(SMALL_LANDING) \
+	$(MAKE) --no-print-directory lint test-duckdb test-unit-as-of test-production PRODUCTION_TEST_LANDING=$(SMALL_LANDING) \
 		&& $(MAKE) --no-print-directory test-python PYTEST_ARGS="tests/python $(addprefix --deselect ,$(SPARK_TESTS))" || status=1; \
 	wait; \
 	if [ "$$(cat warehouse/test-spark.rc 2>/dev/null)" != "0" ]; then \

@@ -66,14 +66,10 @@ def test_csv_cells_never_start_a_formula():
 
 # --------------------------------------------------------------------------- built site
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory):
-    if not WAREHOUSE.is_file():
-        pytest.skip(f"no warehouse at {WAREHOUSE}: run make demo")
+def sites(tmp_path_factory, shared_site):
     tmp = tmp_path_factory.mktemp("crm")
     mp = pytest.MonkeyPatch()
-    for key in TEMPLATES:
-        mp.delenv(key, raising=False)
-    plain = build_site(WAREHOUSE, tmp / "plain", with_reports=False)
+    plain = shared_site   # built with no link template set
     for key, value in TEMPLATES.items():
         mp.setenv(key, value)
     linked = build_site(WAREHOUSE, tmp / "linked", with_reports=False)

@@ -19,7 +19,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
-from dashboards.site import build_site  # noqa: E402
 
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB") or ROOT / "warehouse" / "crm.duckdb")
 pytestmark = pytest.mark.skipif(not WAREHOUSE.is_file(), reason=f"no warehouse at {WAREHOUSE}: run make demo")
@@ -38,10 +37,8 @@ def figures(page: Path) -> dict[tuple[str, str, str], str]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("dq_site") / "site"
-    build_site(WAREHOUSE, out)
-    return out
+def site(shared_site) -> Path:
+    return shared_site.out_dir
 
 
 def test_dq_page_open_issues_equal_each_workbench(site):

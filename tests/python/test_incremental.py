@@ -1,17 +1,19 @@
-"""An incremental build after a day's delta export equals a full refresh, row for row.
+"""An incremental build after a day's delta export equals a full refresh, row for row, and the
+refresh that applied the delta changed only the rows the new day's export names.
 
-Builds the demo, applies the generator's next-day delta, runs the incremental facts, and
-compares them with a full refresh of the same landing files (both directions of EXCEPT ALL,
-so duplicates count)."""
+Takes the demo refreshed on two nights (the generator's next-day delta, an incremental
+refresh) and compares its incremental facts with a full refresh of the same landing files
+(both directions of EXCEPT ALL, so duplicates count)."""
 from __future__ import annotations
 
-import shutil
+import csv
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from warehouse_helpers import generate_demo, run_dbt
+from refresh_helpers import last_end
+from warehouse_helpers import run_dbt
 
 INCREMENTAL_MODELS = ["fct_activities", "fct_opportunity_stage_transitions"]
 SELECTION = " ".join(f"+{m}" for m in INCREMENTAL_MODELS)
@@ -33,17 +35,13 @@ def table_diff(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, int, in
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory) -> tuple[Path, Path]:
+def builds(demo_delta, tmp_path_factory) -> tuple[Path, Path]:
+    """The incremental side is the nightly refresh of the demo plus its next-day delta (conftest's
+    demo_delta, shared with the refresh tests); the full side a full refresh of the same files."""
     work = tmp_path_factory.mktemp("incremental")
-    landing = work / "landing"
-    generate_demo(landing)
-    incremental_db = work / "incremental.duckdb"
-    dbt_run(landing, incremental_db, work / "target_inc")
-    generate_demo(landing, "--delta")
-    dbt_run(landing, incremental_db, work / "target_inc")
     full_db = work / "full.duckdb"
-    dbt_run(landing, full_db, work / "target_full", "--full-refresh")
-    return incremental_db, full_db
+    dbt_run(demo_delta["landing"], full_db, work / "target_full", "--full-refresh")
+    return demo_delta["serving"], full_db
 
 
 @pytest.mark.parametrize("table", INCREMENTAL_MODELS)
@@ -64,3 +62,56 @@ def test_delta_actually_changed_the_incremental_tables(builds) -> None:
     with duckdb.connect(str(incremental_db), read_only=True) as con:
         changed = con.sql("select count(*) from core.fct_activities where updated_at >= timestamp '2026-11-26'").fetchall()[0][0]
     assert changed > 0, "the delta day's activities did not reach the incremental table"
+
+
+# --------------------------------------------------------------------------------------------
+# The refresh itself: only the new day's rows change
+
+ENTITY_FACTS = {
+    "fct_leads": "lead_id", "fct_opportunities": "opportunity_id", "fct_activities": "activity_id",
+    "fct_contracts": "contract_id",
+}
+
+
+def test_delta_export_changes_only_the_new_days_rows(demo_delta):
+    """The second night's incremental refresh (conftest's demo_delta) changed only the rows the
+    new day's export names."""
+    landing, serving, previous = demo_delta["landing"], demo_delta["serving"], demo_delta["previous"]
+    new_files = sorted(landing.glob("*/2026-11-26_delta.csv"))
+    assert new_files, "the delta export wrote no file for 2026-11-26"
+    assert last_end(serving)["mode"] == "incremental"
+
+    # every id named anywhere in the new day's files
+    ids: set[str] = set()
+    for path in new_files:
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                ids.update(v for k, v in row.items() if k.endswith("_id") and v)
+    assert ids
+
+    con = duckdb.connect()
+    con.execute(f"attach '{serving}' as new_wh (read_only)")
+    con.execute(f"attach '{previous}' as old_wh (read_only)")
+    con.execute("create table delta_ids (id varchar)")
+    con.executemany("insert into delta_ids values (?)", [[i] for i in sorted(ids)])
+    changed_total = 0
+    for table, key in ENTITY_FACTS.items():
+        cols = [c for (c,) in con.execute(
+            "select column_name from information_schema.columns where table_catalog = 'new_wh' "
+            "and table_schema = 'core' and table_name = ? order by ordinal_position", [table]).fetchall()]
+        id_cols = [c for c in cols if c.endswith("_id")]
+        assert key in id_cols
+        touches = " or ".join(f"cast({c} as varchar) in (select id from delta_ids)" for c in id_cols)
+        for a, b in (("new_wh", "old_wh"), ("old_wh", "new_wh")):
+            diff = f"(select * from {a}.core.{table} except all select * from {b}.core.{table})"
+            changed, outside = con.execute(
+                f"select count(*), coalesce(sum(case when {touches} then 0 else 1 end), 0) from {diff}"
+            ).fetchone()
+            assert outside == 0, f"{table}: {outside} changed row(s) unrelated to the 2026-11-26 delta"
+            changed_total += changed
+        # rows of the new day are in
+        new_keys = con.execute(f"select count(*) from new_wh.core.{table} where {key} in (select id from delta_ids)"
+                               ).fetchone()[0]
+        assert new_keys >= 0
+    assert changed_total > 0, "the delta changed nothing"
+    con.close()

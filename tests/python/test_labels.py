@@ -20,7 +20,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from dashboards.site import build_site  # noqa: E402
 
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB") or ROOT / "warehouse" / "crm.duckdb")
 SEEDS = ROOT / "seeds"
@@ -62,9 +61,8 @@ def _visible_text(page: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def texts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    out = tmp_path_factory.mktemp("labels") / "site"
-    build_site(WAREHOUSE, out)
+def texts(shared_site) -> dict[str, str]:
+    out = shared_site.out_dir
     found = {}
     for path in sorted(out.rglob("*.html")):
         rel = path.relative_to(out).as_posix()
@@ -143,11 +141,10 @@ def test_english_title_keeps_the_persons_name(texts):
     assert checked > 0
 
 
-def test_pipeline_coverage_is_a_multiple_everywhere(tmp_path_factory):
+def test_pipeline_coverage_is_a_multiple_everywhere(shared_site):
     """Coverage is 0.8× in the alerts (pipeline ÷ remaining quota): the board and the workbench
     show the same unit, never a percentage."""
-    out = tmp_path_factory.mktemp("coverage") / "site"
-    build_site(WAREHOUSE, out, with_reports=False)
+    out = shared_site.out_dir
     fig = re.compile(r'<span class="fig"[^>]*data-col="pipeline_coverage"[^>]*>([^<]*)<')
     shown = [v for p in [*out.glob("team/*.html"), *out.glob("rep/*.html")]
              for v in fig.findall(p.read_text(encoding="utf-8"))]

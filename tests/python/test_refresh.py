@@ -1,127 +1,26 @@
-"""Tests of the nightly refresh (scripts/refresh.py): publish, faults, readers, kill -9, lock,
-rollback, delta. Every test works in its own tmp folder (serving file, lock, log, history,
-Parquet copies all derive from --serving-path), never in the repository's warehouse/.
+"""Tests of the nightly refresh (scripts/refresh.py): publish, gate and dbt faults, exit codes,
+archive, lock, rollback, a writer on the serving file, production settings. Every test works in
+its own tmp folder (serving file, lock, log, history, Parquet copies all derive from
+--serving-path), never in the repository's warehouse/.
 
-Most tests start from one full build of the minimal landing fixture (module fixture `golden`,
-copied per test); the delta test builds the demo scale.
+Most tests start from one full build of the minimal landing fixture (the session fixture
+`golden` in conftest.py, shared with test_refresh_recovery.py, copied per test by `warehouse`);
+the demo-scale delta is in test_incremental.py.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
-import json
 import os
-import random
 import shutil
-import signal
 import subprocess
 import sys
-import threading
 import time
-from pathlib import Path
 
 import duckdb
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import refresh  # noqa: E402
-
-MINIMAL = ROOT / "tests" / "python" / "data" / "landing_minimal"
-SCRIPT = ROOT / "scripts" / "refresh.py"
-FAST = ["--gate", "basic", "--no-freshness"]  # the gate and freshness are tested by `golden`
-
-
-def env() -> dict[str, str]:
-    e = {k: v for k, v in os.environ.items()
-         if not k.startswith(("CRM_", "DBT_"))}  # nothing from the caller's own warehouse
-    e.update({"CRM_PII_SALT": "test-salt-not-secret", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
-    return e
-
-
-def run_refresh(serving: Path, landing: Path | None, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, str(SCRIPT), *args, "--serving-path", str(serving)]
-    if landing is not None:
-        cmd += ["--landing-dir", str(landing)]
-    return subprocess.run(cmd, cwd=ROOT, env=env(), capture_output=True, text=True, timeout=timeout)
-
-
-def start_refresh(serving: Path, landing: Path, *args: str) -> subprocess.Popen:
-    cmd = [sys.executable, str(SCRIPT), *args, "--serving-path", str(serving), "--landing-dir", str(landing)]
-    return subprocess.Popen(cmd, cwd=ROOT, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def log_records(serving: Path) -> list[dict]:
-    path = serving.parent / "logs" / "refresh.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
-def last_end(serving: Path) -> dict:
-    return [r for r in log_records(serving) if r["event"] == "end"][-1]
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def scalar(db: Path, sql: str):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchone()[0]
-    finally:
-        con.close()
-
-
-def parquet_rows(path: Path) -> int:
-    con = duckdb.connect()
-    try:
-        return con.execute(f"select count(*) from read_parquet('{path}')").fetchone()[0]
-    finally:
-        con.close()
-
-
-def landing_copy(tmp_path: Path, name: str = "landing") -> Path:
-    target = tmp_path / name
-    shutil.copytree(MINIMAL, target)
-    return target
-
-
-def leftovers(wh: Path) -> list[str]:
-    """Files a refresh must not leave behind once it ended (build file, temp names, lock)."""
-    found = [p for p in wh.rglob("*") if p.name.endswith((".tmp", ".wal"))]
-    found += [p for p in (wh / ".build").glob("crm.duckdb*")]
-    found += [p for p in wh.glob("*.refresh.lock")]
-    return [str(p) for p in found]
-
-
-@pytest.fixture(scope="module")
-def golden(tmp_path_factory) -> dict:
-    """One full refresh of the minimal fixture with the default gate and source freshness."""
-    base = tmp_path_factory.mktemp("golden")
-    landing = landing_copy(base)
-    serving = base / "wh" / "crm.duckdb"
-    started = time.monotonic()
-    proc = run_refresh(serving, landing)
-    return {"proc": proc, "serving": serving, "landing": landing, "seconds": time.monotonic() - started,
-            "checksums": refresh.mart_checksums(serving) if serving.exists() else {}}
-
-
-@pytest.fixture()
-def warehouse(tmp_path, golden) -> Path:
-    """A serving path holding a copy of the golden warehouse (as after an earlier good night)."""
-    serving = tmp_path / "wh" / "crm.duckdb"
-    serving.parent.mkdir(parents=True)
-    shutil.copy2(golden["serving"], serving)
-    source = golden["serving"].parent
-    shutil.copytree(source / "private", serving.parent / "private")  # the private full build
-    shutil.copytree(source / ".parquet.versions", serving.parent / ".parquet.versions")
-    os.symlink(os.readlink(source / "parquet"), serving.parent / "parquet")
-    return serving
-
-
-# --------------------------------------------------------------------------------------------
+from refresh_helpers import env, run_refresh, log_records, last_end, sha256, scalar, parquet_rows, landing_copy, leftovers, _write_lock, SCRIPT, FAST, ROOT, refresh
 
 
 def test_clean_refresh_publishes_parquet_and_log(golden):
@@ -248,123 +147,6 @@ def test_dbt_failure_leaves_serving_untouched_and_names_the_node(tmp_path, wareh
     assert leftovers(warehouse.parent) == []
 
 
-def test_readers_never_break_during_a_refresh(tmp_path, warehouse, golden):
-    landing = landing_copy(tmp_path)
-    leads = next((landing / "leads").glob("*.csv"))
-    with leads.open("a", encoding="utf-8", newline="") as fh:
-        fh.write("L0000002,marketing,CMP0001,A000001,U00001,software,new,2025-05-20 10:00:00,,,,,,"
-                 "2025-05-20 10:00:00,false\n")
-    old = golden["checksums"]["core.fct_leads"][0]
-    new = old + 1
-    seen: list[int] = []
-    errors: list[str] = []
-    done = threading.Event()
-
-    def reader() -> None:
-        while not done.is_set():
-            try:
-                con = duckdb.connect(str(warehouse), read_only=True)
-                try:
-                    seen.append(con.execute("select count(*) from core.fct_leads").fetchone()[0])
-                finally:
-                    con.close()
-            except Exception as exc:  # noqa: BLE001 - any error is a failure of the test
-                errors.append(repr(exc))
-            time.sleep(0.02)
-
-    thread = threading.Thread(target=reader)
-    thread.start()
-    try:
-        proc = start_refresh(warehouse, landing, *FAST)
-        out, err = proc.communicate(timeout=600)
-        time.sleep(0.3)  # readers after the swap
-    finally:
-        done.set()
-        thread.join()
-    assert proc.returncode == 0, err
-    assert errors == []
-    assert len(seen) > 20 and set(seen) <= {old, new}
-    assert seen[0] == old and seen[-1] == new
-    assert seen == sorted(seen)  # once the new warehouse is seen, the old one never returns
-    # the Parquet copy follows, and the previous warehouse went to history
-    fct = warehouse.parent / "parquet" / "core" / "fct_leads.parquet"
-    assert parquet_rows(fct) == new
-    assert len(list((warehouse.parent / "history").glob("crm.*.duckdb"))) == 1
-    assert last_end(warehouse)["mode"] == "incremental"
-
-
-def _orphans(wh: Path) -> list[int]:
-    """Processes still running with this warehouse in their command line (e.g. a dbt child)."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                if str(wh).encode() in (proc / "cmdline").read_bytes():
-                    found.append(int(proc.name))
-            except OSError:
-                continue
-    return found
-
-
-def parquet_complete(wh: Path, checksums: dict) -> bool:
-    """The Parquet copies behind the symlink are one complete set, with the serving row counts."""
-    for name, (rows, _) in checksums.items():
-        schema, table = name.split(".")
-        if parquet_rows(wh / "parquet" / schema / f"{table}.parquet") != rows:
-            return False
-    return True
-
-
-def wait_for_step(serving: Path, proc: subprocess.Popen, step: str, timeout: float = 600) -> None:
-    log = serving.parent / "logs" / "refresh.jsonl"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and proc.poll() is None:
-        if log.exists() and f'"name": "{step}"' in log.read_text(encoding="utf-8").split('"event": "start"')[-1]:
-            return
-        time.sleep(0.005)
-
-
-def test_kill_9_at_random_points_then_next_run_is_clean_and_identical(tmp_path, warehouse, golden):
-    """kill -9 at three seeded random moments (start-up or gate, inside dbt build, inside publish);
-    then a normal run on the same landing data: it succeeds, leaves nothing behind, and its marts
-    equal the golden run's (two runs on the same data give identical marts; the second is
-    incremental)."""
-    landing = landing_copy(tmp_path)
-    wh = warehouse.parent
-    rng = random.Random(20261125)
-    # (phase, step logged just before it, seeded delay after that step)
-    moments = [("start", None, rng.uniform(0.5, 3.0)), ("build", "prepare", rng.uniform(2.0, 12.0)),
-               ("publish", "build", rng.uniform(0.0, 0.4))]  # inspect, parquet, swap, history
-    killed = []
-    for phase, after, delay in moments:
-        proc = start_refresh(warehouse, landing, *FAST)
-        if after:
-            wait_for_step(warehouse, proc, after)
-        try:
-            proc.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            killed.append(phase)
-        time.sleep(0.5)
-        assert _orphans(wh) == [], "a child of the killed refresh kept running"
-        # whatever the moment, the serving file opens and holds a complete warehouse
-        assert refresh.mart_checksums(warehouse) == golden["checksums"], phase
-        assert parquet_complete(wh, golden["checksums"]), phase
-    assert "build" in killed
-    proc = run_refresh(warehouse, landing, *FAST)
-    assert proc.returncode == 0, proc.stderr
-    assert leftovers(wh) == []
-    assert last_end(warehouse)["mode"] == "incremental"
-    assert refresh.mart_checksums(warehouse) == golden["checksums"]
-    assert parquet_complete(wh, golden["checksums"])
-    warnings = [r["message"] for r in log_records(warehouse) if r["event"] == "warning"]
-    assert any("stale lock recovered" in w for w in warnings)
-    # no two history entries hold the same warehouse file
-    kept = list((wh / "history").glob("crm.*.duckdb"))
-    assert len({(p.stat().st_ino) for p in kept}) == len(kept) >= 1
-
-
 def test_archive_before_an_interrupted_swap_is_not_duplicated(tmp_path, warehouse):
     """A run killed between archiving the serving file and the swap leaves a history entry that
     is the serving file itself; the next archive reuses it instead of adding a second one."""
@@ -373,13 +155,6 @@ def test_archive_before_an_interrupted_swap_is_not_duplicated(tmp_path, warehous
     again = refresh.archive_serving(layout, layout.history)
     assert first == again and os.path.samefile(first, warehouse)
     assert len(list(layout.history.glob("crm.*.duckdb"))) == 1
-
-
-def _write_lock(serving: Path, pid: int, started: float) -> Path:
-    lock = serving.parent / f".{serving.stem}.refresh.lock"
-    lock.write_text(json.dumps({"pid": pid, "host": os.uname().nodename, "started_epoch": started,
-                                "started_at": time.ctime(started)}))
-    return lock
 
 
 def test_lock_held_by_a_live_process_stops_a_second_run(tmp_path, warehouse):
@@ -438,140 +213,6 @@ def test_rollback_restores_the_previous_warehouse(tmp_path, warehouse, golden):
     assert proc.returncode == 0, proc.stderr
     assert scalar(warehouse, "select count(*) from core.fct_leads") == 0
     assert leftovers(wh) == []
-
-
-# --------------------------------------------------------------------------------------------
-# Delta export at demo scale
-
-ENTITY_FACTS = {
-    "fct_leads": "lead_id", "fct_opportunities": "opportunity_id", "fct_activities": "activity_id",
-    "fct_contracts": "contract_id",
-}
-
-
-def test_delta_export_changes_only_the_new_days_rows(tmp_path):
-    landing = tmp_path / "landing"
-    gen = [sys.executable, str(ROOT / "scripts" / "generate_landing.py"), "--scale", "demo", "--seed", "42",
-           "--out", str(landing), "--quiet"]
-    subprocess.run(gen, check=True, cwd=ROOT, timeout=300)
-    serving = tmp_path / "wh" / "crm.duckdb"
-    core_only = "--dbt-arg=--select=+path:models/marts/core"  # the star schema and its parents
-    cautious = "--dbt-arg=--indirect-selection=cautious"  # no tests that also read unselected models
-    proc = run_refresh(serving, landing, *FAST, core_only, cautious)
-    assert proc.returncode == 0, proc.stderr
-    subprocess.run(gen + ["--delta"], check=True, cwd=ROOT, timeout=300)
-    new_files = sorted(landing.glob("*/2026-11-26_delta.csv"))
-    assert new_files, "the delta export wrote no file for 2026-11-26"
-    proc = run_refresh(serving, landing, *FAST, core_only, cautious)
-    assert proc.returncode == 0, proc.stderr
-    assert last_end(serving)["mode"] == "incremental"
-    previous = next((serving.parent / "history").glob("crm.*.duckdb"))
-
-    # every id named anywhere in the new day's files
-    ids: set[str] = set()
-    for path in new_files:
-        with path.open(encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                ids.update(v for k, v in row.items() if k.endswith("_id") and v)
-    assert ids
-
-    con = duckdb.connect()
-    con.execute(f"attach '{serving}' as new_wh (read_only)")
-    con.execute(f"attach '{previous}' as old_wh (read_only)")
-    con.execute("create table delta_ids (id varchar)")
-    con.executemany("insert into delta_ids values (?)", [[i] for i in sorted(ids)])
-    changed_total = 0
-    for table, key in ENTITY_FACTS.items():
-        cols = [c for (c,) in con.execute(
-            "select column_name from information_schema.columns where table_catalog = 'new_wh' "
-            "and table_schema = 'core' and table_name = ? order by ordinal_position", [table]).fetchall()]
-        id_cols = [c for c in cols if c.endswith("_id")]
-        assert key in id_cols
-        touches = " or ".join(f"cast({c} as varchar) in (select id from delta_ids)" for c in id_cols)
-        for a, b in (("new_wh", "old_wh"), ("old_wh", "new_wh")):
-            diff = f"(select * from {a}.core.{table} except all select * from {b}.core.{table})"
-            changed, outside = con.execute(
-                f"select count(*), coalesce(sum(case when {touches} then 0 else 1 end), 0) from {diff}"
-            ).fetchone()
-            assert outside == 0, f"{table}: {outside} changed row(s) unrelated to the 2026-11-26 delta"
-            changed_total += changed
-        # rows of the new day are in
-        new_keys = con.execute(f"select count(*) from new_wh.core.{table} where {key} in (select id from delta_ids)"
-                               ).fetchone()[0]
-        assert new_keys >= 0
-    assert changed_total > 0, "the delta changed nothing"
-    con.close()
-
-
-def test_full_refresh_keeps_the_issue_and_alert_history(warehouse, tmp_path):
-    """A weekly --full-refresh (a compact new file) must not forget issues and alerts already
-    resolved, nor when an open one was first raised: their tables are carried into the new file
-    and continue incrementally. The same run is the documented recovery after a fix: an issue
-    last seen by an earlier build of the same as-of date and fixed since is resolved that day,
-    and rows dated after the as-of date (left by a build whose as-of date a mistyped timestamp
-    had moved to 2062) are read back to the as-of date instead of stopping the build."""
-    histories = {
-        "data_quality.fct_data_quality_issues": ("finding_id", "first_seen_as_of", "last_seen_as_of",
-                                                 "resolved_as_of", "dq_partition"),
-        "marts.fct_alerts": ("alert_id", "first_raised_as_of", "last_seen_as_of", "resolved_as_of",
-                             "alert_partition"),
-    }
-    con = duckdb.connect(str(warehouse))
-    as_of = con.execute("select max(as_of_date) from marts.team_board").fetchone()[0]
-    rep = "(select user_id, current_team_id, current_region_id from core.dim_users where is_rep order by user_id limit 1)"
-    day = lambda n: (as_of - dt.timedelta(days=n)).isoformat()  # noqa: E731
-    first = as_of - dt.timedelta(days=60)
-    # resolved weeks ago; and open, last seen by the previous night's build
-    future = dt.date(2062, 11, 24)
-    for name, is_open, last, resolved in (("history-resolved", False, day(40), day(39)),
-                                          ("history-open", True, day(1), None),
-                                          ("history-same-day", True, day(0), None),
-                                          ("history-future-open", True, future, None),
-                                          ("history-future-resolved", False, day(2), future)):
-        con.execute(f"""
-            insert into data_quality.fct_data_quality_issues (finding_id, rule_code, rule_name_zh, rule_name_en,
-                category, severity, fix_owner_role, score_weight, entity, record_id, column_name,
-                responsible_user_id, responsible_team_id, record_date, measured_value, detail_zh, detail_en,
-                first_seen_as_of, last_seen_as_of, is_open, resolved_as_of, dq_partition)
-            select '{name}', r.rule_code, r.rule_name_zh, r.rule_name_en, r.category, r.severity,
-                r.fix_owner_role, r.score_weight, r.entity, '{name}', null, u.user_id, u.current_team_id,
-                ?::date, 1, '测试', 'test', ?::date, ?::date, ?, ?::date, 'all'
-            from (select * from reference.ref_dq_rules order by rule_code limit 1) as r, {rep} as u""",
-                    [first, first, last, is_open, resolved])
-        con.execute(f"""
-            insert into marts.fct_alerts (alert_id, rule_code, rule_name_zh, rule_name_en, severity, action_role,
-                action_user_id, entity_type, record_id, record_name, subject_user_id, team_id, region_id,
-                measured_value, threshold_value, message_zh, message_en, first_raised_as_of, last_seen_as_of,
-                is_open, resolved_as_of, alert_partition)
-            select '{name}', r.rule_code, r.rule_name_zh, r.rule_name_en, r.severity, r.action_role,
-                u.user_id, r.entity_type, u.user_id, '{name}', u.user_id, u.current_team_id, u.current_region_id,
-                1, r.threshold_value, '测试', 'test', ?::date, ?::date, ?, ?::date, 'all'
-            from (select * from reference.ref_alert_rules where entity_type = 'rep' order by rule_code limit 1) as r,
-                {rep} as u""",
-                    [first, last, is_open, resolved])
-    con.close()
-    proc = run_refresh(warehouse, landing_copy(tmp_path), *FAST, "--full-refresh")
-    assert proc.returncode == 0, proc.stderr
-    prepare = [r for r in log_records(warehouse) if r["event"] == "step" and r["name"] == "prepare"][-1]
-    assert prepare["mode"] == "full" and sorted(prepare["history_carried"]) == sorted(histories)
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        for table, (key, first_col, _, resolved_col, _) in histories.items():
-            rows = dict((r[0], r[1:]) for r in con.execute(
-                f"select {key}, {first_col}, is_open, {resolved_col} from {table} "
-                f"where {key} like 'history-%'").fetchall())
-            # resolved long ago: kept as it was; open before and not found now: resolved today
-            assert rows.get("history-resolved") == (first, False, as_of - dt.timedelta(days=39)), table
-            assert rows.get("history-open") == (first, False, as_of), table
-            # fixed and re-run the same day: resolved on the day it was last seen
-            assert rows.get("history-same-day") == (first, False, as_of), table
-            # dated after the as-of date: read back to it
-            assert rows.get("history-future-open") == (first, False, as_of), table
-            assert rows.get("history-future-resolved") == (first, False, as_of), table
-        assert con.execute("select count(*) from data_quality.fct_data_quality_issues "
-                           "where last_seen_as_of > ? or resolved_as_of > ?", [as_of, as_of]).fetchone()[0] == 0
-    finally:
-        con.close()
 
 
 # --------------------------------------------------------------------------------------------

@@ -52,8 +52,10 @@ def con(warehouse: Path):
 
 
 @pytest.fixture(scope="module")
-def run(warehouse: Path, tmp_path_factory: pytest.TempPathFactory):
-    return build_reports(warehouse, tmp_path_factory.mktemp("reports"))
+def run(warehouse: Path, shared_site):
+    """The reports the shared site build wrote (build_site runs build_reports)."""
+    assert shared_site.reports is not None and shared_site.reports.out_dir.is_dir()
+    return shared_site.reports
 
 
 @pytest.fixture(scope="module")
