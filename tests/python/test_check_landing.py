@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
 
-from check_landing import check_csv, check_landing, main  # noqa: E402
-from landing_contract import load_contract  # noqa: E402
+from crm_warehouse.check_landing import check_csv, check_landing, main  # noqa: E402
+from crm_warehouse.landing_contract import load_contract  # noqa: E402
 
 MINIMAL = ROOT / "tests" / "python" / "data" / "landing_minimal"
 CONTRACT = load_contract()

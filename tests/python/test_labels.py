@@ -18,13 +18,12 @@ import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
 
-from dashboards.site import build_site  # noqa: E402
+from crm_warehouse.dashboards.site import build_site  # noqa: E402
 
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB") or ROOT / "warehouse" / "crm.duckdb")
 SEEDS = ROOT / "seeds"
-CODE = ROOT / "scripts" / "dashboards"
+CODE = ROOT / "src" / "crm_warehouse" / "dashboards"
 pytestmark = pytest.mark.skipif(not WAREHOUSE.is_file(), reason=f"no warehouse at {WAREHOUSE}: run make demo")
 
 # Names a reader met for the same thing before there was one name: win rate (the catalog's
@@ -225,7 +224,7 @@ def test_the_scan_finds_a_label_written_in_code(tmp_path):
 def test_label_fmt_fills_each_language_and_never_formats_a_value():
     """A (zh, en) pair fills each language with its own half, any other value fills both, and a
     value is inserted as text (braces in a team name stay braces)."""
-    from dashboards.labels import label_fmt, text_fmt
+    from crm_warehouse.dashboards.labels import label_fmt, text_fmt
     assert label_fmt("team_board_title", zh_name="华东{0}组", en_name="T{x}") == ("团队看板 · 华东{0}组", "Team board · T{x}")
     assert label_fmt("leaderboard_top10_chart", metric=("签约金额", "Bookings"), line="软件业务线") == (
         "签约金额 前10名 · 软件业务线", "Bookings: top 10 · 软件业务线")
@@ -236,7 +235,7 @@ def test_every_label_with_placeholders_formats():
     """Every seed label is a valid format string in both languages (no stray brace, every
     placeholder a plain name), so label_fmt can fill any of them."""
     import string
-    from dashboards.labels import label_fmt
+    from crm_warehouse.dashboards.labels import label_fmt
     for row in _seed("ref_ui_labels.csv"):
         names = {f for text in (row["label_zh"], row["label_en"])
                  for _, f, _, _ in string.Formatter().parse(text) if f}

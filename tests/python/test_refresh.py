@@ -25,12 +25,11 @@ import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
 
-import refresh  # noqa: E402
+from crm_warehouse import refresh  # noqa: E402
 
 MINIMAL = ROOT / "tests" / "python" / "data" / "landing_minimal"
-SCRIPT = ROOT / "scripts" / "refresh.py"
+SCRIPT = ["-m", "crm_warehouse.refresh"]
 FAST = ["--gate", "basic", "--no-freshness"]  # the gate and freshness are tested by `golden`
 
 
@@ -42,14 +41,14 @@ def env() -> dict[str, str]:
 
 
 def run_refresh(serving: Path, landing: Path | None, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, str(SCRIPT), *args, "--serving-path", str(serving)]
+    cmd = [sys.executable, *SCRIPT, *args, "--serving-path", str(serving)]
     if landing is not None:
         cmd += ["--landing-dir", str(landing)]
     return subprocess.run(cmd, cwd=ROOT, env=env(), capture_output=True, text=True, timeout=timeout)
 
 
 def start_refresh(serving: Path, landing: Path, *args: str) -> subprocess.Popen:
-    cmd = [sys.executable, str(SCRIPT), *args, "--serving-path", str(serving), "--landing-dir", str(landing)]
+    cmd = [sys.executable, *SCRIPT, *args, "--serving-path", str(serving), "--landing-dir", str(landing)]
     return subprocess.Popen(cmd, cwd=ROOT, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -196,7 +195,7 @@ def test_refused_source_adaptation_stops_the_refresh_and_serving_is_untouched(tm
     """CRM_SOURCE_MAPPING: a CRM export with a stage name the mapping does not know stops the
     refresh before the gate; the landing folder and the serving warehouse stay as they were."""
     exports = tmp_path / "exports"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_landing.py"), "--scale", "tiny",
+    subprocess.run([sys.executable, "-m", "crm_warehouse.generate_landing", "--scale", "tiny",
                     "--defect-multiplier", "0", "--shape", "salesforce", "--out", str(exports),
                     "--quiet"], check=True, timeout=120)
     opportunities = exports / "Opportunity_2026-11-24_full.csv"
@@ -205,7 +204,7 @@ def test_refused_source_adaptation_stops_the_refresh_and_serving_is_untouched(tm
     landing = landing_copy(tmp_path)
     landing_before = {p: sha256(p) for p in landing.rglob("*.csv")}
     before = sha256(warehouse)
-    cmd = [sys.executable, str(SCRIPT), *FAST, "--serving-path", str(warehouse),
+    cmd = [sys.executable, *SCRIPT, *FAST, "--serving-path", str(warehouse),
            "--landing-dir", str(landing)]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120,
                           env={**env(), "CRM_SOURCE_MAPPING": str(ROOT / "mappings" / "salesforce.yml"),
@@ -225,7 +224,7 @@ def test_build_warehouse_keeps_its_exit_codes(tmp_path, warehouse):
     landing = landing_copy(tmp_path)
     shutil.rmtree(landing / "teams")
     before = sha256(warehouse)
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_warehouse.py"), "--landing-dir",
+    proc = subprocess.run([sys.executable, "-m", "crm_warehouse.build_warehouse", "--landing-dir",
                            str(landing), "--serving-path", str(warehouse)],
                           cwd=ROOT, env=env(), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2, proc.stderr
@@ -451,7 +450,7 @@ ENTITY_FACTS = {
 
 def test_delta_export_changes_only_the_new_days_rows(tmp_path):
     landing = tmp_path / "landing"
-    gen = [sys.executable, str(ROOT / "scripts" / "generate_landing.py"), "--scale", "demo", "--seed", "42",
+    gen = [sys.executable, "-m", "crm_warehouse.generate_landing", "--scale", "demo", "--seed", "42",
            "--out", str(landing), "--quiet"]
     subprocess.run(gen, check=True, cwd=ROOT, timeout=300)
     serving = tmp_path / "wh" / "crm.duckdb"

@@ -18,10 +18,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import semantic_metrics  # noqa: E402
+from crm_warehouse import semantic_metrics  # noqa: E402
 from warehouse_helpers import run_dbt  # noqa: E402
 
 # indicator -> grains to compare (the catalog's grains; ARR is company and business line only)
@@ -108,7 +106,7 @@ def layer(tmp_path_factory):
         parsed = run_dbt(["parse"], landing, Path(warehouse), target)
         assert parsed.returncode == 0, parsed.stdout[-3000:]
         manifest = target / "semantic_manifest.json"
-    import semantic_query
+    from crm_warehouse import semantic_query
 
     layer = semantic_query.SemanticLayer(Path(warehouse), manifest)
     yield layer
@@ -241,8 +239,8 @@ def test_quarters_sum_flows_and_take_the_last_month_of_stocks(layer, warehouse_c
 def test_the_served_warehouse_answers(layer, tmp_path):
     """The serving file holds only the serving schemas' tables (scripts/refresh.py): every
     relation the semantic models read must be one of them, so `mf query` works on it."""
-    import refresh
-    import semantic_query
+    from crm_warehouse import refresh
+    from crm_warehouse import semantic_query
 
     serving = tmp_path / "crm.duckdb"
     # the two serving schemas the semantic models read (the others are copied the same way)

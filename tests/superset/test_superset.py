@@ -25,9 +25,8 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 SUPERSET_PYTHON = ROOT / ".venv-superset" / "bin" / "python"
-sys.path.insert(0, str(ROOT / "scripts" / "superset"))
 
-import dashboard  # noqa: E402
+from crm_warehouse.superset import dashboard  # noqa: E402
 
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB", ROOT / "warehouse" / "crm.duckdb"))
 
