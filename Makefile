@@ -75,16 +75,16 @@ browser: ## install Debian's chromium and CJK fonts (browser tests, screenshots)
 	scripts/install_browser.sh
 
 data: setup ## generate the demo landing exports into data/landing (SCALE=, SEED=)
-	$(BIN)/python -m crm_warehouse.generate_landing --scale $(SCALE) --seed $(SEED) --out $(DEMO_LANDING) --quiet
+	$(BIN)/crmwh generate --scale $(SCALE) --seed $(SEED) --out $(DEMO_LANDING) --quiet
 
 data-small: setup ## generate the small-scale exports (100+ reps) into data/small: make test's second data set
-	$(BIN)/python -m crm_warehouse.generate_landing --scale small --seed $(SEED) --out $(SMALL_LANDING) --quiet
+	$(BIN)/crmwh generate --scale small --seed $(SEED) --out $(SMALL_LANDING) --quiet
 
 delta: setup ## write the next day's delta export into data/landing
-	$(BIN)/python -m crm_warehouse.generate_landing --scale $(SCALE) --seed $(SEED) --out $(DEMO_LANDING) --delta --quiet
+	$(BIN)/crmwh generate --scale $(SCALE) --seed $(SEED) --out $(DEMO_LANDING) --delta --quiet
 
 gate: setup ## Great Expectations landing gate: Data Docs and summary in warehouse/gate/
-	$(BIN)/python -m crm_warehouse.landing_gate --landing-dir $(LANDING_DIR)
+	$(BIN)/crmwh gate --landing-dir $(LANDING_DIR)
 
 # make adapt MAPPING=mappings/salesforce.yml IN=<the CRM's exports> OUT=<landing folder> (docs/adapt.md);
 # make build / make refresh run it first when CRM_SOURCE_MAPPING and CRM_SOURCE_DIR are set.
@@ -92,38 +92,38 @@ MAPPING ?=
 IN ?=
 OUT ?=
 adapt: setup ## adapt a CRM's own exports (Salesforce, HubSpot, Chinese CRM Excel) to the landing contract (MAPPING= IN= OUT=)
-	$(BIN)/python -m crm_warehouse.adapt.cli --mapping "$(MAPPING)" --in "$(IN)" --out "$(OUT)"
+	$(BIN)/crmwh adapt --mapping "$(MAPPING)" --in "$(IN)" --out "$(OUT)"
 
 test-adapt: setup ## round trip of every shipped mapping, with a warehouse build per source (make test builds the Chinese Excel one)
 	$(TEST_ENV) CRM_TEST_ADAPT_ALL=1 $(BIN)/python -m pytest tests/python/test_adapt_roundtrip.py -q --durations=8
 
 build: setup ## check the landing files and build the warehouse (swapped in only when green; needs CRM_PII_SALT; AS_OF=)
-	$(BIN)/python -m crm_warehouse.build_warehouse --landing-dir $(LANDING_DIR) $(AS_OF_ARG)
+	$(BIN)/crmwh build --landing-dir $(LANDING_DIR) $(AS_OF_ARG)
 
 refresh: setup ## nightly refresh: gate, freshness, incremental build into a fresh file, atomic swap, Parquet copies (needs CRM_PII_SALT; AS_OF=, REFRESH_ARGS=)
-	$(BIN)/python -m crm_warehouse.refresh --landing-dir $(LANDING_DIR) $(AS_OF_ARG) $(REFRESH_ARGS)
+	$(BIN)/crmwh refresh --landing-dir $(LANDING_DIR) $(AS_OF_ARG) $(REFRESH_ARGS)
 
 rollback: setup ## put the previous good warehouse back in service (TO=warehouse/history/crm.<ts>.duckdb to choose)
-	$(BIN)/python -m crm_warehouse.refresh rollback $(if $(TO),--to $(TO))
+	$(BIN)/crmwh rollback $(if $(TO),--to $(TO))
 
 demo: data $(NODE_STAMP) ## the main job: set up, generate demo data, build the demo warehouse and its dashboard site
-	CRM_PII_SALT=$(DEMO_SALT) $(BIN)/python -m crm_warehouse.build_warehouse --landing-dir $(DEMO_LANDING)
-	$(BIN)/python -m crm_warehouse.build_site --warehouse warehouse/crm.duckdb --out $(SITE_DIR) --dbt-docs
+	CRM_PII_SALT=$(DEMO_SALT) $(BIN)/crmwh build --landing-dir $(DEMO_LANDING)
+	$(BIN)/crmwh site --warehouse warehouse/crm.duckdb --out $(SITE_DIR) --dbt-docs
 
 site: setup $(NODE_STAMP) ## dashboard site + daily/weekly/monthly role reports from the served marts into site/ (SITE_WAREHOUSE=)
-	$(BIN)/python -m crm_warehouse.build_site --warehouse $(SITE_WAREHOUSE) --out $(SITE_DIR) --dbt-docs
+	$(BIN)/crmwh site --warehouse $(SITE_WAREHOUSE) --out $(SITE_DIR) --dbt-docs
 
 site-bundles: setup $(NODE_STAMP) ## the site, then one bundle per person (rep, team lead, director) into site-bundles/ (BUNDLES_DIR=; docs/delivery.md)
-	$(BIN)/python -m crm_warehouse.build_site --warehouse $(SITE_WAREHOUSE) --out $(SITE_DIR) --bundles --bundles-out $(BUNDLES_DIR)
+	$(BIN)/crmwh site --warehouse $(SITE_WAREHOUSE) --out $(SITE_DIR) --bundles --bundles-out $(BUNDLES_DIR)
 
 push: setup ## group-robot pushes (DingTalk, WeCom, Feishu) of what is due, from the served marts (PUSH_ARGS="--team T002", "--dry-run --out DIR", …; docs/push.md)
-	$(BIN)/python -m crm_warehouse.push.cli --warehouse $(PUSH_WAREHOUSE) $(PUSH_ARGS)
+	$(BIN)/crmwh push --warehouse $(PUSH_WAREHOUSE) $(PUSH_ARGS)
 
 bi-views: setup ## DuckDB file of views over the Parquet marts for BI tools (warehouse/bi_parquet.duckdb)
-	$(BIN)/python -m crm_warehouse.bi_views --parquet warehouse/parquet --out warehouse/bi_parquet.duckdb
+	$(BIN)/crmwh bi-views --parquet warehouse/parquet --out warehouse/bi_parquet.duckdb
 
 semantic-metrics: setup ## regenerate the semantic layer's metrics (models/marts/semantic/metrics.yml) from the indicator catalog
-	$(BIN)/python -m crm_warehouse.semantic_metrics
+	$(BIN)/crmwh semantic-metrics
 
 semantic-manifest: setup ## dbt parse into target/ so `mf query` finds the semantic manifest (docs/semantic-layer.md)
 	CRM_DUCKDB_PATH=$(abspath $(SITE_WAREHOUSE)) $(BIN)/dbt parse --target duckdb
@@ -139,13 +139,13 @@ $(SUPERSET_VENV)/.installed: requirements-superset.txt pyproject.toml
 superset-setup: $(SUPERSET_VENV)/.installed ## install Superset (pinned) into its own .venv-superset
 
 superset: $(SUPERSET_VENV)/.installed ## Superset on 127.0.0.1 with the cockpit dashboard over a read-only copy of the served warehouse (SUPERSET_PORT=, SUPERSET_ADMIN_PASSWORD=; docs/superset.md)
-	$(SUPERSET_VENV)/bin/python -m crm_warehouse.superset.serve --warehouse $(SUPERSET_WAREHOUSE) --home warehouse/superset --port $(SUPERSET_PORT)
+	$(SUPERSET_VENV)/bin/crmwh superset --warehouse $(SUPERSET_WAREHOUSE) --home warehouse/superset --port $(SUPERSET_PORT)
 
 test-superset: setup $(SUPERSET_VENV)/.installed browser ## browser test of the Superset dashboard (not part of make test; SUPERSET_WAREHOUSE=)
 	CRM_TEST_DUCKDB=$(abspath $(SUPERSET_WAREHOUSE)) $(BIN)/python -m pytest tests/superset -q
 
 screenshots: site browser ## README screenshots of the cockpit and a workbench into docs/img/
-	$(BIN)/python -m crm_warehouse.screenshot_site --site $(SITE_DIR) --out docs/img
+	$(BIN)/crmwh screenshots --site $(SITE_DIR) --out docs/img
 
 SPARK_TESTS := tests/python/test_site.py::test_spark_marts_give_the_same_site tests/python/test_spark_limits.py::test_views_fit_the_spark_metastore
 
@@ -169,7 +169,7 @@ test: data data-small lint ## run every test: lint, DuckDB dev build, unit tests
 
 lint: setup ## sqlfluff lint of models, macros and tests
 	mkdir -p warehouse
-	$(BIN)/python -m crm_warehouse.semantic_metrics --check
+	$(BIN)/crmwh semantic-metrics --check
 	CRM_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests/generic tests/data_quality tests/indicators tests/roles tests/utils analyses --processes 2
 
 test-duckdb: setup ## dbt build (models, unit and data tests) on DuckDB into a scratch file
@@ -192,15 +192,15 @@ test-unit-as-of: setup ## the unit tests again with the var as_of_date set to a 
 
 test-production: setup $(NODE_STAMP) ## the production path as the README sets it up: random CRM_PII_SALT, month-end as-of date; asserts it publishes and leaks no salt
 	rm -rf $(PRODUCTION_TEST_DIR) && mkdir -p $(PRODUCTION_TEST_DIR)
-	$(BIN)/python -m crm_warehouse.check_production_build --landing-dir $(PRODUCTION_TEST_LANDING) \
+	$(BIN)/crmwh check-production --landing-dir $(PRODUCTION_TEST_LANDING) \
 		--serving-path $(abspath $(PRODUCTION_TEST_DIR))/crm.duckdb --as-of-date $(PRODUCTION_TEST_AS_OF)
-	$(BIN)/python -m crm_warehouse.build_site --warehouse $(PRODUCTION_TEST_DIR)/crm.duckdb --out $(PRODUCTION_TEST_DIR)/site
+	$(BIN)/crmwh site --warehouse $(PRODUCTION_TEST_DIR)/crm.duckdb --out $(PRODUCTION_TEST_DIR)/site
 
 benchmark: setup ## scale benchmark (BENCH_SCALE=large): prints build time, memory, ratios
-	$(BIN)/python -m crm_warehouse.benchmark --scale $(BENCH_SCALE)
+	$(BIN)/crmwh benchmark --scale $(BENCH_SCALE)
 
 docs: setup ## static dbt docs site (lineage, descriptions) that opens from disk: target/docs/index.html, from a copy of the served warehouse
-	$(BIN)/python -m crm_warehouse.build_dbt_docs --warehouse warehouse/crm.duckdb --out target/docs/index.html
+	$(BIN)/crmwh docs --warehouse warehouse/crm.duckdb --out target/docs/index.html
 
 clean: ## remove generated data, warehouses, the site and dbt artefacts
 	rm -rf data warehouse target logs $(SITE_DIR) $(SITE_DIR).tmp $(SITE_DIR).old reports node_modules $(BUNDLES_DIR) $(BUNDLES_DIR).tmp $(BUNDLES_DIR).old

@@ -7,7 +7,7 @@ Generates a landing scale once (kept for later runs), then measures:
 and prints them with the ratios the targets are stated in (full ≤ 5 min, peak < 8 GiB,
 incremental ≤ full / 10, full ≤ 8 × read floor), plus the slowest models.
 
-Usage: python scripts/benchmark.py [--scale large] [--seed 42] [--workdir warehouse/benchmark]
+Usage: crmwh benchmark [--scale large] [--seed 42] [--workdir warehouse/benchmark]
        [--with-tests]
 """
 from __future__ import annotations
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if not (landing / "_manifest" / "manifest.json").exists():
         log(f"generating the {args.scale} scale into {landing} (once)")
-        wall, rc, _ = timed_child([str(BIN / "python"), "-m", "crm_warehouse.generate_landing", "--scale", args.scale,
+        wall, rc, _ = timed_child([str(BIN / "python"), "-m", "crm_warehouse", "generate", "--scale", args.scale,
                                    "--seed", args.seed, "--out", str(landing)])
         if rc:
             return rc
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"full build {wall:.1f} s, peak {peak:.2f} GiB")
 
     log("next day's delta export")
-    subprocess.run([str(BIN / "python"), "-m", "crm_warehouse.generate_landing", "--scale", args.scale, "--seed", args.seed,
+    subprocess.run([str(BIN / "python"), "-m", "crm_warehouse", "generate", "--scale", args.scale, "--seed", args.seed,
                     "--out", str(fresh), "--delta", "--quiet"], cwd=ROOT, check=True)
     log("incremental build after the delta")
     target_inc = work / "target_incremental"

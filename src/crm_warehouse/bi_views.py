@@ -1,6 +1,6 @@
 """A small DuckDB file of views over the Parquet marts, for BI tools that want a database file.
 
-Usage: python scripts/bi_views.py [--parquet warehouse/parquet] [--out warehouse/bi_parquet.duckdb]
+Usage: crmwh bi-views [--parquet warehouse/parquet] [--out warehouse/bi_parquet.duckdb]
 
 Each table of warehouse/parquet/<schema>/<table>.parquet becomes the view <schema>.<table>.
 The views name the files through the `parquet` path itself, not the version folder it points

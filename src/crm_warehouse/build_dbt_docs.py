@@ -1,9 +1,9 @@
 """Write the dbt docs site as one self-contained HTML file (dbt docs generate --static).
 
-Usage: python scripts/build_dbt_docs.py [--warehouse warehouse/crm.duckdb] [--out site/dbt-docs/index.html]
+Usage: crmwh docs [--warehouse warehouse/crm.duckdb] [--out site/dbt-docs/index.html]
 
 `make docs` runs it; `make demo` and `make site` write the same page into the site
-(scripts/build_site.py --dbt-docs). See scripts/dashboards/dbt_docs.py. Exit codes: 0 written; 2 no
+(crmwh site --dbt-docs). See src/crm_warehouse/dashboards/dbt_docs.py. Exit codes: 0 written; 2 no
 warehouse; 1 dbt failed.
 """
 from __future__ import annotations

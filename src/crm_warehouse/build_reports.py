@@ -1,6 +1,6 @@
 """Write the daily, weekly and monthly role reports (日报 / 周报 / 月报) for the marts' as-of date.
 
-    python scripts/build_reports.py [--warehouse warehouse/crm.duckdb | warehouse/parquet]
+    crmwh reports [--warehouse warehouse/crm.duckdb | warehouse/parquet]
         [--out reports/] [--period daily|weekly|monthly|all] [--role rep|team_lead|director|all]
 
 Writes <out>/<as_of>/<period>/<role>/<slug>.md, .html and .xlsx (<slug>: the entity id when it is a

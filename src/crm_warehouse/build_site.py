@@ -1,6 +1,6 @@
 """Build the static dashboard site from the serving marts.
 
-Usage: python scripts/build_site.py [--warehouse warehouse/crm.duckdb | warehouse/parquet]
+Usage: crmwh site [--warehouse warehouse/crm.duckdb | warehouse/parquet]
            [--out site] [--no-reports] [--dbt-docs] [--bundles [--bundles-out site-bundles]]
 
 The site opens from disk (site/index.html) with no network; the daily, weekly and monthly role

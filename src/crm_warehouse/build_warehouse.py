@@ -6,8 +6,8 @@ runs no unit tests): a failed build leaves the last good warehouse serving, unto
 serving file holds only the serving schemas; the full build with the raw audit layer stays in
 warehouse/private/ (mode 0600). CRM_PII_SALT must be set; CRM_AS_OF_DATE or --as-of-date
 fixes the as-of date. This is a full build from an empty
-file, done by the nightly refresh code (scripts/refresh.py: lock, atomic swap, Parquet copies,
-history and run log); use refresh.py itself for incremental nightly runs. With
+file, done by the nightly refresh code (crmwh refresh: lock, atomic swap, Parquet copies,
+history and run log); use `crmwh refresh` for incremental nightly runs. With
 CRM_SOURCE_MAPPING and CRM_SOURCE_DIR set, a CRM's own exports are first adapted into the
 landing folder by that mapping (docs/adapt.md); a refused adaptation is a failed landing check.
 

@@ -7,10 +7,10 @@ export file's name is outside the safe pattern (SAFE_FILE_NAME), a file is empty
 and refused, never read as garbled text), truncated or malformed, or lacks a required
 column. Every message names the file, and where it applies the row and column. Files are
 streamed, so a 10-million-row export is checked in constant memory. Row-level content (types,
-enums, keys) is left to the landing gate (scripts/landing_gate.py) and the data-quality
+enums, keys) is left to the landing gate (crmwh gate) and the data-quality
 layer: it never stops the build.
 
-Usage: python scripts/check_landing.py [--landing-dir DIR] [--format csv|parquet] [--quick]
+Usage: crmwh check [--landing-dir DIR] [--format csv|parquet] [--quick]
 """
 from __future__ import annotations
 
@@ -266,7 +266,7 @@ def check_landing(landing_dir: Path, fmt: str = "csv", quick: bool = False) -> l
 
 
 def declared_absent(landing_dir: Path) -> set[str]:
-    """Entities a landing written by scripts/adapt.py declares its source system lacks
+    """Entities a landing written by crmwh adapt declares its source system lacks
     (`_adapt/report.json`, absent_entities): they may be header-only. Other landings: none."""
     import json
 

@@ -1,6 +1,6 @@
 """The production path as the README sets it up, checked end to end (make test-production).
 
-Builds the landing folder with scripts/build_warehouse.py exactly as an operator would: a
+Builds the landing folder with crmwh build exactly as an operator would: a
 random CRM_PII_SALT and CRM_AS_OF_DATE set (default a month end), into its own serving path.
 Then asserts that the build published, that the as-of date and the current period are the
 ones asked for (the director cockpit has rows), that the serving file holds no raw audit
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
                 "CRM_LANDING_DIR": str(args.landing_dir), "DBT_PROFILES_DIR": str(ROOT),
                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
     serving = Path(os.path.abspath(args.serving_path))
-    cmd = [sys.executable, "-m", "crm_warehouse.build_warehouse", "--landing-dir",
+    cmd = [sys.executable, "-m", "crm_warehouse", "build", "--landing-dir",
            str(args.landing_dir), "--serving-path", str(serving)]
     print(f"production build: as-of {args.as_of_date}, random salt, serving {serving}", flush=True)
     proc = subprocess.run(cmd, cwd=ROOT, env=env)

@@ -1,6 +1,6 @@
 """Rewrite the questions section of docs/cookbook.md from analyses/cookbook/qNN_*.sql.
 
-Usage: python scripts/cookbook_doc.py [--check]
+Usage: crmwh cookbook [--check]
 
 Everything above the line `## 问题 / Questions` is kept as written; below it each file becomes
 a `### Qnn 中文 / English` heading (from the file's first line) and its SQL, quoted verbatim.
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = render(current)
     if args.check:
         if current != wanted:
-            print(f"{DOC} is out of date: run python scripts/cookbook_doc.py", file=sys.stderr)
+            print(f"{DOC} is out of date: run crmwh cookbook", file=sys.stderr)
             return 1
         return 0
     DOC.write_text(wanted, encoding="utf-8")

@@ -1,12 +1,12 @@
 """Generate deterministic synthetic CRM landing exports (see docs/generator.md).
 
 Usage:
-  python scripts/generate_landing.py --scale {demo,small,large} --seed 42 --out data/landing
+  crmwh generate --scale {demo,small,large} --seed 42 --out data/landing
          [--format csv|parquet] [--end-date YYYY-MM-DD] [--defect-multiplier 1.0]
          [--defect-rate RULE=RATE ...] [--delta] [--quiet]
          [--shape native|salesforce|hubspot|cn_crm_excel]
 
---shape renders the same world as that CRM exports it (scripts/crmgen/shapes.py), for the
+--shape renders the same world as that CRM exports it (src/crm_warehouse/crmgen/shapes.py), for the
 source mappings in mappings/ to read back; native (default) writes the landing contract.
 """
 from __future__ import annotations

@@ -11,7 +11,7 @@ after the build so that no planted value runs as script and nothing loads from t
 Exit codes: 0 passed (content faults, if any, reported); 1 content faults with --strict;
 2 structural faults; 4 the gate itself failed (unexpected error).
 
-Usage: python scripts/landing_gate.py [--landing-dir DIR] [--format csv|parquet]
+Usage: crmwh gate [--landing-dir DIR] [--format csv|parquet]
            [--docs-dir DIR] [--summary FILE] [--json FILE] [--strict] [--sample-rows N]
 """
 from __future__ import annotations
@@ -55,12 +55,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+def gate(landing_dir: Path, fmt: str = "csv", *, docs_dir: Path = GATE_DIR / "data_docs",
+         summary: Path = GATE_DIR / "summary.txt", json_path: Path = GATE_DIR / "result.json",
+         strict: bool = False, sample_rows: int | None = None) -> int:
+    """Run the gate on a landing folder, write its outputs and return its exit code.
+
+    Prints the summary on stdout and one ``LANDING ERROR`` line per structural fault on stderr;
+    a failure of the gate itself prints the traceback and returns EXIT_GATE_ERROR (4).
+    """
     try:
-        result = run_gate(args.landing_dir, args.format, docs_dir=args.docs_dir,
-                          strict=args.strict, sample_rows=args.sample_rows)
-        text = write_outputs(result, args.summary, args.json)
+        result = run_gate(landing_dir, fmt, docs_dir=docs_dir, strict=strict, sample_rows=sample_rows)
+        text = write_outputs(result, summary, json_path)
     except Exception:  # a bug or an environment problem, not a landing fault
         traceback.print_exc()
         print("landing gate error: the gate itself failed (see the traceback above)", file=sys.stderr)
@@ -70,6 +75,13 @@ def main(argv: list[str] | None = None) -> int:
         for problem in result.structural_problems:
             print(f"LANDING ERROR {problem_text(problem, result)}", file=sys.stderr)
     return result.exit_code
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``crmwh gate``: parse the command line and run the gate."""
+    args = parse_args(argv)
+    return gate(args.landing_dir, args.format, docs_dir=args.docs_dir, summary=args.summary,
+                json_path=args.json, strict=args.strict, sample_rows=args.sample_rows)
 
 
 if __name__ == "__main__":

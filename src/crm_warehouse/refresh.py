@@ -3,10 +3,10 @@ DuckDB file, atomic swap into the serving path, Parquet copies of the marts, his
 rollback, and a JSON-lines run log. See docs/operations.md.
 
 Usage:
-  python scripts/refresh.py [run] [--landing-dir DIR] [--serving-path FILE] [--keep N]
+  crmwh refresh [run] [--landing-dir DIR] [--serving-path FILE] [--keep N]
                             [--full-refresh] [--target duckdb|spark] [--gate auto|gx|basic|none]
                             [--no-freshness] [--quiet | --verbose] [--dbt-arg ARG ...]
-  python scripts/refresh.py rollback [--to FILE] [--serving-path FILE]
+  crmwh rollback [--to FILE] [--serving-path FILE]
 
 The serving file is never opened for writing. The full build file (with the raw audit layer,
 `staging`, that holds clear-text personal data) stays private (warehouse/private/, mode 0600):
@@ -21,7 +21,7 @@ Production settings: CRM_PII_SALT must be set (letters, digits and . _ ~ + / = -
 reaches dbt only as DBT_ENV_SECRET_CRM_PII_SALT and never lands in an artefact. CRM_AS_OF_DATE
 (or --as-of-date YYYY-MM-DD, not after today) fixes the as-of date (passed as --vars).
 
-Group-robot push: with CRM_PUSH_ENABLED=1, a run that published then runs scripts/push.py on
+Group-robot push: with CRM_PUSH_ENABLED=1, a run that published then runs crmwh push on
 the serving file (step "push", see docs/push.md). A push problem (messages left pending, an
 error, a timeout) is a warning in the run log and on the console; the exit code and the
 published warehouse are not affected.
@@ -390,10 +390,10 @@ def load_landing_gate() -> Callable[[list[str]], int] | None:
 
 
 def gx_gate(landing_dir: Path, fmt: str, out_dir: Path) -> GateResult:
-    """The Great Expectations landing gate (scripts/landing_gate.py): exit 2 on structural faults."""
+    """The Great Expectations landing gate (crmwh gate): exit 2 on structural faults."""
     main = load_landing_gate()
     if main is None:
-        raise RuntimeError("scripts/landing_gate.py is missing or has no main(argv)")
+        raise RuntimeError("crmwh gate is missing or has no main(argv)")
     argv = ["--landing-dir", str(landing_dir), "--format", fmt]
     with_outputs = argv + ["--docs-dir", str(out_dir / "data_docs"), "--summary",
                            str(out_dir / "summary.txt"), "--json", str(out_dir / "result.json")]
@@ -433,8 +433,8 @@ def choose_gate(name: str, log: RunLog, console: Console) -> tuple[str, Gate]:
         if load_landing_gate() is not None:
             return "gx", GATES["gx"]
     except Exception as exc:  # noqa: BLE001 - a broken gate module: fall back, say so
-        log.warn(f"scripts/landing_gate.py could not be loaded ({exc.__class__.__name__}: {exc}); "
-                 "using the structural check of scripts/check_landing.py", console)
+        log.warn(f"crmwh gate could not be loaded ({exc.__class__.__name__}: {exc}); "
+                 "using the structural check of crmwh check", console)
     return "basic", GATES["basic"]
 
 
@@ -904,7 +904,7 @@ class Refresh:
 
     def adapt_source(self) -> dict:
         """CRM_SOURCE_MAPPING: the CRM's own exports (CRM_SOURCE_DIR) are adapted into the
-        landing folder first (scripts/adapt.py, docs/adapt.md); a refused adaptation stops the
+        landing folder first (crmwh adapt, docs/adapt.md); a refused adaptation stops the
         refresh before the gate and the serving warehouse stays as it was."""
         from crm_warehouse.adapt.run import AdaptRefused, MappingError, adapt  # noqa: PLC0415
 
@@ -1309,7 +1309,7 @@ class Refresh:
 
 
 # --------------------------------------------------------------------------------------------
-# Group-robot push (scripts/push.py), after a successful publish only
+# Group-robot push (crmwh push), after a successful publish only
 
 PUSH_ENABLED_ENV = "CRM_PUSH_ENABLED"
 PUSH_TIMEOUT_S = 1800
@@ -1317,11 +1317,11 @@ PUSH_TIMEOUT_S = 1800
 
 def push_after_publish(serving: Path, run: Callable[..., subprocess.CompletedProcess] = subprocess.run,
                        timeout_s: float = PUSH_TIMEOUT_S) -> tuple[str, str]:
-    """Run ``scripts/push.py`` on the just-published serving file and return (status, message):
+    """Run ``crmwh push`` on the just-published serving file and return (status, message):
     ``ok``, or ``warn`` when messages stay pending (exit 3), the push fails or times out. Never
     raises: the refresh has already published and stays published."""
     try:
-        proc = run([sys.executable, "-m", "crm_warehouse.push.cli", "--warehouse", str(serving)],
+        proc = run([sys.executable, "-m", "crm_warehouse", "push", "--warehouse", str(serving)],
                    capture_output=True, text=True, timeout=timeout_s, check=False)
     except subprocess.TimeoutExpired:
         return "warn", f"push did not finish within {timeout_s:g} s; pending messages go out on the next run"
@@ -1341,7 +1341,7 @@ def push_after_publish(serving: Path, run: Callable[..., subprocess.CompletedPro
 def build_parser() -> argparse.ArgumentParser:
     env = os.environ
     parser = argparse.ArgumentParser(
-        prog="refresh.py", description=__doc__.splitlines()[0],
+        prog="crmwh refresh", description=__doc__.splitlines()[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="Exit codes:" + __doc__.split("Exit codes:", 1)[1])
     parser.add_argument("command", nargs="?", choices=["run", "rollback"], default="run")
@@ -1355,7 +1355,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="build from an empty file (default: continue from the serving file)")
     parser.add_argument("--target", choices=["duckdb", "spark"], default=env.get("CRM_DBT_TARGET", "duckdb"))
     parser.add_argument("--gate", choices=["auto", *GATES], default=env.get("CRM_REFRESH_GATE", "auto"),
-                        help="auto: scripts/landing_gate.py when present, else scripts/check_landing.py")
+                        help="auto: crmwh gate when present, else crmwh check")
     parser.add_argument("--format", dest="fmt", choices=["csv", "parquet"],
                         default=env.get("CRM_LANDING_FORMAT", "csv"))
     parser.add_argument("--no-freshness", dest="freshness", action="store_false",

@@ -1,6 +1,6 @@
 """Screenshots of the dashboard site for the README: the director cockpit and a rep workbench.
 
-Usage: python scripts/screenshot_site.py [--site site] [--out docs/img] [--rep USER_ID]
+Usage: crmwh screenshots [--site site] [--out docs/img] [--rep USER_ID]
 
 Opens the pages in headless Chromium (Debian's package, `make browser`) with no network.
 Without --rep, the workbench shown is the rep ranked first on bookings this month.

@@ -1,6 +1,6 @@
 """Query the semantic layer's metrics with MetricFlow against a DuckDB warehouse, read-only.
 
-Usage: python scripts/semantic_query.py --metrics bookings_amount,win_rate \
+Usage: crmwh semantic-query --metrics bookings_amount,win_rate \
            --group-by metric_time__month,team__region_name [--where "{{ TimeDimension('metric_time', 'month') }} >= '2026-01-01'"] \
            [--warehouse warehouse/crm.duckdb] [--manifest target/semantic_manifest.json] [--order metric_time__month] [--explain]
 

@@ -1,4 +1,4 @@
-"""The source-mapping adapter (scripts/adapt): bad mappings, unknown values, broken rows,
+"""The source-mapping adapter (src/crm_warehouse/adapt): bad mappings, unknown values, broken rows,
 encodings and Excel quirks get clear messages naming file, row and column; nothing is
 silently dropped; mapping YAML never reaches outside the input folder."""
 from __future__ import annotations
@@ -263,7 +263,7 @@ def test_availability_table_covers_the_catalog():
 def test_cli_exit_codes_and_messages(tmp_path):
     mapping = only_opportunities(tmp_path)
     write(tmp_path / "in" / "Opportunity.csv", OPP_HEADER, [opp(1, "Verbal Commit")])
-    run = subprocess.run([sys.executable, "-m", "crm_warehouse.adapt.cli", "--mapping", str(mapping),
+    run = subprocess.run([sys.executable, "-m", "crm_warehouse", "adapt", "--mapping", str(mapping),
                           "--in", str(tmp_path / "in"), "--out", str(tmp_path / "out")],
                          capture_output=True, text=True)
     assert run.returncode == 2

@@ -42,7 +42,7 @@ LOSSY = {
 }
 # Indicators a source expresses only approximately, beyond those its absent entities rule out.
 APPROXIMATE = {"salesforce": {"pipeline_amount"}}   # month-end stage from the save time
-GENERATE = [sys.executable, "-m", "crm_warehouse.generate_landing", "--scale", "tiny",
+GENERATE = [sys.executable, "-m", "crm_warehouse", "generate", "--scale", "tiny",
             "--seed", "42", "--defect-multiplier", "0", "--quiet"]
 
 

@@ -1,5 +1,5 @@
 """Bad landing input stops the build with a message naming the file and column, and the
-serving warehouse is never replaced by a half-built one (scripts/build_warehouse.py and the
+serving warehouse is never replaced by a half-built one (crmwh build and the
 dbt landing hook)."""
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 
 from warehouse_helpers import MINIMAL_LANDING, ROOT, copy_landing, dbt_env, run_dbt
 
-BUILD = ["-m", "crm_warehouse.build_warehouse"]
+BUILD = ["-m", "crm_warehouse", "build"]
 GOOD_BYTES = b"last good warehouse (stand-in bytes)"
 
 

@@ -1,4 +1,4 @@
-"""Unit tests of the structural landing check (scripts/check_landing.py)."""
+"""Unit tests of the structural landing check (crmwh check)."""
 from __future__ import annotations
 
 import shutil

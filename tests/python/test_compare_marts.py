@@ -1,4 +1,4 @@
-"""scripts/compare_marts.py on a tiny hand-made warehouse: equal, changed, tolerance, new columns."""
+"""crmwh compare-marts on a tiny hand-made warehouse: equal, changed, tolerance, new columns."""
 
 import subprocess
 import sys
@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ["-m", "crm_warehouse.compare_marts"]
+SCRIPT = ["-m", "crm_warehouse", "compare-marts"]
 
 
 def make_warehouse(path: Path, rows: list[tuple], extra_column: bool = False) -> None:

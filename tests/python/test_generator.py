@@ -1,4 +1,4 @@
-"""Tests of the synthetic landing generator (scripts/generate_landing.py, scripts/crmgen/)."""
+"""Tests of the synthetic landing generator (crmwh generate, src/crm_warehouse/crmgen/)."""
 from __future__ import annotations
 
 import csv
@@ -20,7 +20,7 @@ from crm_warehouse.crmgen.config import CHANGE_COLUMN, COLUMNS, ENTITIES, ID_COL
 from crm_warehouse.crmgen.generate import generate, generate_delta  # noqa: E402
 from crm_warehouse.landing_contract import load_contract  # noqa: E402
 
-SCRIPT = ["-m", "crm_warehouse.generate_landing"]
+SCRIPT = ["-m", "crm_warehouse", "generate"]
 END = "2026-11-25"
 FULL = "2026-11-24_full.csv"
 DELTA = "2026-11-25_delta.csv"

@@ -1,4 +1,4 @@
-"""Tests of the landing gate (scripts/landing_gate.py): Great Expectations on landing files."""
+"""Tests of the landing gate (crmwh gate): Great Expectations on landing files."""
 from __future__ import annotations
 
 import json
@@ -19,7 +19,7 @@ from crm_warehouse.landing_contract import load_contract  # noqa: E402
 
 PYTHON = sys.executable
 MINIMAL = ROOT / "tests" / "python" / "data" / "landing_minimal"
-GENERATOR = ["-m", "crm_warehouse.generate_landing"]
+GENERATOR = ["-m", "crm_warehouse", "generate"]
 CONTRACT = load_contract()
 
 
@@ -63,7 +63,7 @@ def failure_lines(run: Run) -> list[str]:
 def test_clean_minimal_set_passes_via_cli(tmp_path):
     work = tmp_path / "gate"
     proc = subprocess.run(
-        [PYTHON, "-m", "crm_warehouse.landing_gate", "--landing-dir", str(MINIMAL),
+        [PYTHON, "-m", "crm_warehouse", "gate", "--landing-dir", str(MINIMAL),
          "--docs-dir", str(work / "docs"), "--summary", str(work / "summary.txt"),
          "--json", str(work / "result.json")],
         capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, timeout=120)
@@ -87,7 +87,7 @@ def test_clean_minimal_set_passes_via_cli(tmp_path):
 
 def test_demo_set_passes_the_gate(tmp_path, capsys):
     """The whole demo export passes (its defects are row-level: warnings, not stops). Speed is
-    measured by scripts/benchmark.py, not asserted here. Reuses the suite's demo landing."""
+    measured by crmwh benchmark, not asserted here. Reuses the suite's demo landing."""
     shared = os.environ.get("CRM_TEST_LANDING_DIR")
     out = tmp_path / "landing"
     if shared:

@@ -1,4 +1,4 @@
-"""The landing parsing rule is one rule: the gate (scripts/gate/column_types.py) reads every raw
+"""The landing parsing rule is one rule: the gate (src/crm_warehouse/gate/column_types.py) reads every raw
 text of the staging unit tests `parse_rule__*` (models/staging/crm/_crm__parse_unit_tests.yml)
 as those tests expect staging to read it, and both hold the same patterns."""
 from __future__ import annotations

@@ -366,7 +366,7 @@ def test_the_refresh_pushes_only_after_a_publish_and_a_push_failure_is_only_a_wa
 
     status, message = refresh.push_after_publish(tmp_path / "crm.duckdb", run=fake_run)
     assert status == "warn" and "HTTP 503" in message
-    assert calls[-1][1:] == ["-m", "crm_warehouse.push.cli", "--warehouse", str(tmp_path / "crm.duckdb")]
+    assert calls[-1][1:] == ["-m", "crm_warehouse", "push", "--warehouse", str(tmp_path / "crm.duckdb")]
 
     def too_slow(argv, **kw):
         raise subprocess.TimeoutExpired(argv, 1)

@@ -1,4 +1,4 @@
-"""Tests of the nightly refresh (scripts/refresh.py): publish, faults, readers, kill -9, lock,
+"""Tests of the nightly refresh (crmwh refresh): publish, faults, readers, kill -9, lock,
 rollback, delta. Every test works in its own tmp folder (serving file, lock, log, history,
 Parquet copies all derive from --serving-path), never in the repository's warehouse/.
 
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 from crm_warehouse import refresh  # noqa: E402
 
 MINIMAL = ROOT / "tests" / "python" / "data" / "landing_minimal"
-SCRIPT = ["-m", "crm_warehouse.refresh"]
+SCRIPT = ["-m", "crm_warehouse", "refresh"]
 FAST = ["--gate", "basic", "--no-freshness"]  # the gate and freshness are tested by `golden`
 
 
@@ -195,7 +195,7 @@ def test_refused_source_adaptation_stops_the_refresh_and_serving_is_untouched(tm
     """CRM_SOURCE_MAPPING: a CRM export with a stage name the mapping does not know stops the
     refresh before the gate; the landing folder and the serving warehouse stay as they were."""
     exports = tmp_path / "exports"
-    subprocess.run([sys.executable, "-m", "crm_warehouse.generate_landing", "--scale", "tiny",
+    subprocess.run([sys.executable, "-m", "crm_warehouse", "generate", "--scale", "tiny",
                     "--defect-multiplier", "0", "--shape", "salesforce", "--out", str(exports),
                     "--quiet"], check=True, timeout=120)
     opportunities = exports / "Opportunity_2026-11-24_full.csv"
@@ -224,7 +224,7 @@ def test_build_warehouse_keeps_its_exit_codes(tmp_path, warehouse):
     landing = landing_copy(tmp_path)
     shutil.rmtree(landing / "teams")
     before = sha256(warehouse)
-    proc = subprocess.run([sys.executable, "-m", "crm_warehouse.build_warehouse", "--landing-dir",
+    proc = subprocess.run([sys.executable, "-m", "crm_warehouse", "build", "--landing-dir",
                            str(landing), "--serving-path", str(warehouse)],
                           cwd=ROOT, env=env(), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2, proc.stderr
@@ -450,7 +450,7 @@ ENTITY_FACTS = {
 
 def test_delta_export_changes_only_the_new_days_rows(tmp_path):
     landing = tmp_path / "landing"
-    gen = [sys.executable, "-m", "crm_warehouse.generate_landing", "--scale", "demo", "--seed", "42",
+    gen = [sys.executable, "-m", "crm_warehouse", "generate", "--scale", "demo", "--seed", "42",
            "--out", str(landing), "--quiet"]
     subprocess.run(gen, check=True, cwd=ROOT, timeout=300)
     serving = tmp_path / "wh" / "crm.duckdb"

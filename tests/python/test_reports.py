@@ -443,7 +443,7 @@ def test_parquet_gives_identical_markdown(warehouse, run, tmp_path):
 
 def test_cli_fails_clearly_without_a_warehouse(tmp_path):
     missing = tmp_path / "nothing.duckdb"
-    result = subprocess.run([sys.executable, "-m", "crm_warehouse.build_reports",
+    result = subprocess.run([sys.executable, "-m", "crm_warehouse", "reports",
                              "--warehouse", str(missing), "--out", str(tmp_path / "out")],
                             capture_output=True, text=True, check=False)
     assert result.returncode != 0

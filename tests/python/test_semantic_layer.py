@@ -1,6 +1,6 @@
 """The semantic layer (MetricFlow) gives the same figures as indicator_values.
 
-The metrics YAML is generated from the indicator catalog (scripts/semantic_metrics.py); these
+The metrics YAML is generated from the indicator catalog (crmwh semantic-metrics); these
 tests check the generator (one definition per indicator, ratios of summed parts, drift caught)
 and, against the test warehouse (CRM_TEST_DUCKDB, built by make test-duckdb), that MetricFlow's
 answer for a set of indicators, grains and months equals indicator_values row for row.
@@ -237,7 +237,7 @@ def test_quarters_sum_flows_and_take_the_last_month_of_stocks(layer, warehouse_c
 
 
 def test_the_served_warehouse_answers(layer, tmp_path):
-    """The serving file holds only the serving schemas' tables (scripts/refresh.py): every
+    """The serving file holds only the serving schemas' tables (crmwh refresh): every
     relation the semantic models read must be one of them, so `mf query` works on it."""
     from crm_warehouse import refresh
     from crm_warehouse import semantic_query

@@ -1,7 +1,7 @@
 """Superset for real: the cockpit dashboard renders the warehouse's figures in a browser.
 
 Run by `make test-superset` (not by `make test`: setting up Superset takes a minute or two).
-Starts scripts/superset/serve.py with .venv-superset on a free loopback port over a copy of
+Starts crmwh superset with .venv-superset on a free loopback port over a copy of
 CRM_TEST_DUCKDB (default warehouse/crm.duckdb), logs in with headless Chromium
 (/usr/bin/chromium) as the admin, opens the dashboard and checks that each big number shows
 the company's value from indicator_values for the latest month and that the team table lists

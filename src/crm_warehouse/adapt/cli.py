@@ -1,6 +1,6 @@
 """Adapt a CRM's own exports to the landing contract with a mapping file (docs/adapt.md).
 
-Usage: python scripts/adapt.py --mapping mappings/salesforce.yml --in EXPORTS --out LANDING
+Usage: crmwh adapt --mapping mappings/salesforce.yml --in EXPORTS --out LANDING
 Exit codes: 0 adapted (rejected rows, if any, are listed in LANDING/_adapt/rejects.csv),
 2 refused (bad mapping, unreadable export, missing column, unknown values): LANDING untouched.
 """

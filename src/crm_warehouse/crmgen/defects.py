@@ -12,7 +12,7 @@ import numpy as np
 
 from . import names as N
 from .util import DAY, HOUR, NEVER
-from .world import LINE_CT, World, workhour
+from .world import LINE_CT, workhour, World
 
 
 class Defects:

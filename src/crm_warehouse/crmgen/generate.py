@@ -16,8 +16,17 @@ import numpy as np
 from . import defects as defects_mod
 from . import render as R
 from .activities import chunks_of, generate_chunk
-from .config import (COLUMNS, DEFAULT_DEFECT_RATES, DEFAULT_END_DATE, ENTITIES, ID_COLUMN,
-                     MAX_DELTA_DAYS, RULES, SCALES, ScaleConfig)
+from .config import (
+    COLUMNS,
+    DEFAULT_DEFECT_RATES,
+    DEFAULT_END_DATE,
+    ENTITIES,
+    ID_COLUMN,
+    MAX_DELTA_DAYS,
+    RULES,
+    SCALES,
+    ScaleConfig,
+)
 from .util import DAY, day_number, day_to_iso, fmt_id
 from .world import World
 

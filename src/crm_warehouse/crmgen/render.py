@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from . import names as N
-from .activities import OUTCOME, STATUS, ST_CANCELLED, ST_COMPLETED, ST_MISSED, ST_PLANNED, TYPES, Chunk
+from .activities import OUTCOME, ST_CANCELLED, ST_COMPLETED, ST_MISSED, ST_PLANNED, STATUS, TYPES, Chunk
 from .config import STAGES
-from .util import (DAY, HOUR, NEVER, fmt_bool, fmt_day, fmt_id, fmt_int, fmt_money, fmt_ts, pick)
-from .world import BIGDAY, ROLE_DIRECTOR, ROLE_LEAD, ROLE_OPS, ROLE_REP, ROLES, World
+from .util import DAY, HOUR, NEVER, fmt_bool, fmt_day, fmt_id, fmt_int, fmt_money, fmt_ts, pick
+from .world import BIGDAY, ROLES, ROLE_DIRECTOR, ROLE_LEAD, ROLE_OPS, ROLE_REP, World
 
 LINES = np.array(["software", "content"], dtype=object)
 OPP_TYPES = np.array(["new_business", "renewal", "upsell"], dtype=object)

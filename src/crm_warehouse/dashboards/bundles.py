@@ -33,6 +33,7 @@ import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+
 from .labels import label
 from .marts import MartReader
 from .paths import safe_output_path, slug

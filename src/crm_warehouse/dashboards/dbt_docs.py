@@ -8,16 +8,15 @@ salt is a bound parameter, never part of the compiled SQL, and is not passed to 
 """
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from crm_warehouse.project import ROOT
+
 # where the site keeps the docs site, relative to its index.html
 DBT_DOCS_DIR = "dbt-docs"
 BIN = Path(sys.executable).parent

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 from functools import lru_cache
-from pathlib import Path
 
 from crm_warehouse.project import SEEDS
 

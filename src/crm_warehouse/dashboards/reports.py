@@ -30,9 +30,10 @@ from typing import Any, Callable, Iterable, Sequence
 import jinja2
 from markupsafe import Markup
 
-from .labels import label, text as label_text, text_fmt
 from .excel import report_sheets, write_workbook
 from .formatting import MISSING, fmt_change, fmt_date, fmt_number, month_label, severity_label, status_label
+from .labels import label, text_fmt
+from .labels import text as label_text
 from .marts import MartReader
 from .paths import safe_output_path, slug
 from .safe_markdown import escape_markdown, render_markdown_html

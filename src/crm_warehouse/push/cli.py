@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line (see the module docstring)."""
     env = os.environ
     serving = Path(env.get("CRM_SERVING_PATH", ROOT / "warehouse" / "crm.duckdb"))
-    p = argparse.ArgumentParser(prog="push.py", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="crmwh push", description=__doc__.splitlines()[0])
     p.add_argument("command", nargs="?", choices=["push"], default="push")
     p.add_argument("--warehouse", type=Path, default=serving, help="serving warehouse (read-only)")
     p.add_argument("--send-log", type=Path, default=env.get("CRM_PUSH_SEND_LOG"),

@@ -1,13 +1,13 @@
 """The Superset dashboard as code: writes an import bundle (zip) of the cockpit dashboard.
 
-Usage: python scripts/superset/dashboard.py --warehouse PATH --out bundle.zip
+Usage: crmwh superset-bundle --warehouse PATH --out bundle.zip
 
 The bundle holds one database (the warehouse copy through duckdb-engine, read-only, without
 external file access, hidden from SQL Lab), two virtual datasets on marts.indicator_values
 (the company's KPIs and the teams of the latest month), four big-number charts (bookings,
 win rate, open pipeline, visits), a team table and the dashboard laying them out. Titles and
 column names are the catalog's and seeds/ref_ui_labels.csv's Chinese and English names.
-`superset import-dashboards -p bundle.zip` loads it (scripts/superset/serve.py does).
+`superset import-dashboards -p bundle.zip` loads it (crmwh superset does).
 """
 from __future__ import annotations
 

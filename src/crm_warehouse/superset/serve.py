@@ -1,11 +1,11 @@
 """Start Superset on loopback with the cockpit dashboard, over a read-only copy of the warehouse.
 
-Usage: .venv-superset/bin/python scripts/superset/serve.py [--warehouse warehouse/crm.duckdb]
+Usage: .venv-superset/bin/crmwh superset [--warehouse warehouse/crm.duckdb]
            [--home warehouse/superset] [--port 0] [--prepare-only]
 
 Copies the warehouse into the Superset home (so a nightly swap never meets an open file),
 sets up Superset's metadata database there, creates the admin user, imports the dashboard
-bundle of scripts/superset/dashboard.py and serves on 127.0.0.1 (a free port unless --port).
+bundle of crmwh superset-bundle and serves on 127.0.0.1 (a free port unless --port).
 The admin password is SUPERSET_ADMIN_PASSWORD when set, else generated once and kept in
 <home>/admin_password (mode 600); the secret key likewise in <home>/secret_key. Neither is
 ever written into the repository. See docs/superset.md.

@@ -1,6 +1,6 @@
 """Superset configuration for the local, loopback-only Superset of `make superset`.
 
-Everything that varies per machine comes from the environment that scripts/superset/serve.py
+Everything that varies per machine comes from the environment that crmwh superset
 sets: SUPERSET_HOME (its metadata database and generated secret live there, never in the
 repository) and SUPERSET_SECRET_KEY.
 """

@@ -1,6 +1,6 @@
 /* Dashboard pages: draws the charts described in the page's JSON block with the bundled
  * ECharts (no network), and switches labels between Chinese (with English alongside) and
- * English. Chart specs are written by scripts/dashboards/site.py. */
+ * English. Chart specs are written by src/crm_warehouse/dashboards/site.py. */
 (function () {
   "use strict";
 
