@@ -22,9 +22,11 @@ import sys
 import traceback
 from pathlib import Path
 
-from crm_warehouse.gate.runner import EXIT_STRUCTURAL, problem_text, run_gate, write_outputs  # noqa: E402
-
+from crm_warehouse.gate.outputs import problem_text, write_outputs
+from crm_warehouse.gate.results import EXIT_STRUCTURAL
+from crm_warehouse.gate.runner import run_gate
 from crm_warehouse.project import ROOT
+
 GATE_DIR = ROOT / "warehouse" / "gate"
 EXIT_GATE_ERROR = 4
 

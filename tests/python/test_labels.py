@@ -24,6 +24,10 @@ from crm_warehouse.dashboards.site import build_site  # noqa: E402
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB") or ROOT / "warehouse" / "crm.duckdb")
 SEEDS = ROOT / "seeds"
 CODE = ROOT / "src" / "crm_warehouse" / "dashboards"
+# the site's and the reports' modules: site.py with site_model.py and one page_*.py per page family,
+# reports.py with report_*.py and the shared role queries (roles.py)
+PAGE_CODE = [CODE / "site.py", CODE / "site_model.py", *sorted(CODE.glob("page_*.py")),
+             CODE / "reports.py", *sorted(CODE.glob("report_*.py")), CODE / "roles.py"]
 pytestmark = pytest.mark.skipif(not WAREHOUSE.is_file(), reason=f"no warehouse at {WAREHOUSE}: run make demo")
 
 # Names a reader met for the same thing before there was one name: win rate (the catalog's
@@ -119,7 +123,7 @@ def test_seed_labels_are_not_written_into_the_page_code():
     labels = {r["label_zh"] for r in _seed("ref_ui_labels.csv")}
     labels |= {r["rule_name_zh"] for r in _seed("ref_alert_rules.csv")}
     labels = {x for x in labels if len(x) >= 3}
-    sources = [CODE / "site.py", CODE / "reports.py", CODE / "formatting.py",
+    sources = [*PAGE_CODE, CODE / "formatting.py",
                *sorted((CODE / "templates").rglob("*.j2"))]
     problems = [f"{src.relative_to(ROOT)}: {label!r}" for src in sources
                 for label in sorted(labels) if label in src.read_text(encoding="utf-8")]
@@ -195,12 +199,12 @@ def _template_cjk_literals(path: Path) -> list[tuple[int, str]]:
 
 
 def test_page_and_report_code_write_no_chinese_label():
-    """The site and report code (site.py, reports.py, formatting.py and every template) writes
+    """The site and report code (site and report modules, formatting.py and every template) writes
     no Chinese label itself: headings, table headers, card labels, chart titles and series,
     section titles and status words come from the seeds through label() / label_fmt(), so a
     term keeps one key and one Chinese name everywhere."""
     problems = []
-    for src in (CODE / "site.py", CODE / "reports.py", CODE / "formatting.py", CODE / "excel.py",
+    for src in (*PAGE_CODE, CODE / "formatting.py", CODE / "excel.py",
                 CODE / "crm_links.py", CODE / "visit_csv.py"):
         problems += [f"{src.relative_to(ROOT)}:{n}: {s!r}" for n, s in _python_cjk_literals(src)
                      if s.strip() not in ALLOWED_CJK_LITERALS]

@@ -381,7 +381,9 @@ def test_the_refresh_pushes_only_after_a_publish_and_a_push_failure_is_only_a_wa
         steps.append((name, info))
 
     pushed = []
-    monkeypatch.setattr(refresh, "push_after_publish", lambda serving: pushed.append(serving) or ("warn", "exit 3"))
+    from crm_warehouse.refresh import publish_step
+    monkeypatch.setattr(publish_step, "push_after_publish",
+                        lambda serving: pushed.append(serving) or ("warn", "exit 3"))
     fake = types.SimpleNamespace(summary={"published": False}, layout=types.SimpleNamespace(serving=tmp_path / "s"),
                                  step=step, log=types.SimpleNamespace(warn=lambda m, c=None: warnings.append(m)),
                                  console=None)

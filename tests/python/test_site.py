@@ -735,7 +735,7 @@ def test_a_persons_alert_list_is_capped_and_links_the_rest(db, tmp_path, monkeyp
     """A rep or a lead reads at most ALERTS_PER_PERSON alerts on their own page, critical first;
     the rest is on the full list the page links. Checked with a cap of 1 so that the demo's
     leads with several alerts show the cap at work."""
-    import crm_warehouse.dashboards.site as site_module
+    import crm_warehouse.dashboards.site_model as site_module
 
     monkeypatch.setattr(site_module, "ALERTS_PER_PERSON", 1)
     run = build_site(WAREHOUSE, tmp_path / "site", with_reports=False)

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import names as N
+from .common import BIGDAY, workhour
 from .util import DAY, HOUR, MINUTE, NEVER, cumcount, month_first_day, month_index, to_workday
-from .world import BIGDAY, workhour, World
+from .world import World
 
 TYPES = np.array(["visit", "call", "email", "meeting", "demo", "wechat"], dtype=object)
 T_VISIT, T_CALL, T_EMAIL, T_MEETING, T_DEMO, T_WECHAT = range(6)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import names as N
+from .common import LINE_CT, workhour
 from .util import DAY, HOUR, NEVER
-from .world import LINE_CT, workhour, World
+from .world import World
 
 
 class Defects:

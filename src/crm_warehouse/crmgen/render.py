@@ -11,9 +11,10 @@ import numpy as np
 
 from . import names as N
 from .activities import OUTCOME, ST_CANCELLED, ST_COMPLETED, ST_MISSED, ST_PLANNED, STATUS, TYPES, Chunk
+from .common import BIGDAY, ROLE_DIRECTOR, ROLE_LEAD, ROLE_OPS, ROLE_REP, ROLES
 from .config import STAGES
 from .util import DAY, HOUR, NEVER, fmt_bool, fmt_day, fmt_id, fmt_int, fmt_money, fmt_ts, pick
-from .world import BIGDAY, ROLES, ROLE_DIRECTOR, ROLE_LEAD, ROLE_OPS, ROLE_REP, World
+from .world import World
 
 LINES = np.array(["software", "content"], dtype=object)
 OPP_TYPES = np.array(["new_business", "renewal", "upsell"], dtype=object)

@@ -37,7 +37,8 @@ from pathlib import Path
 from .labels import label
 from .marts import MartReader
 from .paths import safe_output_path, slug
-from .reports import PERIODS, list_directors, list_reps, list_team_leads
+from .report_model import PERIODS
+from .roles import list_directors, list_reps, list_team_leads
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUNDLE_CONSUMER = "person_bundles"

@@ -8,7 +8,7 @@ below); a column that matches no rule is free text.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import Enum
 from zoneinfo import ZoneInfo

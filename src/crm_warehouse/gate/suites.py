@@ -11,8 +11,6 @@ Each suite expects, for every file of its entity:
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 from typing import ClassVar
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
