@@ -167,8 +167,11 @@ test: data data-small lint ## run every test: lint, DuckDB dev build, unit tests
 		CRM_REQUIRE_SPARK=1 $(MAKE) --no-print-directory test-python PYTEST_ARGS="$(SPARK_TESTS)" || status=1; fi; \
 	exit $$status
 
-lint: setup ## sqlfluff lint of models, macros and tests
+lint: setup ## ruff (lint and format check) and mypy on the Python package, sqlfluff lint of models, macros and tests
 	mkdir -p warehouse
+	$(BIN)/ruff check src
+	$(BIN)/ruff format --check src
+	$(BIN)/mypy
 	$(BIN)/crmwh semantic-metrics --check
 	CRM_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests/generic tests/data_quality tests/indicators tests/roles tests/utils analyses --processes 2
 

@@ -1,4 +1,5 @@
 """``python -m crm_warehouse <subcommand>``: the same command line as ``crmwh``."""
+
 import sys
 
 from crm_warehouse.cli import main

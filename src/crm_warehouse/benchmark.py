@@ -10,23 +10,25 @@ incremental ≤ full / 10, full ≤ 8 × read floor), plus the slowest models.
 Usage: crmwh benchmark [--scale large] [--seed 42] [--workdir warehouse/benchmark]
        [--with-tests]
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from crm_warehouse.project import ROOT
+
 BIN = Path(sys.executable).parent
 from crm_warehouse.landing_contract import load_contract  # noqa: E402
 
-GIB = 1024 ** 3
+GIB = 1024**3
 
 
 def log(msg: str) -> None:
@@ -35,14 +37,19 @@ def log(msg: str) -> None:
 
 def timed_child(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, float]:
     """Run a command; return (wall seconds, exit code, peak RSS of the child in GiB)."""
-    wrapper = [sys.executable, "-c", (
-        "import resource, subprocess, sys, json;"
-        "r = subprocess.run(sys.argv[1:]);"
-        "print(json.dumps({'rc': r.returncode, 'maxrss_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}),"
-        " file=sys.stderr)"
-    ), *cmd]
+    wrapper = [
+        sys.executable,
+        "-c",
+        (
+            "import resource, subprocess, sys, json;"
+            "r = subprocess.run(sys.argv[1:]);"
+            "print(json.dumps({'rc': r.returncode, 'maxrss_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}),"
+            " file=sys.stderr)"
+        ),
+        *cmd,
+    ]
     start = time.monotonic()
-    proc = subprocess.run(wrapper, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.run(wrapper, cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.monotonic() - start
     stats = json.loads(proc.stderr.strip().splitlines()[-1])
     if stats["rc"] != 0:
@@ -71,7 +78,8 @@ def model_rows(db: Path) -> dict[str, int]:
     with duckdb.connect(str(db), read_only=True) as con:
         tables = con.sql(
             "select table_schema, table_name from information_schema.tables "
-            "where table_type = 'BASE TABLE' and table_schema not in ('reference') order by 1, 2").fetchall()
+            "where table_type = 'BASE TABLE' and table_schema not in ('reference') order by 1, 2"
+        ).fetchall()
         return {f"{s}.{t}": con.sql(f'select count(*) from "{s}"."{t}"').fetchall()[0][0] for s, t in tables}
 
 
@@ -93,12 +101,24 @@ def main(argv: list[str] | None = None) -> int:
     landing = work / f"landing_{args.scale}_{args.seed}"
     fresh = work / f"landing_{args.scale}_{args.seed}.run"
     work.mkdir(parents=True, exist_ok=True)
-    figures: dict[str, object] = {"scale": args.scale, "seed": args.seed}
+    figures: dict[str, Any] = {"scale": args.scale, "seed": args.seed}
 
     if not (landing / "_manifest" / "manifest.json").exists():
         log(f"generating the {args.scale} scale into {landing} (once)")
-        wall, rc, _ = timed_child([str(BIN / "python"), "-m", "crm_warehouse", "generate", "--scale", args.scale,
-                                   "--seed", args.seed, "--out", str(landing)])
+        wall, rc, _ = timed_child(
+            [
+                str(BIN / "python"),
+                "-m",
+                "crm_warehouse",
+                "generate",
+                "--scale",
+                args.scale,
+                "--seed",
+                args.seed,
+                "--out",
+                str(landing),
+            ]
+        )
         if rc:
             return rc
         figures["generate_seconds"] = round(wall, 1)
@@ -118,7 +138,16 @@ def main(argv: list[str] | None = None) -> int:
         stale.unlink()
     env = dict(os.environ, DBT_PROFILES_DIR=str(ROOT), CRM_LANDING_DIR=str(fresh), CRM_DUCKDB_PATH=str(db))
     env.setdefault("DBT_ENV_SECRET_CRM_PII_SALT", "benchmark-not-secret")  # a fixed, non-secret salt
-    dbt = [str(BIN / "dbt"), "build", "--target", "duckdb", "--resource-type", "seed", "--resource-type", "model"]
+    dbt = [
+        str(BIN / "dbt"),
+        "build",
+        "--target",
+        "duckdb",
+        "--resource-type",
+        "seed",
+        "--resource-type",
+        "model",
+    ]
 
     log("full build (seeds + models) into a fresh file")
     target_full = work / "target_full"
@@ -131,8 +160,24 @@ def main(argv: list[str] | None = None) -> int:
     log(f"full build {wall:.1f} s, peak {peak:.2f} GiB")
 
     log("next day's delta export")
-    subprocess.run([str(BIN / "python"), "-m", "crm_warehouse", "generate", "--scale", args.scale, "--seed", args.seed,
-                    "--out", str(fresh), "--delta", "--quiet"], cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            str(BIN / "python"),
+            "-m",
+            "crm_warehouse",
+            "generate",
+            "--scale",
+            args.scale,
+            "--seed",
+            args.seed,
+            "--out",
+            str(fresh),
+            "--delta",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     log("incremental build after the delta")
     target_inc = work / "target_incremental"
     wall, rc, peak_inc = timed_child([*dbt, "--target-path", str(target_inc)], env)
@@ -143,8 +188,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.with_tests:
         log("full dbt build with every test (on the incremental warehouse)")
-        wall, rc, _ = timed_child([str(BIN / "dbt"), "build", "--target", "duckdb", "--target-path",
-                                   str(work / "target_tests")], env)
+        wall, rc, _ = timed_child(
+            [str(BIN / "dbt"), "build", "--target", "duckdb", "--target-path", str(work / "target_tests")],
+            env,
+        )
         figures.update(build_with_tests_seconds=round(wall, 1), build_with_tests_exit=rc)
 
     full, inc = figures["full_build_seconds"], figures["incremental_seconds"]

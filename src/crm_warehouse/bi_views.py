@@ -8,6 +8,7 @@ to, so after a nightly refresh swaps the symlink every new query reads the new m
 only needs rebuilding when a mart is added or removed. Metabase (DuckDB driver) or Superset
 (duckdb-engine) open it read-only; see docs/dashboards.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,12 +19,13 @@ from pathlib import Path
 import duckdb
 
 from crm_warehouse.project import ROOT
+
 MART_SCHEMAS = ("core", "marts", "data_quality")
 
 
 def build_views(parquet: Path, out: Path) -> list[str]:
     """Write ``out`` (replacing it atomically) with one view per Parquet mart; return their names."""
-    parquet = Path(os.path.abspath(parquet))          # keep the symlink in the path
+    parquet = Path(os.path.abspath(parquet))  # keep the symlink in the path
     if not parquet.is_dir():
         raise FileNotFoundError(f"no Parquet marts at {parquet}: run `make demo` or `make refresh` first")
     tmp = out.with_name(out.name + ".tmp")
@@ -37,8 +39,10 @@ def build_views(parquet: Path, out: Path) -> list[str]:
                 con.execute(f'create schema if not exists "{schema}"')
             for path in files:
                 literal = str(parquet / schema / path.name).replace("'", "''")
-                con.execute(f'create or replace view "{schema}"."{path.stem}" as '
-                            f"select * from read_parquet('{literal}')")
+                con.execute(
+                    f'create or replace view "{schema}"."{path.stem}" as '
+                    f"select * from read_parquet('{literal}')"
+                )
                 views.append(f"{schema}.{path.stem}")
     finally:
         con.close()

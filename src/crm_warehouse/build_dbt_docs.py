@@ -6,6 +6,7 @@ Usage: crmwh docs [--warehouse warehouse/crm.duckdb] [--out site/dbt-docs/index.
 (crmwh site --dbt-docs). See src/crm_warehouse/dashboards/dbt_docs.py. Exit codes: 0 written; 2 no
 warehouse; 1 dbt failed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,7 +15,6 @@ import time
 from pathlib import Path
 
 from crm_warehouse.dashboards.dbt_docs import build_dbt_docs  # noqa: E402
-
 from crm_warehouse.project import ROOT
 
 

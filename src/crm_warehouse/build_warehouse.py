@@ -15,6 +15,7 @@ Exit codes: 0 built and published, 2 landing check failed, 3 dbt build failed (o
 could not be published: locked by a running refresh, a writer on the serving file, swap failed;
 the message says which), 4 settings refused (no CRM_PII_SALT, a bad as-of date).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,26 +31,48 @@ EXIT_LANDING, EXIT_DBT, EXIT_SETTINGS = 2, 3, 4
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--landing-dir", type=Path,
-                        default=Path(os.environ.get("CRM_LANDING_DIR", ROOT / "data" / "landing")))
-    parser.add_argument("--serving-path", type=Path,
-                        default=Path(os.environ.get("CRM_SERVING_PATH", ROOT / "warehouse" / "crm.duckdb")))
-    parser.add_argument("--format", choices=["csv", "parquet"], default=os.environ.get("CRM_LANDING_FORMAT", "csv"))
-    parser.add_argument("--quick-check", action="store_true", help="landing check of headers and endings only")
+    parser.add_argument(
+        "--landing-dir", type=Path, default=Path(os.environ.get("CRM_LANDING_DIR", ROOT / "data" / "landing"))
+    )
+    parser.add_argument(
+        "--serving-path",
+        type=Path,
+        default=Path(os.environ.get("CRM_SERVING_PATH", ROOT / "warehouse" / "crm.duckdb")),
+    )
+    parser.add_argument(
+        "--format", choices=["csv", "parquet"], default=os.environ.get("CRM_LANDING_FORMAT", "csv")
+    )
+    parser.add_argument(
+        "--quick-check", action="store_true", help="landing check of headers and endings only"
+    )
     parser.add_argument("--skip-check", action="store_true", help="leave the landing check to dbt alone")
     parser.add_argument("--dbt-arg", action="append", default=[], help="extra argument for dbt build")
-    parser.add_argument("--as-of-date", default=os.environ.get("CRM_AS_OF_DATE"),
-                        help="YYYY-MM-DD as-of date (default env CRM_AS_OF_DATE, else the data's last date)")
+    parser.add_argument(
+        "--as-of-date",
+        default=os.environ.get("CRM_AS_OF_DATE"),
+        help="YYYY-MM-DD as-of date (default env CRM_AS_OF_DATE, else the data's last date)",
+    )
     args = parser.parse_args(argv)
 
     gate = "none" if args.skip_check else ("basic-quick" if args.quick_check else "basic")
-    code = refresh.main([
-        "run", "--full-refresh", "--no-freshness", "--verbose",
-        "--landing-dir", str(args.landing_dir), "--serving-path", str(args.serving_path),
-        "--format", args.format, "--gate", gate,
-        *(["--as-of-date", args.as_of_date] if args.as_of_date else []),
-        *[f"--dbt-arg={arg}" for arg in args.dbt_arg],
-    ])
+    code = refresh.main(
+        [
+            "run",
+            "--full-refresh",
+            "--no-freshness",
+            "--verbose",
+            "--landing-dir",
+            str(args.landing_dir),
+            "--serving-path",
+            str(args.serving_path),
+            "--format",
+            args.format,
+            "--gate",
+            gate,
+            *(["--as-of-date", args.as_of_date] if args.as_of_date else []),
+            *[f"--dbt-arg={arg}" for arg in args.dbt_arg],
+        ]
+    )
     if code == refresh.EXIT_OK:
         return 0
     if code == refresh.EXIT_USAGE:

@@ -12,6 +12,7 @@ layer: it never stops the build.
 
 Usage: crmwh check [--landing-dir DIR] [--format csv|parquet] [--quick]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,10 @@ csv.field_size_limit(16 * 1024 * 1024)
 # control characters are refused. The dbt landing hook (macros/landing/
 # register_landing_sources.sql) applies the same pattern; a test keeps the two identical.
 SAFE_FILE_NAME = r"(?:[^\W_]|【)[\w .()（）【】-]*"
-ALLOWED_CHARACTERS = ("letters and digits of any script, space, '_', '-', '.', '(', ')', "
-                      "'（', '）', '【', '】'; it must start with a letter, a digit or '【'")
+ALLOWED_CHARACTERS = (
+    "letters and digits of any script, space, '_', '-', '.', '(', ')', "
+    "'（', '）', '【', '】'; it must start with a letter, a digit or '【'"
+)
 # Glob characters in the landing folder would widen the readers' file pattern.
 FOLDER_GLOB_CHARACTERS = "*?[]{}"
 
@@ -59,9 +62,11 @@ class Problem:
 
 HEAD_BYTES = 1024 * 1024
 MAX_PROBLEMS_PER_FILE = 20
-CONVERT_HINT = ("convert it to UTF-8 before the export is landed, e.g. "
-                "`iconv -f GB18030 -t UTF-8 in.csv > out.csv`, or in Excel use "
-                "'Save As > CSV UTF-8 (Comma delimited)'")
+CONVERT_HINT = (
+    "convert it to UTF-8 before the export is landed, e.g. "
+    "`iconv -f GB18030 -t UTF-8 in.csv > out.csv`, or in Excel use "
+    "'Save As > CSV UTF-8 (Comma delimited)'"
+)
 
 
 def encoding_message(sample: bytes) -> str:
@@ -71,8 +76,10 @@ def encoding_message(sample: bytes) -> str:
     mojibake. `sample` is a stretch of the file around the first invalid byte.
     """
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return ("file is UTF-16 (Excel 'Unicode Text'), not UTF-8: re-export as CSV UTF-8, or "
-                "convert it, e.g. `iconv -f UTF-16 -t UTF-8 in.csv > out.csv`")
+        return (
+            "file is UTF-16 (Excel 'Unicode Text'), not UTF-8: re-export as CSV UTF-8, or "
+            "convert it, e.g. `iconv -f UTF-16 -t UTF-8 in.csv > out.csv`"
+        )
     cut = sample.rfind(b"\n")
     candidate = sample[: cut + 1] if cut > 0 else sample
     try:
@@ -80,8 +87,10 @@ def encoding_message(sample: bytes) -> str:
     except UnicodeDecodeError:
         decoded = None
     if decoded is not None and any(ord(ch) > 0x7F for ch in decoded):
-        return ("file is not UTF-8: it looks like GBK/GB18030 (how Excel saves CSV on Chinese "
-                "Windows); it is refused rather than read as garbled text: " + CONVERT_HINT)
+        return (
+            "file is not UTF-8: it looks like GBK/GB18030 (how Excel saves CSV on Chinese "
+            "Windows); it is refused rather than read as garbled text: " + CONVERT_HINT
+        )
     return "file is not UTF-8 (unknown encoding): re-export it as UTF-8; " + CONVERT_HINT
 
 
@@ -107,7 +116,7 @@ def locate_decode_error(path: Path, limit: int | None = None) -> tuple[int, byte
                 pos = max(0, err.start - buffered)
                 line_start = chunk.rfind(b"\n", 0, pos) + 1
                 line = lines_before + chunk.count(b"\n", 0, pos) + 1
-                return line, chunk[line_start: line_start + 64 * 1024]
+                return line, chunk[line_start : line_start + 64 * 1024]
             lines_before += chunk.count(b"\n")
             if final:
                 return None
@@ -145,29 +154,43 @@ def check_csv(path: Path, required: tuple[str, ...], quick: bool = False) -> lis
                 return [Problem(str(path), "no header row", row=1)]
             header = [h.strip() for h in header]
             for col in (c for c in required if c not in header):
-                problems.append(Problem(str(path), "required column is missing from the header",
-                                        row=1, column=col))
+                problems.append(
+                    Problem(str(path), "required column is missing from the header", row=1, column=col)
+                )
             for col in sorted({h for h in header if header.count(h) > 1}):
-                problems.append(Problem(str(path), "column appears more than once in the header",
-                                        row=1, column=col))
+                problems.append(
+                    Problem(str(path), "column appears more than once in the header", row=1, column=col)
+                )
             if problems:
                 return problems
             if last_byte not in (b"\n", b"\r"):
-                problems.append(Problem(str(path), "file does not end with a line break: it looks "
-                                        "truncated (an interrupted export); re-export it"))
+                problems.append(
+                    Problem(
+                        str(path),
+                        "file does not end with a line break: it looks "
+                        "truncated (an interrupted export); re-export it",
+                    )
+                )
             if quick:
                 return problems
             for row_number, row in enumerate(reader, start=2):
                 if len(row) != len(header):
                     if row == []:
                         continue  # a blank line
-                    col = header[len(row)] if len(row) < len(header) else None
-                    problems.append(Problem(
-                        str(path),
-                        f"row has {len(row)} fields, the header has {len(header)}"
-                        + (" (truncated row or unquoted comma)" if len(row) < len(header)
-                           else " (unquoted comma?)"),
-                        row=row_number, column=col))
+                    missing_col = header[len(row)] if len(row) < len(header) else None
+                    problems.append(
+                        Problem(
+                            str(path),
+                            f"row has {len(row)} fields, the header has {len(header)}"
+                            + (
+                                " (truncated row or unquoted comma)"
+                                if len(row) < len(header)
+                                else " (unquoted comma?)"
+                            ),
+                            row=row_number,
+                            column=missing_col,
+                        )
+                    )
                     if len(problems) >= MAX_PROBLEMS_PER_FILE:
                         problems.append(Problem(str(path), "more problems not listed"))
                         break
@@ -176,8 +199,13 @@ def check_csv(path: Path, required: tuple[str, ...], quick: bool = False) -> lis
             line, sample = found if found is not None else (row_number + 1, head)
             problems.append(Problem(str(path), encoding_message(sample), row=line))
         except csv.Error as err:
-            problems.append(Problem(str(path), f"malformed CSV ({err}): an unterminated quote "
-                                    "usually means a truncated file", row=row_number + 1))
+            problems.append(
+                Problem(
+                    str(path),
+                    f"malformed CSV ({err}): an unterminated quote usually means a truncated file",
+                    row=row_number + 1,
+                )
+            )
     return problems
 
 
@@ -210,18 +238,23 @@ def file_name_problem(path: Path) -> Problem | None:
     else:
         why = f"it starts with {shown(name[0])}"
     where = str(path) if name.isprintable() else str(path.parent / shown(name))
-    return Problem(where, f"文件名不安全，请重命名 / unsafe export file name {shown(name)}: {why}. "
-                   f"Allowed: {ALLOWED_CHARACTERS}. Rename the file, e.g. 商机导出_2026-11-25.csv; "
-                   "nothing of this landing was loaded")
+    return Problem(
+        where,
+        f"文件名不安全，请重命名 / unsafe export file name {shown(name)}: {why}. "
+        f"Allowed: {ALLOWED_CHARACTERS}. Rename the file, e.g. 商机导出_2026-11-25.csv; "
+        "nothing of this landing was loaded",
+    )
 
 
 def folder_problem(landing_dir: Path) -> Problem | None:
     bad = sorted({ch for ch in str(landing_dir) if ch in FOLDER_GLOB_CHARACTERS})
     if not bad:
         return None
-    return Problem(shown(str(landing_dir)),
-                   f"落地目录路径含通配符 / the landing folder path holds glob characters "
-                   f"{' '.join(bad)}: the readers would match other files; move or rename the folder")
+    return Problem(
+        shown(str(landing_dir)),
+        f"落地目录路径含通配符 / the landing folder path holds glob characters "
+        f"{' '.join(bad)}: the readers would match other files; move or rename the folder",
+    )
 
 
 def export_files(folder: Path, fmt: str = "csv") -> list[Path]:
@@ -282,8 +315,10 @@ def declared_absent(landing_dir: Path) -> set[str]:
 
 # A header-only file is an empty export (a delta with no changes) and is fine; an entity
 # whose every file is header-only has no data at all, which is an export fault.
-ALL_HEADER_ONLY = ("every export file of entity '{entity}' is header-only (no data rows): the "
-                   "export is empty; re-export the entity with its records")
+ALL_HEADER_ONLY = (
+    "every export file of entity '{entity}' is header-only (no data rows): the "
+    "export is empty; re-export the entity with its records"
+)
 
 
 def has_data_row(path: Path, fmt: str = "csv") -> bool:
@@ -300,19 +335,25 @@ def has_data_row(path: Path, fmt: str = "csv") -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--landing-dir", type=Path,
-                        default=Path(os.environ.get("CRM_LANDING_DIR", "data/landing")))
-    parser.add_argument("--format", choices=["csv", "parquet"],
-                        default=os.environ.get("CRM_LANDING_FORMAT", "csv"))
-    parser.add_argument("--quick", action="store_true",
-                        help="check headers and file endings only (large exports)")
+    parser.add_argument(
+        "--landing-dir", type=Path, default=Path(os.environ.get("CRM_LANDING_DIR", "data/landing"))
+    )
+    parser.add_argument(
+        "--format", choices=["csv", "parquet"], default=os.environ.get("CRM_LANDING_FORMAT", "csv")
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="check headers and file endings only (large exports)"
+    )
     args = parser.parse_args(argv)
     problems = check_landing(args.landing_dir, args.format, args.quick)
     for problem in problems:
         print(f"LANDING ERROR {problem}", file=sys.stderr)
     if problems:
-        print(f"{len(problems)} structural problem(s) in {args.landing_dir}: the build is stopped and "
-              "the serving warehouse is left as it was.", file=sys.stderr)
+        print(
+            f"{len(problems)} structural problem(s) in {args.landing_dir}: the build is stopped and "
+            "the serving warehouse is left as it was.",
+            file=sys.stderr,
+        )
         return 2
     print(f"landing check passed: {args.landing_dir}")
     return 0

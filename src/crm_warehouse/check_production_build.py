@@ -10,6 +10,7 @@ log, the warehouse files, Parquet copies).
 
 Exit 0 when every check holds; 1 with one line per failed check otherwise.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,6 +21,7 @@ import sys
 from pathlib import Path
 
 from crm_warehouse.project import ROOT
+
 # The schemas BI users read: each relation and column in them must carry a comment.
 COMMENTED_SCHEMAS = ("core", "marts", "data_quality")
 
@@ -32,10 +34,14 @@ def missing_comments(con, schemas: tuple[str, ...] = COMMENTED_SCHEMAS) -> list[
         "select schema_name, table_name, comment from duckdb_tables() where database_name = current_database() "
         f"and schema_name in ({marks}) union all "
         "select schema_name, view_name, comment from duckdb_views() where database_name = current_database() "
-        f"and schema_name in ({marks}) and not internal", [*schemas, *schemas]).fetchall()
+        f"and schema_name in ({marks}) and not internal",
+        [*schemas, *schemas],
+    ).fetchall()
     columns = con.execute(
         "select schema_name, table_name, column_name, comment from duckdb_columns() "
-        f"where database_name = current_database() and schema_name in ({marks})", list(schemas)).fetchall()
+        f"where database_name = current_database() and schema_name in ({marks})",
+        list(schemas),
+    ).fetchall()
     missing = [f"{s}.{t}" for s, t, c in relations if not (c or "").strip()]
     missing += [f"{s}.{t}.{col}" for s, t, col, c in columns if not (c or "").strip()]
     if not relations:
@@ -55,7 +61,7 @@ def files_containing(folders: list[Path], needle: bytes) -> list[Path]:
                     if needle in tail + chunk:
                         hits.append(path)
                         break
-                    tail = chunk[-len(needle):]
+                    tail = chunk[-len(needle) :]
     return hits
 
 
@@ -68,12 +74,26 @@ def main(argv: list[str] | None = None) -> int:
 
     salt = secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CRM_", "DBT_ENV_SECRET_"))}
-    env.update({"CRM_PII_SALT": salt, "CRM_AS_OF_DATE": args.as_of_date,
-                "CRM_LANDING_DIR": str(args.landing_dir), "DBT_PROFILES_DIR": str(ROOT),
-                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
+    env.update(
+        {
+            "CRM_PII_SALT": salt,
+            "CRM_AS_OF_DATE": args.as_of_date,
+            "CRM_LANDING_DIR": str(args.landing_dir),
+            "DBT_PROFILES_DIR": str(ROOT),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+    )
     serving = Path(os.path.abspath(args.serving_path))
-    cmd = [sys.executable, "-m", "crm_warehouse", "build", "--landing-dir",
-           str(args.landing_dir), "--serving-path", str(serving)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "crm_warehouse",
+        "build",
+        "--landing-dir",
+        str(args.landing_dir),
+        "--serving-path",
+        str(serving),
+    ]
     print(f"production build: as-of {args.as_of_date}, random salt, serving {serving}", flush=True)
     proc = subprocess.run(cmd, cwd=ROOT, env=env)
     problems: list[str] = []
@@ -86,25 +106,30 @@ def main(argv: list[str] | None = None) -> int:
 
         con = duckdb.connect(str(serving), read_only=True)
         try:
-            schemas = {r[0] for r in con.execute("select distinct schema_name from duckdb_tables()").fetchall()}
+            schemas = {
+                r[0] for r in con.execute("select distinct schema_name from duckdb_tables()").fetchall()
+            }
             if schemas & {"staging", "intermediate", "landing"}:
                 problems.append(f"the serving file holds internal schemas: {sorted(schemas)}")
-            as_of = con.execute("select max(as_of_date) from marts.team_board").fetchone()[0]
+            as_of = con.execute("select max(as_of_date) from marts.team_board").fetchall()[0][0]
             if str(as_of) != args.as_of_date:
                 problems.append(f"as-of date is {as_of}, not {args.as_of_date}")
-            kpis = con.execute("select count(*) from marts.director_cockpit_kpis").fetchone()[0]
+            kpis = con.execute("select count(*) from marts.director_cockpit_kpis").fetchall()[0][0]
             if not kpis:
                 problems.append("marts.director_cockpit_kpis is empty (no current period)")
             current = con.execute(
                 "select count(*) from marts.indicator_values where is_period_in_progress "
                 "and period_type = 'month' and period_start_date = date_trunc('month', ?::date)",
-                [args.as_of_date]).fetchone()[0]
+                [args.as_of_date],
+            ).fetchall()[0][0]
             if not current:
                 problems.append(f"no indicator is in progress for the month of {args.as_of_date}")
             uncommented = missing_comments(con)
             if uncommented:
-                problems.append(f"{len(uncommented)} relation(s)/column(s) without a comment (YAML description), "
-                                f"e.g. {', '.join(uncommented[:5])}")
+                problems.append(
+                    f"{len(uncommented)} relation(s)/column(s) without a comment (YAML description), "
+                    f"e.g. {', '.join(uncommented[:5])}"
+                )
         finally:
             con.close()
     private = serving.parent / "private" / serving.name

@@ -84,8 +84,11 @@ def compare(base_dir: Path, warehouse: Path) -> int:
             continue
         schema, name = rel.split(".", 1)
         new_rel = f"wh.{quote_ident(schema)}.{quote_ident(name)}"
-        con.execute("create or replace temp table base_rel as select * from read_parquet("
-                    + quote_literal(str(base_dir / f"{rel}.parquet")) + ")")
+        con.execute(
+            "create or replace temp table base_rel as select * from read_parquet("
+            + quote_literal(str(base_dir / f"{rel}.parquet"))
+            + ")"
+        )
         old_cols, new_cols = columns(con, "base_rel"), columns(con, new_rel)
         common = [c for c in old_cols if c in new_cols]
         notes = []
@@ -97,7 +100,12 @@ def compare(base_dir: Path, warehouse: Path) -> int:
             notes.append("DROPPED columns: " + ", ".join(dropped))
             failed = True
 
-        def projection(types: dict[str, str]) -> str:
+        def projection(
+            types: dict[str, str],
+            common: list[str] = common,
+            old_cols: dict[str, str] = old_cols,
+            new_cols: dict[str, str] = new_cols,
+        ) -> str:
             parts = []
             for c in common:
                 q = quote_ident(c)
@@ -111,10 +119,10 @@ def compare(base_dir: Path, warehouse: Path) -> int:
 
         old_sql = f"select {projection(old_cols)} from base_rel"
         new_sql = f"select {projection(new_cols)} from {new_rel}"
-        n_old = con.execute("select count(*) from base_rel").fetchone()[0]
-        n_new = con.execute(f"select count(*) from {new_rel}").fetchone()[0]
-        only_old = con.execute(f"select count(*) from ({old_sql} except all {new_sql})").fetchone()[0]
-        only_new = con.execute(f"select count(*) from ({new_sql} except all {old_sql})").fetchone()[0]
+        n_old = con.execute("select count(*) from base_rel").fetchall()[0][0]
+        n_new = con.execute(f"select count(*) from {new_rel}").fetchall()[0][0]
+        only_old = con.execute(f"select count(*) from ({old_sql} except all {new_sql})").fetchall()[0][0]
+        only_new = con.execute(f"select count(*) from ({new_sql} except all {old_sql})").fetchall()[0][0]
         if only_old or only_new:
             failed = True
         status = "equal" if not (only_old or only_new) else "ROWS DIFFER"
@@ -125,7 +133,7 @@ def compare(base_dir: Path, warehouse: Path) -> int:
     header = ("relation", "rows before", "rows after", "only before", "only after", "status")
     widths = [max(len(r[i]) for r in [header, *report]) for i in range(len(header))]
     for row in [header, tuple("-" * w for w in widths), *report]:
-        print("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=False)).rstrip())
     return 1 if failed else 0
 
 

@@ -7,6 +7,7 @@ a `### Qnn 中文 / English` heading (from the file's first line) and its SQL, q
 --check exits 1 when the doc differs from what the files give (tests/python/test_cookbook.py
 checks the same).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 
 from crm_warehouse.project import ROOT
+
 COOKBOOK_DIR = ROOT / "analyses" / "cookbook"
 DOC = ROOT / "docs" / "cookbook.md"
 MARKER = "## 问题 / Questions"
@@ -32,8 +34,16 @@ def render(doc_text: str, cookbook_dir: Path = COOKBOOK_DIR) -> str:
         if not match:
             raise ValueError(f"{path}: line 1 must be '-- Qnn 中文问题 / English question'")
         rel = path.relative_to(ROOT).as_posix()
-        out += [f"### {match.group(1)} {match.group(2)} / {match.group(3)}", "", f"File: `{rel}`", "",
-                "```sql", sql.strip(), "```", ""]
+        out += [
+            f"### {match.group(1)} {match.group(2)} / {match.group(3)}",
+            "",
+            f"File: `{rel}`",
+            "",
+            "```sql",
+            sql.strip(),
+            "```",
+            "",
+        ]
     return "\n".join(out)
 
 

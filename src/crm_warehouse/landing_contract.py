@@ -3,6 +3,7 @@
 The single machine-readable copy of the contract is the dbt source YAML
 (models/staging/crm/_crm__sources.yml): entities, required columns, primary keys and enums.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from crm_warehouse.project import ROOT as PROJECT_ROOT
+
 SOURCES_YAML = PROJECT_ROOT / "models" / "staging" / "crm" / "_crm__sources.yml"
 
 

@@ -14,6 +14,7 @@ Exit codes: 0 passed (content faults, if any, reported); 1 content faults with -
 Usage: crmwh gate [--landing-dir DIR] [--format csv|parquet]
            [--docs-dir DIR] [--summary FILE] [--json FILE] [--strict] [--sample-rows N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,26 +41,48 @@ def _positive(text: str) -> int:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--landing-dir", type=Path,
-                        default=Path(os.environ.get("CRM_LANDING_DIR", ROOT / "data" / "landing")))
-    parser.add_argument("--format", choices=["csv", "parquet"],
-                        default=os.environ.get("CRM_LANDING_FORMAT", "csv"))
-    parser.add_argument("--docs-dir", type=Path, default=GATE_DIR / "data_docs",
-                        help="Great Expectations Data Docs site (index.html)")
-    parser.add_argument("--summary", type=Path, default=GATE_DIR / "summary.txt",
-                        help="plain-text summary (also printed)")
+    parser.add_argument(
+        "--landing-dir", type=Path, default=Path(os.environ.get("CRM_LANDING_DIR", ROOT / "data" / "landing"))
+    )
+    parser.add_argument(
+        "--format", choices=["csv", "parquet"], default=os.environ.get("CRM_LANDING_FORMAT", "csv")
+    )
+    parser.add_argument(
+        "--docs-dir",
+        type=Path,
+        default=GATE_DIR / "data_docs",
+        help="Great Expectations Data Docs site (index.html)",
+    )
+    parser.add_argument(
+        "--summary", type=Path, default=GATE_DIR / "summary.txt", help="plain-text summary (also printed)"
+    )
     parser.add_argument("--json", type=Path, default=GATE_DIR / "result.json", help="JSON result")
-    parser.add_argument("--strict", action="store_true",
-                        help="exit 1 when there are content faults (default: report them, exit 0)")
-    parser.add_argument("--sample-rows", type=_positive, default=None, metavar="N",
-                        help="validate the content of the first N data rows of each file only "
-                             "(structural checks still read every file in full)")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when there are content faults (default: report them, exit 0)",
+    )
+    parser.add_argument(
+        "--sample-rows",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="validate the content of the first N data rows of each file only "
+        "(structural checks still read every file in full)",
+    )
     return parser.parse_args(argv)
 
 
-def gate(landing_dir: Path, fmt: str = "csv", *, docs_dir: Path = GATE_DIR / "data_docs",
-         summary: Path = GATE_DIR / "summary.txt", json_path: Path = GATE_DIR / "result.json",
-         strict: bool = False, sample_rows: int | None = None) -> int:
+def gate(
+    landing_dir: Path,
+    fmt: str = "csv",
+    *,
+    docs_dir: Path = GATE_DIR / "data_docs",
+    summary: Path = GATE_DIR / "summary.txt",
+    json_path: Path = GATE_DIR / "result.json",
+    strict: bool = False,
+    sample_rows: int | None = None,
+) -> int:
     """Run the gate on a landing folder, write its outputs and return its exit code.
 
     Prints the summary on stdout and one ``LANDING ERROR`` line per structural fault on stderr;
@@ -82,8 +105,15 @@ def gate(landing_dir: Path, fmt: str = "csv", *, docs_dir: Path = GATE_DIR / "da
 def main(argv: list[str] | None = None) -> int:
     """``crmwh gate``: parse the command line and run the gate."""
     args = parse_args(argv)
-    return gate(args.landing_dir, args.format, docs_dir=args.docs_dir, summary=args.summary,
-                json_path=args.json, strict=args.strict, sample_rows=args.sample_rows)
+    return gate(
+        args.landing_dir,
+        args.format,
+        docs_dir=args.docs_dir,
+        summary=args.summary,
+        json_path=args.json,
+        strict=args.strict,
+        sample_rows=args.sample_rows,
+    )
 
 
 if __name__ == "__main__":

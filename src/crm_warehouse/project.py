@@ -2,6 +2,7 @@
 
 The package is installed editable from ``src/``, so the root is two levels above this package.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

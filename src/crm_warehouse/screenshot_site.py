@@ -5,6 +5,7 @@ Usage: crmwh screenshots [--site site] [--out docs/img] [--rep USER_ID]
 Opens the pages in headless Chromium (Debian's package, `make browser`) with no network.
 Without --rep, the workbench shown is the rep ranked first on bookings this month.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,7 +14,6 @@ import sys
 from pathlib import Path
 
 from crm_warehouse.dashboards.browser import offline_browser  # noqa: E402
-
 from crm_warehouse.project import ROOT
 
 
@@ -37,8 +37,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"screenshot_site: no site in {args.site}: run `make site` first", file=sys.stderr)
         return 2
     rep = args.rep or pick_rep(args.site)
-    shots = [("cockpit.png", args.site / "cockpit" / "company.html", 2300),
-             ("workbench.png", args.site / "rep" / f"{rep}.html", 1400)]
+    shots = [
+        ("cockpit.png", args.site / "cockpit" / "company.html", 2300),
+        ("workbench.png", args.site / "rep" / f"{rep}.html", 1400),
+    ]
     args.out.mkdir(parents=True, exist_ok=True)
     with offline_browser(viewport=(1400, 900)) as (context, blocked):
         for name, page_path, height in shots:

@@ -10,6 +10,7 @@ summed numerator and denominator components (never an average of ratios). Compon
 are not indicators themselves get a component metric so the ratios can name them.
 With --check nothing is written: exit 1 when the file differs from what the catalog gives.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,12 +22,15 @@ from pathlib import Path
 import yaml
 
 from crm_warehouse.project import ROOT
+
 CATALOG = ROOT / "seeds" / "ref_indicator_catalog.csv"
 OUTPUT = ROOT / "models" / "marts" / "semantic" / "metrics.yml"
 SEMANTIC_MODEL = "indicator_components"
 INDICATOR_MODELS = ROOT / "models" / "intermediate" / "indicators"
-COMPONENT_SQL = (*sorted((INDICATOR_MODELS / "components").glob("*.sql")),
-                 INDICATOR_MODELS / "int_economics_components__monthly.sql")
+COMPONENT_SQL = (
+    *sorted((INDICATOR_MODELS / "components").glob("*.sql")),
+    INDICATOR_MODELS / "int_economics_components__monthly.sql",
+)
 COMPONENT_DECLARATION = re.compile(r"\('([a-z][a-z0-9_]*)', '(flow|stock)'\)")
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 HEADER = (
@@ -55,11 +59,17 @@ def read_catalog(path: Path = CATALOG) -> list[dict[str, str]]:
         for column in ("indicator_code", "numerator_component", "denominator_component"):
             value = (row.get(column) or "").strip()
             if value and not CODE.match(value):
-                raise CatalogError(f"{path.name} row {line} column {column}: {value!r} is not a lower-case code")
+                raise CatalogError(
+                    f"{path.name} row {line} column {column}: {value!r} is not a lower-case code"
+                )
         if (row.get("formula_kind") or "") not in {"sum", "ratio", "share", "derived"}:
-            raise CatalogError(f"{path.name} row {line} column formula_kind: unknown kind {row.get('formula_kind')!r}")
+            raise CatalogError(
+                f"{path.name} row {line} column formula_kind: unknown kind {row.get('formula_kind')!r}"
+            )
         if (row.get("aggregation") or "") not in {"flow", "stock"}:
-            raise CatalogError(f"{path.name} row {line} column aggregation: unknown aggregation {row.get('aggregation')!r}")
+            raise CatalogError(
+                f"{path.name} row {line} column aggregation: unknown aggregation {row.get('aggregation')!r}"
+            )
     return rows
 
 
@@ -69,8 +79,10 @@ def not_expressible(row: dict[str, str]) -> str | None:
         return "built from other indicators (a quotient of ratios), not from summed components"
     for column in ("numerator_component", "denominator_component"):
         if row[column].startswith("quota_"):
-            return (f"{column} {row[column]} depends on the grain (rep quotas at the rep grain, team quotas "
-                    "at the team grain and above), which one measure cannot choose")
+            return (
+                f"{column} {row[column]} depends on the grain (rep quotas at the rep grain, team quotas "
+                "at the team grain and above), which one measure cannot choose"
+            )
     return None
 
 
@@ -81,35 +93,51 @@ def label(row: dict[str, str]) -> str:
 def build(rows: list[dict[str, str]]) -> dict:
     indicators = {row["indicator_code"]: row for row in rows}
     declared = component_aggregations()
-    components: dict[str, str] = {}          # component code -> aggregation (flow/stock)
+    components: dict[str, str] = {}  # component code -> aggregation (flow/stock)
     metrics: list[dict] = []
     component_metrics: dict[str, dict] = {}
     for line, row in enumerate(rows, start=2):
         if not_expressible(row):
             continue
-        parts = [row["numerator_component"]] + ([row["denominator_component"]] if row["formula_kind"] != "sum" else [])
+        parts = [row["numerator_component"]] + (
+            [row["denominator_component"]] if row["formula_kind"] != "sum" else []
+        )
         for part in parts:
             if part not in declared:
-                raise CatalogError(f"{CATALOG.name} row {line} indicator {row['indicator_code']}: component "
-                                   f"{part!r} is not built by {', '.join(p.name for p in COMPONENT_SQL)}")
+                raise CatalogError(
+                    f"{CATALOG.name} row {line} indicator {row['indicator_code']}: component "
+                    f"{part!r} is not built by {', '.join(p.name for p in COMPONENT_SQL)}"
+                )
             components[part] = declared[part]
         if row["formula_kind"] == "sum":
-            metric = {"type": "simple", "type_params": {"measure": {"name": row["numerator_component"], "fill_nulls_with": 0}}}
+            metric = {
+                "type": "simple",
+                "type_params": {"measure": {"name": row["numerator_component"], "fill_nulls_with": 0}},
+            }
         else:
-            metric = {"type": "ratio", "type_params": {
-                "numerator": row["numerator_component"], "denominator": row["denominator_component"]}}
-        metrics.append({
-            "name": row["indicator_code"],
-            "label": label(row),
-            "description": f"{row['formula_en']} ({row['formula_zh']}). Grains: {row['grains'].replace('|', ', ')}.",
-            **metric,
-        })
+            metric = {
+                "type": "ratio",
+                "type_params": {
+                    "numerator": row["numerator_component"],
+                    "denominator": row["denominator_component"],
+                },
+            }
+        metrics.append(
+            {
+                "name": row["indicator_code"],
+                "label": label(row),
+                "description": f"{row['formula_en']} ({row['formula_zh']}). Grains: {row['grains'].replace('|', ', ')}.",
+                **metric,
+            }
+        )
     sum_metrics = {m["name"] for m in metrics if m["type"] == "simple"}
     for code in components:
         if code in indicators:
             row = indicators[code]
             if code not in sum_metrics or row["numerator_component"] != code:
-                raise CatalogError(f"{CATALOG.name} indicator {code}: its code is also a component of another indicator")
+                raise CatalogError(
+                    f"{CATALOG.name} indicator {code}: its code is also a component of another indicator"
+                )
             continue
         component_metrics[code] = {
             "name": code,
@@ -120,7 +148,7 @@ def build(rows: list[dict[str, str]]) -> dict:
         }
     measures = []
     for code in sorted(components):
-        measure = {
+        measure: dict[str, object] = {
             "name": code,
             "description": f"Component {code} ({components[code]}).",
             "agg": "sum",
@@ -131,8 +159,10 @@ def build(rows: list[dict[str, str]]) -> dict:
         measures.append(measure)
     semantic_model = {
         "name": SEMANTIC_MODEL,
-        "description": ("The additive indicator components per owner, team, region, business line and month "
-                        "(sem_indicator_components); flows add up over months, stocks take the period's last month."),
+        "description": (
+            "The additive indicator components per owner, team, region, business line and month "
+            "(sem_indicator_components); flows add up over months, stocks take the period's last month."
+        ),
         "model": "ref('sem_indicator_components')",
         "defaults": {"agg_time_dimension": "month_start_date"},
         "primary_entity": "indicator_component",
@@ -171,8 +201,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
         if current != text:
-            print(f"semantic_metrics: {OUTPUT.relative_to(ROOT)} is out of date with {CATALOG.relative_to(ROOT)}: "
-                  "run `make semantic-metrics`", file=sys.stderr)
+            print(
+                f"semantic_metrics: {OUTPUT.relative_to(ROOT)} is out of date with {CATALOG.relative_to(ROOT)}: "
+                "run `make semantic-metrics`",
+                file=sys.stderr,
+            )
             return 1
         print(f"semantic_metrics: {OUTPUT.relative_to(ROOT)} matches the catalog")
         return 0

@@ -8,12 +8,14 @@ Usage: crmwh semantic-query --metrics bookings_amount,win_rate \
 and opens the warehouse read-only (the semantic manifest comes from `dbt parse`). MetricFlow
 writes the SQL; DuckDB runs it. See docs/semantic-layer.md.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
+from typing import cast
 
 import duckdb
 from metricflow.engine.metricflow_engine import MetricFlowEngine, MetricFlowQueryRequest
@@ -23,6 +25,7 @@ from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_d
 from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
 
 from crm_warehouse.project import ROOT
+
 DEFAULT_MANIFEST = ROOT / "target" / "semantic_manifest.json"
 
 
@@ -35,7 +38,7 @@ class _ExplainOnlyClient:
     def render_bind_parameter_key(self, bind_parameter_key: str) -> str:
         return f"${bind_parameter_key}"
 
-    def query(self, *args, **kwargs):          # pragma: no cover - never called: explain only
+    def query(self, *args, **kwargs):  # pragma: no cover - never called: explain only
         raise NotImplementedError("queries run in DuckDB, not through this client")
 
     execute = dry_run = query
@@ -49,11 +52,15 @@ class SemanticLayer:
 
     def __init__(self, warehouse: Path, manifest: Path = DEFAULT_MANIFEST) -> None:
         if not Path(manifest).is_file():
-            raise FileNotFoundError(f"no semantic manifest at {manifest}: run `dbt parse` (see docs/semantic-layer.md)")
+            raise FileNotFoundError(
+                f"no semantic manifest at {manifest}: run `dbt parse` (see docs/semantic-layer.md)"
+            )
         if not Path(warehouse).is_file():
             raise FileNotFoundError(f"no warehouse at {warehouse}")
         self.manifest = Path(manifest)
-        semantic_manifest = parse_manifest_from_dbt_generated_manifest(self.manifest.read_text(encoding="utf-8"))
+        semantic_manifest = parse_manifest_from_dbt_generated_manifest(
+            self.manifest.read_text(encoding="utf-8")
+        )
         self.engine = MetricFlowEngine(SemanticManifestLookup(semantic_manifest), _ExplainOnlyClient())
         databases = {model.node_relation.database for model in semantic_manifest.semantic_models}
         if len(databases) != 1:
@@ -61,18 +68,33 @@ class SemanticLayer:
         database = databases.pop()
         self.connection = duckdb.connect(":memory:")
         # The manifest names relations "<database>"."<schema>"."<table>": attach the file under that name.
-        self.connection.execute(f"attach ? as {duckdb_identifier(database)} (read_only)", [str(warehouse)])
+        self.connection.execute(
+            f"attach ? as {duckdb_identifier(cast(str, database))} (read_only)", [str(warehouse)]
+        )
         self.connection.execute("set timezone = 'Asia/Shanghai'")
 
-    def sql(self, metrics: Sequence[str], group_by: Sequence[str], where: Sequence[str] = (),
-            order_by: Sequence[str] = ()) -> str:
+    def sql(
+        self,
+        metrics: Sequence[str],
+        group_by: Sequence[str],
+        where: Sequence[str] = (),
+        order_by: Sequence[str] = (),
+    ) -> str:
         request = MetricFlowQueryRequest.create(
-            metric_names=list(metrics), group_by_names=list(group_by),
-            where_constraints=list(where) or None, order_by_names=list(order_by) or None)
+            metric_names=list(metrics),
+            group_by_names=list(group_by),
+            where_constraints=list(where) or None,
+            order_by_names=list(order_by) or None,
+        )
         return self.engine.explain(request).sql_statement.sql
 
-    def query(self, metrics: Sequence[str], group_by: Sequence[str], where: Sequence[str] = (),
-              order_by: Sequence[str] = ()):
+    def query(
+        self,
+        metrics: Sequence[str],
+        group_by: Sequence[str],
+        where: Sequence[str] = (),
+        order_by: Sequence[str] = (),
+    ):
         """The metrics grouped by the group-bys, as a pandas DataFrame."""
         return self.connection.execute(self.sql(metrics, group_by, where, order_by)).df()
 
@@ -87,7 +109,11 @@ def duckdb_identifier(name: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--metrics", required=True, help="comma-separated metric names")
-    parser.add_argument("--group-by", default="", help="comma-separated group-bys (metric_time__month, team__region_name, rep, …)")
+    parser.add_argument(
+        "--group-by",
+        default="",
+        help="comma-separated group-bys (metric_time__month, team__region_name, rep, …)",
+    )
     parser.add_argument("--where", action="append", default=[], help="a MetricFlow where filter (repeatable)")
     parser.add_argument("--order", default="", help="comma-separated order-bys (prefix - for descending)")
     parser.add_argument("--warehouse", type=Path, default=ROOT / "warehouse" / "crm.duckdb")

@@ -6,10 +6,10 @@ users, teams and team_memberships (its rep, team and region grains). An indicato
 needs include an absent entity is unavailable (no value, never a zero); one whose target
 needs it has no target. A test keeps this table complete for the catalog.
 """
+
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 from crm_warehouse.project import SEEDS
 
@@ -22,32 +22,88 @@ _VISITS = {"activities", "accounts"}
 _ACCOUNTS = {"accounts", "account_owner_history"}
 
 COMPONENT_NEEDS: dict[str, set[str]] = {
-    **{c: _CONTRACTS for c in (
-        "bookings_amount", "bookings_new_business_amount", "bookings_renewal_amount",
-        "bookings_upsell_amount", "arr_amount", "arr_new_amount", "arr_expansion_amount",
-        "arr_contraction_amount", "arr_churned_amount", "arr_reactivation_amount",
-        "customer_count", "contracts_renewed_count", "contracts_ending_count", "nrr_current_arr",
-        "arr_12m_ago", "grr_current_arr", "churned_arr_ttm", "one_time_revenue_ttm",
-        "new_customer_count_ttm")},
-    **{c: _OPPS for c in ("new_opportunity_count", "won_count", "closed_count", "won_amount",
-                          "won_cycle_days_sum", "won_cycle_count")},
+    **{
+        c: _CONTRACTS
+        for c in (
+            "bookings_amount",
+            "bookings_new_business_amount",
+            "bookings_renewal_amount",
+            "bookings_upsell_amount",
+            "arr_amount",
+            "arr_new_amount",
+            "arr_expansion_amount",
+            "arr_contraction_amount",
+            "arr_churned_amount",
+            "arr_reactivation_amount",
+            "customer_count",
+            "contracts_renewed_count",
+            "contracts_ending_count",
+            "nrr_current_arr",
+            "arr_12m_ago",
+            "grr_current_arr",
+            "churned_arr_ttm",
+            "one_time_revenue_ttm",
+            "new_customer_count_ttm",
+        )
+    },
+    **{
+        c: _OPPS
+        for c in (
+            "new_opportunity_count",
+            "won_count",
+            "closed_count",
+            "won_amount",
+            "won_cycle_days_sum",
+            "won_cycle_count",
+        )
+    },
     "pipeline_amount": _OPPS | {"opportunity_stage_history"},
     "weighted_forecast_amount": _OPPS | {"opportunity_stage_history"},
     "rep_headcount": set(),
     "acquisition_cost_ttm": {"costs"},
     "cost_to_serve_ttm": {"costs"},
-    **{c: {"product_usage"} for c in ("core_feature_users", "licensed_seats",
-                                      "report_feature_users", "active_users")},
-    **{c: _ACCOUNTS for c in ("customer_pool_size", "ka_pool_size", "large_account_count",
-                              "super_large_account_count", "new_accounts_developed")},
-    **{c: _LEADS for c in ("mql_count", "mql_reached_sql_count", "sql_count",
-                           "mql_to_sql_hours_sum", "mql_to_sql_lead_count")},
+    **{
+        c: {"product_usage"}
+        for c in ("core_feature_users", "licensed_seats", "report_feature_users", "active_users")
+    },
+    **{
+        c: _ACCOUNTS
+        for c in (
+            "customer_pool_size",
+            "ka_pool_size",
+            "large_account_count",
+            "super_large_account_count",
+            "new_accounts_developed",
+        )
+    },
+    **{
+        c: _LEADS
+        for c in (
+            "mql_count",
+            "mql_reached_sql_count",
+            "sql_count",
+            "mql_to_sql_hours_sum",
+            "mql_to_sql_lead_count",
+        )
+    },
     "sql_contracted_count": _LEADS | _OPPS | _CONTRACTS,
-    **{c: _VISITS for c in ("ka_visit_count", "large_account_visit_count", "visit_count",
-                            "visit_gap", "upcoming_planned_visits", "visits_to_plan",
-                            "reps_below_visit_threshold", "visit_bonus_cut_share",
-                            "planned_visits_completed", "planned_visits_due",
-                            "first_visit_positive_count", "first_visit_count")},
+    **{
+        c: _VISITS
+        for c in (
+            "ka_visit_count",
+            "large_account_visit_count",
+            "visit_count",
+            "visit_gap",
+            "upcoming_planned_visits",
+            "visits_to_plan",
+            "reps_below_visit_threshold",
+            "visit_bonus_cut_share",
+            "planned_visits_completed",
+            "planned_visits_due",
+            "first_visit_positive_count",
+            "first_visit_count",
+        )
+    },
 }
 # Derived indicators (computed from other indicators in int_indicator_actuals).
 DERIVED_NEEDS: dict[str, set[str]] = {
@@ -82,8 +138,11 @@ def unavailable_indicators(absent: set[str]) -> dict[str, list[dict]]:
     values, targets = [], []
     for row in catalog():
         missing = sorted(indicator_needs(row) & absent)
-        item = {"indicator_code": row["indicator_code"], "name_zh": row["indicator_name_zh"],
-                "name_en": row["indicator_name_en"]}
+        item = {
+            "indicator_code": row["indicator_code"],
+            "name_zh": row["indicator_name_zh"],
+            "name_en": row["indicator_name_en"],
+        }
         if missing:
             values.append({**item, "missing_entities": missing})
             continue

@@ -2,9 +2,11 @@
 alternative names present), a constant, concatenation, date/timestamp parse with formats
 (Excel serial numbers optionally), a timezone shift to Asia/Shanghai, number parse (strips
 ¥ ￥ RMB CNY 元, thousands commas, full-width digits), value maps and id prefixes."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -12,11 +14,19 @@ from zoneinfo import ZoneInfo
 from .mapping import names
 
 BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋：／￥\u3000\u00a0\t",
-                            "0123456789.,-+:/¥   ")
-DEFAULT_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z",
-                   "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
-                   "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋：／￥\u3000\u00a0\t", "0123456789.,-+:/¥   ")
+DEFAULT_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f%z",
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+)
 EXCEL_EPOCH = datetime(1899, 12, 30)
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
@@ -103,7 +113,7 @@ def lookup(value_map: dict[str, str], map_name: str, value: str) -> str:
     raise Unknown(map_name, value)
 
 
-def evaluate(spec: dict, row: list[str], index: dict[int, int | None], value_maps: dict) -> str:
+def evaluate(spec: dict, row: list[str], index: Sequence[int | None], value_maps: dict) -> str:
     """The contract value of one column for one row.
 
     `index` maps id(alternatives group) positions: index[k] is the header position of the

@@ -1,15 +1,16 @@
 """Reading a CRM export as rows of text: CSV in UTF-8 (with or without BOM), UTF-16 or
 GB18030/GBK (Excel on Chinese Windows), and .xlsx list-view exports (merged header cells,
 real and serial dates, numbers stored as text, trailing empty rows)."""
+
 from __future__ import annotations
 
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Iterator
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -21,9 +22,9 @@ class ReadError(Exception):
 @dataclass
 class Table:
     path: Path
-    label: str                    # file name, or "file.xlsx [sheet]"
+    label: str  # file name, or "file.xlsx [sheet]"
     header: list[str]
-    rows: Iterator[tuple[int, list[str]]]   # (row number in the file/sheet, values)
+    rows: Iterator[tuple[int, list[str]]]  # (row number in the file/sheet, values)
 
 
 def clean_header(name) -> str:
@@ -31,8 +32,11 @@ def clean_header(name) -> str:
     (Excel headers often wrap: '预计成交\\n日期')."""
     if name is None:
         return ""
-    return re.sub(r"\s+", "", str(name)) if re.search(r"[\u4e00-\u9fff]", str(name)) \
+    return (
+        re.sub(r"\s+", "", str(name))
+        if re.search(r"[\u4e00-\u9fff]", str(name))
         else re.sub(r"\s+", " ", str(name)).strip()
+    )
 
 
 def sniff_encoding(path: Path) -> str:
@@ -45,14 +49,13 @@ def sniff_encoding(path: Path) -> str:
         head.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as err:
-        if err.start >= len(head) - 3:   # a character cut at the sample's end
+        if err.start >= len(head) - 3:  # a character cut at the sample's end
             return "utf-8"
     try:
         head.decode("gb18030")
         return "gb18030"
     except UnicodeDecodeError:
-        raise ReadError(f"{path}: neither UTF-8, UTF-16 nor GB18030: re-export it as "
-                        "'CSV UTF-8'") from None
+        raise ReadError(f"{path}: neither UTF-8, UTF-16 nor GB18030: re-export it as 'CSV UTF-8'") from None
 
 
 def read_csv(path: Path) -> Table:
@@ -82,8 +85,10 @@ def read_csv(path: Path) -> Table:
                     continue
                 yield number, values
         except csv.Error as err:
-            raise ReadError(f"{path}, row {number + 1}: malformed CSV ({err}); an unterminated "
-                            "quote usually means a truncated file") from None
+            raise ReadError(
+                f"{path}, row {number + 1}: malformed CSV ({err}); an unterminated "
+                "quote usually means a truncated file"
+            ) from None
 
     return Table(path, path.name, header, rows())
 
@@ -105,7 +110,7 @@ def cell_text(value) -> str:
             return str(int(value))
         return repr(value)
     text = str(value)
-    if text.startswith("#") and text.endswith(("!", "?", "A")):   # #VALUE!, #NAME?, #N/A
+    if text.startswith("#") and text.endswith(("!", "?", "A")):  # #VALUE!, #NAME?, #N/A
         return text
     return text
 
@@ -118,13 +123,17 @@ def read_xlsx(path: Path, sheets: list[str], header_rows: int = 1) -> Table:
     try:
         book = load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
-        raise ReadError(f"{path}: not a readable .xlsx workbook ({err.__class__.__name__}: "
-                        f"{err}); save it again from Excel as .xlsx") from None
+        raise ReadError(
+            f"{path}: not a readable .xlsx workbook ({err.__class__.__name__}: "
+            f"{err}); save it again from Excel as .xlsx"
+        ) from None
     sheet_name = next((s for s in sheets if s in book.sheetnames), None)
     if sheet_name is None:
         if sheets:
-            raise ReadError(f"{path}: no sheet named {' or '.join(map(repr, sheets))} "
-                            f"(sheets: {', '.join(book.sheetnames)})")
+            raise ReadError(
+                f"{path}: no sheet named {' or '.join(map(repr, sheets))} "
+                f"(sheets: {', '.join(book.sheetnames)})"
+            )
         sheet_name = book.sheetnames[0]
     ws = book[sheet_name]
     grid = [list(r) for r in ws.iter_rows(values_only=True)]
@@ -154,7 +163,7 @@ def read_xlsx(path: Path, sheets: list[str], header_rows: int = 1) -> Table:
         for number, values in enumerate(grid[header_rows:], start=header_rows + 1):
             texts = [cell_text(v) for v in values[: len(header)]]
             if not any(t.strip() for t in texts):
-                continue   # empty or only formatted rows (Excel keeps them after the data)
+                continue  # empty or only formatted rows (Excel keeps them after the data)
             yield number, texts + [""] * (len(header) - len(texts))
 
     return Table(path, label, header, rows())

@@ -8,6 +8,7 @@ its value map refuses the whole adaptation (every unknown value listed, nothing 
 Entities the source lacks land as one header-only file and are listed in OUT/_adapt/report.json,
 with the indicators that cannot be computed without them.
 """
+
 from __future__ import annotations
 
 import csv
@@ -106,8 +107,9 @@ def adapt(mapping_path: Path, in_dir: Path, out_dir: Path) -> dict:
         report = entity_reports[entity_name] = EntityReport()
         files = input_files(in_dir, names(block["files"]))
         if not files:
-            problems.append(f"{in_dir}: no input file matches {names(block['files'])} "
-                            f"for entity '{entity_name}'")
+            problems.append(
+                f"{in_dir}: no input file matches {names(block['files'])} for entity '{entity_name}'"
+            )
             continue
         taken: set[str] = set()
         all_rows: list[dict] = []
@@ -119,24 +121,29 @@ def adapt(mapping_path: Path, in_dir: Path, out_dir: Path) -> dict:
                 problems.append(str(err))
                 continue
             report.files.append(str(path.relative_to(in_dir)))
-            plan, missing = {}, []
+            plan: dict[str, list[int | None]] = {}
+            missing: list[str] = []
             for col, spec in block["columns"].items():
                 idx = []
                 groups = source_columns(spec)
                 parts = [p for p in spec.get("concat", []) if isinstance(p, dict)] or [spec]
-                for group, part in zip(groups, parts):
+                for group, part in zip(groups, parts, strict=False):
                     pos = resolve(group, table.header)
                     if pos is None and not (part.get("optional") or spec.get("optional")):
-                        missing.append(f"{table.label}, row 1: no column {' or '.join(map(repr, group))} "
-                                       f"(for '{entity_name}.{col}'); header: {', '.join(table.header)}")
+                        missing.append(
+                            f"{table.label}, row 1: no column {' or '.join(map(repr, group))} "
+                            f"(for '{entity_name}.{col}'); header: {', '.join(table.header)}"
+                        )
                     idx.append(pos)
                 plan[col] = idx
             where_pos = None
             if "where" in block:
                 where_pos = resolve(names(block["where"]["column"]), table.header)
                 if where_pos is None:
-                    missing.append(f"{table.label}, row 1: no column "
-                                   f"{' or '.join(map(repr, names(block['where']['column'])))} (filter)")
+                    missing.append(
+                        f"{table.label}, row 1: no column "
+                        f"{' or '.join(map(repr, names(block['where']['column'])))} (filter)"
+                    )
             if missing:
                 problems.extend(missing)
                 continue
@@ -154,17 +161,22 @@ def adapt(mapping_path: Path, in_dir: Path, out_dir: Path) -> dict:
                         row[col] = evaluate(spec, values, plan[col], mapping.value_maps)
                     except Rejected as err:
                         source = plan[col][0] if plan[col] else None
-                        rejected = {"file": table.label, "row": number,
-                                    "column": table.header[source] if source is not None else col,
-                                    "contract_column": f"{entity_name}.{col}", "reason": str(err)}
+                        rejected = {
+                            "file": table.label,
+                            "row": number,
+                            "column": table.header[source] if source is not None else col,
+                            "contract_column": f"{entity_name}.{col}",
+                            "reason": str(err),
+                        }
                         break
                     except Unknown as err:
                         key = (entity_name, col, err.map_name, err.value)
                         hit = unknown.setdefault(key, {"count": 0, "at": []})
                         hit["count"] += 1
                         if len(hit["at"]) < MAX_LOCATIONS:
-                            source = table.header[plan[col][0]] if plan[col] and plan[col][0] is not None else col
-                            hit["at"].append(f"{table.label}, row {number}, column '{source}'")
+                            first = plan[col][0] if plan[col] else None
+                            shown = table.header[first] if first is not None else col
+                            hit["at"].append(f"{table.label}, row {number}, column '{shown}'")
                         row[col] = ""
                 if rejected:
                     rejects.append(rejected)
@@ -179,22 +191,28 @@ def adapt(mapping_path: Path, in_dir: Path, out_dir: Path) -> dict:
         outputs[entity_name] = per_file
 
     for (entity_name, col, map_name, value), hit in sorted(unknown.items()):
-        problems.append(f"unknown value {value!r} for '{entity_name}.{col}' (value map "
-                        f"'{map_name}', {hit['count']} row(s)): add it to value_maps.{map_name} in "
-                        f"{mapping.path.name}; first at " + "; ".join(hit["at"]))
+        problems.append(
+            f"unknown value {value!r} for '{entity_name}.{col}' (value map "
+            f"'{map_name}', {hit['count']} row(s)): add it to value_maps.{map_name} in "
+            f"{mapping.path.name}; first at " + "; ".join(hit["at"])
+        )
 
     lacking = sorted(mapping.absent, key=list(mapping.contract).index)
-    report = {
-        "mapping": str(mapping.path), "source": mapping.source, "input_dir": str(in_dir),
+    summary = {
+        "mapping": str(mapping.path),
+        "source": mapping.source,
+        "input_dir": str(in_dir),
         "entities": {k: vars(v) for k, v in entity_reports.items()},
         "absent_entities": lacking,
         "unavailable_indicators": unavailable_indicators(set(lacking)),
         "rejected_rows": len(rejects),
-        "unknown_values": [{"entity": e, "column": c, "value_map": m, "value": v, **h}
-                           for (e, c, m, v), h in sorted(unknown.items())],
+        "unknown_values": [
+            {"entity": e, "column": c, "value_map": m, "value": v, **h}
+            for (e, c, m, v), h in sorted(unknown.items())
+        ],
     }
     if problems:
-        raise AdaptRefused(problems, report)
+        raise AdaptRefused(problems, summary)
 
     tmp = out_dir.parent / f".{out_dir.name}.adapt-tmp"
     if tmp.exists():
@@ -203,20 +221,22 @@ def adapt(mapping_path: Path, in_dir: Path, out_dir: Path) -> dict:
     for entity_name, entity in mapping.contract.items():
         folder = tmp / entity_name
         folder.mkdir()
-        files = outputs.get(entity_name) or [(ABSENT_FILE, [])]
-        for name, rows in files:
+        entity_files = outputs.get(entity_name) or [(ABSENT_FILE, [])]
+        for name, rows in entity_files:
             with (folder / name).open("w", encoding="utf-8", newline="") as fh:
                 writer = csv.DictWriter(fh, fieldnames=list(entity.columns), lineterminator="\n")
                 writer.writeheader()
                 writer.writerows(rows)
     (tmp / REPORT_DIR).mkdir()
     with (tmp / REPORT_DIR / "rejects.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["file", "row", "column", "contract_column", "reason"],
-                                lineterminator="\n")
+        writer = csv.DictWriter(
+            fh, fieldnames=["file", "row", "column", "contract_column", "reason"], lineterminator="\n"
+        )
         writer.writeheader()
         writer.writerows(rejects)
     (tmp / REPORT_DIR / "report.json").write_text(
-        json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     for child in list(mapping.contract) + [REPORT_DIR]:
         target = out_dir / child
@@ -224,7 +244,7 @@ def adapt(mapping_path: Path, in_dir: Path, out_dir: Path) -> dict:
             shutil.rmtree(target)
         os.replace(tmp / child, target)
     shutil.rmtree(tmp)
-    return report
+    return summary
 
 
 def absent_entities(landing_dir: Path) -> set[str]:

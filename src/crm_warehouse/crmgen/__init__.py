@@ -11,6 +11,7 @@ Modules:
   shapes                the same world as a Salesforce, HubSpot or Chinese CRM Excel export
                         (shape_salesforce, shape_hubspot, shape_cn_excel, shape_columns)
 """
+
 from .config import DEFAULT_DEFECT_RATES, RULES, SCALES, ScaleConfig
 
 __all__ = ["DEFAULT_DEFECT_RATES", "RULES", "SCALES", "ScaleConfig"]

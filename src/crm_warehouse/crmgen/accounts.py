@@ -1,4 +1,5 @@
 """Accounts: the base book, accounts from converted leads, duplicates, names."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,7 +19,7 @@ from .util import (
 )
 
 
-class AccountsMixin():
+class AccountsMixin:
     """The accounts of the world, from the base book and converted leads."""
 
     # ------------------------------------------------------------------ accounts (before leads)
@@ -31,31 +32,44 @@ class AccountsMixin():
         cday = to_workday(rng.integers(day_number("2019-01-01"), self.start_day - 1, n_legacy))
         owner = self.sampler.sample(rng, g, cday)
         owner[rng.random(n_legacy) < 0.2] = -1
-        acc_created.append(workhour(rng, cday)); acc_group.append(g); acc_owner0.append(owner)
+        acc_created.append(workhour(rng, cday))
+        acc_group.append(g)
+        acc_owner0.append(owner)
         # accounts reps develop during the history
         reps = self.rep_ids
-        months = np.arange(month_index(np.array([self.start_day]))[0], month_index(np.array([self.horizon_day]))[0] + 1)
+        months = np.arange(
+            month_index(np.array([self.start_day]))[0], month_index(np.array([self.horizon_day]))[0] + 1
+        )
         ms = month_first_day(months)
         me = month_first_day(months + 1) - 1
         R, M = np.meshgrid(reps, np.arange(len(months)), indexing="ij")
-        R = R.ravel(); M = M.ravel()
+        R = R.ravel()
+        M = M.ravel()
         lo = np.maximum(ms[M], np.maximum(self.hire_day[R], self.start_day))
         hi = np.minimum(me[M], np.minimum(self.term_day[R] - 10, self.horizon_day))
         frac = np.clip((hi - lo + 1) / 30.0, 0, None)
         k = rng.poisson(cfg.new_accounts_rate * frac * self.opp_factor[R])
         k[hi < lo] = 0
-        rr = np.repeat(R, k); llo = np.repeat(lo, k); hhi = np.repeat(hi, k)
+        rr = np.repeat(R, k)
+        llo = np.repeat(lo, k)
+        hhi = np.repeat(hi, k)
         d = llo + (rng.random(len(rr)) * (hhi - llo + 1)).astype(np.int64)
         d = np.clip(to_workday(d), llo, hhi)
-        acc_created.append(workhour(rng, d)); acc_group.append(self.group_at(rr, d)); acc_owner0.append(rr)
+        acc_created.append(workhour(rng, d))
+        acc_group.append(self.group_at(rr, d))
+        acc_owner0.append(rr)
         # accounts marketing adds to the public pool
         G, M2 = np.meshgrid(np.arange(self.n_groups), np.arange(len(months)), indexing="ij")
-        G = G.ravel(); M2 = M2.ravel()
+        G = G.ravel()
+        M2 = M2.ravel()
         k = rng.poisson(cfg.pool_accounts_rate, len(G))
-        gg = np.repeat(G, k); mm = np.repeat(M2, k)
+        gg = np.repeat(G, k)
+        mm = np.repeat(M2, k)
         d = ms[mm] + (rng.random(len(gg)) * (me[mm] - ms[mm] + 1)).astype(np.int64)
         d = to_workday(np.minimum(d, self.horizon_day))
-        acc_created.append(workhour(rng, d)); acc_group.append(gg); acc_owner0.append(np.full(len(gg), -1))
+        acc_created.append(workhour(rng, d))
+        acc_group.append(gg)
+        acc_owner0.append(np.full(len(gg), -1))
         self.acc_created = np.concatenate(acc_created)
         self.acc_group = np.concatenate(acc_group)
         self.acc_owner0 = np.concatenate(acc_owner0)
@@ -72,14 +86,15 @@ class AccountsMixin():
 
     def existing_account(self, rng, groups, ts):
         """A random account of the group created at least a day before ts (-1 if none)."""
-        groups = np.asarray(groups); ts = np.asarray(ts)
+        groups = np.asarray(groups)
+        ts = np.asarray(ts)
         out = np.full(len(groups), -1, dtype=np.int64)
         for g in range(self.n_groups):
             sel = np.flatnonzero(groups == g)
             if len(sel) == 0:
                 continue
             s, c = self._lk_gstart[g], self._lk_gcount[g]
-            n_before = np.searchsorted(self._lk_time[s:s + c], ts[sel] - DAY, side="right")
+            n_before = np.searchsorted(self._lk_time[s : s + c], ts[sel] - DAY, side="right")
             has = n_before > 0
             pos = (rng.random(len(sel)) * n_before).astype(np.int64)
             out[sel[has]] = self._lk_order[s + pos[has]]
@@ -134,22 +149,38 @@ class AccountsMixin():
         self.acc_industry = rng.integers(0, len(N.INDUSTRIES), n)
         self.acc_ownership = rng.choice(5, n, p=[0.18, 0.55, 0.1, 0.12, 0.05])
         city_i = rng.integers(0, 5, n)
-        self.acc_province = np.array([REGIONS[self.region_ids[r]][1][c][0] for r, c in zip(reg, city_i)], dtype=object)
-        self.acc_city = np.array([REGIONS[self.region_ids[r]][1][c][1] for r, c in zip(reg, city_i)], dtype=object)
-        self.acc_custom = np.array(["", "展会", "官网注册", "老客户推荐", "电话拓展", "合作伙伴"], dtype=object)[rng.integers(0, 6, n)]
+        self.acc_province = np.array(
+            [REGIONS[self.region_ids[r]][1][c][0] for r, c in zip(reg, city_i, strict=False)], dtype=object
+        )
+        self.acc_city = np.array(
+            [REGIONS[self.region_ids[r]][1][c][1] for r, c in zip(reg, city_i, strict=False)], dtype=object
+        )
+        self.acc_custom = np.array(
+            ["", "展会", "官网注册", "老客户推荐", "电话拓展", "合作伙伴"], dtype=object
+        )[rng.integers(0, 6, n)]
         self.acc_custom[self.acc_custom == ""] = None
         self.acc_bool_style = bool_styles(rng, n)
         self.acc_health = rng.normal(0.0, 1.0, n)
         self.acc_health2 = rng.normal(0.0, 1.0, n)
-        self.acc_price = rng.uniform(600, 1200, n)          # per seat-year (yuan)
-        self.acc_edit_ts = np.where(rng.random(n) < 0.5, self.acc_created + rng.integers(20, 900, n) * DAY + rng.integers(0, 8 * HOUR, n), NEVER)
+        self.acc_price = rng.uniform(600, 1200, n)  # per seat-year (yuan)
+        self.acc_edit_ts = np.where(
+            rng.random(n) < 0.5,
+            self.acc_created + rng.integers(20, 900, n) * DAY + rng.integers(0, 8 * HOUR, n),
+            NEVER,
+        )
         self.acc_name = self.make_account_names(rng, n, city_i, reg)
         # duplicates copy their original's firmographics and a variant of its name
         d = np.flatnonzero(self.acc_dup_of >= 0)
         if len(d):
             o = self.acc_dup_of[d]
-            for arr in (self.acc_employees, self.acc_ka, self.acc_industry, self.acc_ownership,
-                        self.acc_province, self.acc_city):
+            for arr in (
+                self.acc_employees,
+                self.acc_ka,
+                self.acc_industry,
+                self.acc_ownership,
+                self.acc_province,
+                self.acc_city,
+            ):
                 arr[d] = arr[o]
             self.acc_name[d] = [name_variant(rng, nm) for nm in self.acc_name[o]]
         # deletions (never on an original of a duplicate, never on a duplicate)
@@ -158,13 +189,35 @@ class AccountsMixin():
         cand[self.acc_dup_of[d]] = False
         cand[d] = False
         delete = cand & (rng.random(n) < 0.005)
-        self.acc_del_ts[delete] = self.acc_created[delete] + rng.integers(20, 800, int(delete.sum())) * DAY + 5 * HOUR
+        self.acc_del_ts[delete] = (
+            self.acc_created[delete] + rng.integers(20, 800, int(delete.sum())) * DAY + 5 * HOUR
+        )
         # order the accounts by creation time and remap every reference
         order = np.argsort(self.acc_created, kind="stable")
-        inv = np.empty(n, dtype=np.int64); inv[order] = np.arange(n)
-        for name in ("acc_created", "acc_group", "acc_owner0", "acc_source", "acc_line", "acc_employees", "acc_ka",
-                     "acc_industry", "acc_ownership", "acc_province", "acc_city", "acc_custom", "acc_bool_style",
-                     "acc_health", "acc_health2", "acc_price", "acc_edit_ts", "acc_name", "acc_del_ts", "acc_dup_of"):
+        inv = np.empty(n, dtype=np.int64)
+        inv[order] = np.arange(n)
+        for name in (
+            "acc_created",
+            "acc_group",
+            "acc_owner0",
+            "acc_source",
+            "acc_line",
+            "acc_employees",
+            "acc_ka",
+            "acc_industry",
+            "acc_ownership",
+            "acc_province",
+            "acc_city",
+            "acc_custom",
+            "acc_bool_style",
+            "acc_health",
+            "acc_health2",
+            "acc_price",
+            "acc_edit_ts",
+            "acc_name",
+            "acc_del_ts",
+            "acc_dup_of",
+        ):
             setattr(self, name, getattr(self, name)[order])
         self.acc_dup_of = np.where(self.acc_dup_of >= 0, inv[np.maximum(self.acc_dup_of, 0)], -1)
         self.lead_account = np.where(self.lead_account >= 0, inv[np.maximum(self.lead_account, 0)], -1)
@@ -179,9 +232,12 @@ class AccountsMixin():
             if len(todo) == 0:
                 break
             k = len(todo)
-            b1 = rng.integers(0, len(N.BRAND_CHARS), k); b2 = rng.integers(0, len(N.BRAND_CHARS), k)
-            sfx = rng.integers(0, 4, k); form = rng.choice(3, k, p=[0.7, 0.2, 0.1])
-            style = rng.random(k); lat = rng.integers(0, len(N.LATIN_BRANDS), k)
+            b1 = rng.integers(0, len(N.BRAND_CHARS), k)
+            b2 = rng.integers(0, len(N.BRAND_CHARS), k)
+            sfx = rng.integers(0, 4, k)
+            form = rng.choice(3, k, p=[0.7, 0.2, 0.1])
+            style = rng.random(k)
+            lat = rng.integers(0, len(N.LATIN_BRANDS), k)
             left = []
             for j, i in enumerate(todo):
                 ind = inds[self.acc_industry[i]]

@@ -1,4 +1,5 @@
 """Shared pieces of the simulated world: codes, work hours, the rep sampler, name helpers."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -9,7 +10,7 @@ from .util import (
     group_starts,
 )
 
-BIGDAY = 10**7          # "no such day" for terminations/transfers
+BIGDAY = 10**7  # "no such day" for terminations/transfers
 
 
 LINE_SW, LINE_CT = 0, 1
@@ -24,7 +25,9 @@ ROLE_REP, ROLE_LEAD, ROLE_DIRECTOR, ROLE_OPS, ROLE_ADMIN = 0, 1, 2, 3, 4
 ROLES = np.array(["rep", "team_lead", "director", "ops", "admin"], dtype=object)
 
 
-def workhour(rng: np.random.Generator, days: np.ndarray, start_h: float = 9.0, span_h: float = 10.0) -> np.ndarray:
+def workhour(
+    rng: np.random.Generator, days: np.ndarray, start_h: float = 9.0, span_h: float = 10.0
+) -> np.ndarray:
     """A time on each day between start_h and start_h + span_h, rounded to the second."""
     days = np.asarray(days, dtype=np.int64)
     return days * DAY + int(start_h * HOUR) + (rng.random(len(days)) * span_h * HOUR).astype(np.int64)
@@ -85,7 +88,11 @@ def name_variant(rng, name: str) -> str:
         i = int(rng.integers(1, len(name)))
         return name[:i] + " " + name[i:]
     if k == 1:
-        return name.replace("（", "(").replace("）", ")") if "（" in name else name[:2] + "(" + name[2:4] + ")" + name[4:]
+        return (
+            name.replace("（", "(").replace("）", ")")
+            if "（" in name
+            else name[:2] + "(" + name[2:4] + ")" + name[4:]
+        )
     if k == 2:
         i = int(rng.integers(1, len(name)))
         return name[:i] + "·" + name[i:]

@@ -6,6 +6,7 @@ defect for every later as-of date inside the simulated horizon, and only on reco
 are never deleted, so the manifest for an as-of date is simply every defect activated by
 its end.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,7 +19,7 @@ from .world import World
 
 class Defects:
     def __init__(self):
-        self.rows = []     # (rule, entity, idx array, detail array|str, activation array)
+        self.rows = []  # (rule, entity, idx array, detail array|str, activation array)
 
     def add(self, rule, entity, idx, detail, activation):
         idx = np.asarray(idx, dtype=np.int64)
@@ -28,14 +29,32 @@ class Defects:
 
 # How CRM users really type coded values (free text where a code is expected).
 INDUSTRY_VARIANTS = {
-    "制造业": ["Manufacturing", "制造 业", "製造業", "制造"], "互联网": ["Internet", "IT/互联网", "互联网　"],
-    "金融": ["Finance", "金融业"], "零售": ["Retail", "零售业"], "医疗健康": ["Healthcare", "医疗"],
-    "教育": ["Education", "教育培训"], "物流": ["Logistics", "物流运输"], "房地产": ["Real estate", "房地產"],
-    "能源": ["Energy", "新能源"], "政府与公共事业": ["Government", "政府"],
+    "制造业": ["Manufacturing", "制造 业", "製造業", "制造"],
+    "互联网": ["Internet", "IT/互联网", "互联网　"],
+    "金融": ["Finance", "金融业"],
+    "零售": ["Retail", "零售业"],
+    "医疗健康": ["Healthcare", "医疗"],
+    "教育": ["Education", "教育培训"],
+    "物流": ["Logistics", "物流运输"],
+    "房地产": ["Real estate", "房地產"],
+    "能源": ["Energy", "新能源"],
+    "政府与公共事业": ["Government", "政府"],
 }
-PROVINCE_EN = {"北京": "Beijing", "天津": "Tianjin", "河北": "Hebei", "山东": "Shandong", "上海": "Shanghai",
-               "江苏": "Jiangsu", "浙江": "Zhejiang", "广东": "Guangdong", "福建": "Fujian", "四川": "Sichuan",
-               "重庆": "Chongqing", "云南": "Yunnan", "贵州": "Guizhou"}
+PROVINCE_EN = {
+    "北京": "Beijing",
+    "天津": "Tianjin",
+    "河北": "Hebei",
+    "山东": "Shandong",
+    "上海": "Shanghai",
+    "江苏": "Jiangsu",
+    "浙江": "Zhejiang",
+    "广东": "Guangdong",
+    "福建": "Fujian",
+    "四川": "Sichuan",
+    "重庆": "Chongqing",
+    "云南": "Yunnan",
+    "贵州": "Guizhou",
+}
 MUNICIPALITIES = {"北京", "天津", "上海", "重庆"}
 LINE_VARIANTS = {"software": ["Software", "SOFTWARE"], "content": ["Content", "CONTENT"]}
 
@@ -70,7 +89,6 @@ def apply(w: World, rates: dict) -> Defects:
     deleted = o.del_ts < NEVER
     used = deleted.copy()
     tr = o.tr
-    end_ts = (w.end_day + 1) * DAY
 
     # 4. stale open opportunity: the rep stops moving it and stops pushing its close date
     Q = (w.end_day - 30) * DAY
@@ -82,8 +100,16 @@ def apply(w: World, rates: dict) -> Defects:
     used[s] = True
     hide = np.isin(tr["opp"], s) & (tr["rec"] > Q)
     tr["hidden"] |= hide
-    o.close_ts[s] = NEVER; o.close_rec[s] = NEVER; o.push_stop[s] = Q
-    d.add("opportunity_past_close_date", "opportunities", s, "open with expected_close_date in the past", (ecd_q[s] + 1) * DAY)
+    o.close_ts[s] = NEVER
+    o.close_rec[s] = NEVER
+    o.push_stop[s] = Q
+    d.add(
+        "opportunity_past_close_date",
+        "opportunities",
+        s,
+        "open with expected_close_date in the past",
+        (ecd_q[s] + 1) * DAY,
+    )
 
     # 7. missing amount at proposal or later (on deals that never lose afterwards)
     cand = ~used & o.won & (o.close_rec < NEVER)
@@ -111,7 +137,9 @@ def apply(w: World, rates: dict) -> Defects:
     cand = ~used & lost_closed
     s = np.flatnonzero(_pick(rng, cand, rates.get("opportunity_closed_before_created", 0), slop))
     used[s] = True
-    o.closed_override[s] = o.created[s] - rng.integers(1, 30, len(s)) * DAY - rng.integers(0, 8 * HOUR, len(s))
+    o.closed_override[s] = (
+        o.created[s] - rng.integers(1, 30, len(s)) * DAY - rng.integers(0, 8 * HOUR, len(s))
+    )
     d.add("opportunity_closed_before_created", "opportunities", s, "closed_at < created_at", o.close_rec[s])
 
     # 15. closed but the stage still shows the last open stage
@@ -127,7 +155,14 @@ def apply(w: World, rates: dict) -> Defects:
     same_next = np.zeros(nt, dtype=bool)
     same_next[:-1] = tr["opp"][1:] == tr["opp"][:-1]
     nxt_gap[:-1] = np.where(same_next[:-1], tr["ts"][1:] - tr["ts"][:-1], 10 * DAY)
-    cand_t = (seq >= 1) & (tr["stage"] != 5) & ~used[tr["opp"]] & ~tr["hidden"] & (nxt_gap >= 3 * DAY) & (tr["ts"] < w.horizon_ts)
+    cand_t = (
+        (seq >= 1)
+        & (tr["stage"] != 5)
+        & ~used[tr["opp"]]
+        & ~tr["hidden"]
+        & (nxt_gap >= 3 * DAY)
+        & (tr["ts"] < w.horizon_ts)
+    )
     s = np.flatnonzero(_pick(rng, cand_t, rates.get("stage_change_recorded_late", 0), slop[tr["opp"]]))
     hi = np.minimum(nxt_gap[s] - 2 * HOUR, 10 * DAY)
     lag = 49 * HOUR + (rng.random(len(s)) * (hi - 49 * HOUR)).astype(np.int64)
@@ -135,10 +170,19 @@ def apply(w: World, rates: dict) -> Defects:
     closing = s[tr["stage"][s] == 6]
     o.close_rec[tr["opp"][closing]] = tr["rec"][closing]
     used[tr["opp"][s]] = True
-    d.add("stage_change_recorded_late", "opportunity_stage_history", s, "recorded_at - changed_at > 48h", tr["rec"][s])
+    d.add(
+        "stage_change_recorded_late",
+        "opportunity_stage_history",
+        s,
+        "recorded_at - changed_at > 48h",
+        tr["rec"][s],
+    )
 
     # 19. orphans on opportunities
-    for col, arr, base, span in (("owner_user_id", o.orph_owner, 90000, 9999), ("account_id", o.orph_acc, 900000, 99999)):
+    for col, arr, base, span in (
+        ("owner_user_id", o.orph_owner, 90000, 9999),
+        ("account_id", o.orph_acc, 900000, 99999),
+    ):
         s = np.flatnonzero(_pick(rng, ~used, rates.get("orphan_reference", 0)))
         used[s] = True
         arr[s] = base + rng.integers(0, span, len(s))
@@ -163,8 +207,13 @@ def apply(w: World, rates: dict) -> Defects:
     cused[s] = True
     c.hidden[s] = True
     used[c.opp[s]] = True
-    d.add("won_without_contract", "opportunities", c.opp[s], "won 30+ days ago without a contract",
-          (o.close_ts[c.opp[s]] // DAY + 30) * DAY)
+    d.add(
+        "won_without_contract",
+        "opportunities",
+        c.opp[s],
+        "won 30+ days ago without a contract",
+        (o.close_ts[c.opp[s]] // DAY + 30) * DAY,
+    )
     # 6. recorded late
     cand = ~cused
     s = np.flatnonzero(_pick(rng, cand, rates.get("contract_recorded_late", 0), cslop))
@@ -182,7 +231,10 @@ def apply(w: World, rates: dict) -> Defects:
     c.end_display[s] = c.start[s] - rng.integers(1, 30, len(s))
     d.add("contract_end_before_start", "contracts", s, "end_date < start_date", c.rec[s])
     # 19. orphans on contracts
-    for col, arr, base, span in (("account_id", c.orph_acc, 900000, 99999), ("owner_user_id", c.orph_owner, 90000, 9999)):
+    for col, arr, base, span in (
+        ("account_id", c.orph_acc, 900000, 99999),
+        ("owner_user_id", c.orph_owner, 90000, 9999),
+    ):
         s = np.flatnonzero(_pick(rng, ~cused, rates.get("orphan_reference", 0)))
         cused[s] = True
         arr[s] = base + rng.integers(0, span, len(s))
@@ -191,7 +243,9 @@ def apply(w: World, rates: dict) -> Defects:
     extra_rows = []
     k14 = int(rng.binomial(n_c, min(0.5, rates.get("contract_without_won_opportunity", 0)))) if n_c else 0
     k19 = int(rng.binomial(n_c, min(0.5, rates.get("orphan_reference", 0)))) if n_c else 0
-    lost_ok = np.flatnonzero(~used & lost_closed & (o.close_rec < w.horizon_ts - 40 * DAY) & (o.orph_acc < 0) & (o.orph_owner < 0))
+    lost_ok = np.flatnonzero(
+        ~used & lost_closed & (o.close_rec < w.horizon_ts - 40 * DAY) & (o.orph_acc < 0) & (o.orph_owner < 0)
+    )
     n_lost = min(k14 // 2, len(lost_ok))
     lost_pick = np.sort(rng.choice(lost_ok, n_lost, replace=False)) if n_lost else np.zeros(0, dtype=np.int64)
     used[lost_pick] = True
@@ -201,7 +255,9 @@ def apply(w: World, rates: dict) -> Defects:
         if k == 0:
             continue
         if kind == "lost":
-            acc = o.account[opp_idx]; owner = o.owner[opp_idx]; line = o.line[opp_idx]
+            acc = o.account[opp_idx]
+            owner = o.owner[opp_idx]
+            line = o.line[opp_idx]
             signed = o.close_rec[opp_idx] // DAY + rng.integers(3, 21, k)
             after = o.close_rec[opp_idx] + 600
         else:
@@ -215,19 +271,44 @@ def apply(w: World, rates: dict) -> Defects:
             after = np.zeros(k, dtype=np.int64)
         rec = np.maximum(workhour(rng, signed + rng.integers(0, 3, k)), after)
         start = signed + rng.integers(0, 10, k)
-        amount = (np.round(np.where(line == LINE_CT, rng.lognormal(np.log(26000), 0.5, k), rng.lognormal(np.log(90000), 0.5, k)) / 100) * 10000).astype(np.int64)
+        amount = (
+            np.round(
+                np.where(
+                    line == LINE_CT,
+                    rng.lognormal(np.log(26000), 0.5, k),
+                    rng.lognormal(np.log(90000), 0.5, k),
+                )
+                / 100
+            )
+            * 10000
+        ).astype(np.int64)
         sub = line != LINE_CT
         end = np.where(sub, start + 364, start + rng.integers(30, 121, k))
-        extra_rows.append(dict(kind=kind, opp=opp_idx, account=acc, owner=owner, line=line, signed=signed, start=start,
-                               end=end, total=amount, recurring=np.where(sub, amount, 0), one_time=np.where(sub, 0, amount),
-                               rec=rec))
+        extra_rows.append(
+            dict(
+                kind=kind,
+                opp=opp_idx,
+                account=acc,
+                owner=owner,
+                line=line,
+                signed=signed,
+                start=start,
+                end=end,
+                total=amount,
+                recurring=np.where(sub, amount, 0),
+                one_time=np.where(sub, 0, amount),
+                rec=rec,
+            )
+        )
     base_n = n_c
     for r in extra_rows:
         k = len(r["opp"])
         idx = np.arange(base_n, base_n + k)
         base_n += k
-        c.opp = np.concatenate([c.opp, r["opp"]]); c.account = np.concatenate([c.account, r["account"]])
-        c.owner = np.concatenate([c.owner, r["owner"]]); c.line = np.concatenate([c.line, r["line"]])
+        c.opp = np.concatenate([c.opp, r["opp"]])
+        c.account = np.concatenate([c.account, r["account"]])
+        c.owner = np.concatenate([c.owner, r["owner"]])
+        c.line = np.concatenate([c.line, r["line"]])
         c.ctype = np.concatenate([c.ctype, np.zeros(k, dtype=np.int64)])
         for f in ("signed", "start", "end", "total", "recurring", "one_time", "rec"):
             setattr(c, f, np.concatenate([getattr(c, f), r[f]]))
@@ -251,9 +332,32 @@ def apply(w: World, rates: dict) -> Defects:
         c.orph_opp = np.concatenate([c.orph_opp, orph])
     # order contracts by recorded_at again (ids follow entry order) and remap the manifest rows
     order = np.lexsort((np.arange(len(c.opp)), c.rec))
-    inv = np.empty(len(order), dtype=np.int64); inv[order] = np.arange(len(order))
-    for f in ("opp", "account", "owner", "line", "ctype", "signed", "start", "end", "total", "recurring", "one_time",
-              "rec", "term_ts", "parent", "del_ts", "hidden", "neg", "extra", "end_display", "orph_acc", "orph_owner", "orph_opp"):
+    inv = np.empty(len(order), dtype=np.int64)
+    inv[order] = np.arange(len(order))
+    for f in (
+        "opp",
+        "account",
+        "owner",
+        "line",
+        "ctype",
+        "signed",
+        "start",
+        "end",
+        "total",
+        "recurring",
+        "one_time",
+        "rec",
+        "term_ts",
+        "parent",
+        "del_ts",
+        "hidden",
+        "neg",
+        "extra",
+        "end_display",
+        "orph_acc",
+        "orph_owner",
+        "orph_opp",
+    ):
         setattr(c, f, getattr(c, f)[order])
     c.parent = np.where(c.parent >= 0, inv[np.maximum(c.parent, 0)], -1)
     d.rows = [(r, e, inv[i] if e == "contracts" else i, det, a) for r, e, i, det, a in d.rows]
@@ -270,9 +374,21 @@ def apply(w: World, rates: dict) -> Defects:
     which = rng.choice(3, len(s), p=[0.5, 0.35, 0.15])
     w.acc_missing_industry[s[which != 1]] = True
     w.acc_missing_employees[s[which != 0]] = True
-    d.add("account_missing_firmographics", "accounts", s, np.where(which == 0, "industry empty", np.where(which == 1, "employee_count empty", "industry and employee_count empty")), w.acc_created[s])
+    d.add(
+        "account_missing_firmographics",
+        "accounts",
+        s,
+        np.where(
+            which == 0,
+            "industry empty",
+            np.where(which == 1, "employee_count empty", "industry and employee_count empty"),
+        ),
+        w.acc_created[s],
+    )
     dup = np.flatnonzero(w.acc_dup_of >= 0)
-    d.add("duplicate_account", "accounts", dup, "same normalised name as an earlier account", w.acc_created[dup])
+    d.add(
+        "duplicate_account", "accounts", dup, "same normalised name as an earlier account", w.acc_created[dup]
+    )
 
     w.con_orph_acc = np.full(w.n_contacts, -1, dtype=np.int64)
     s = np.flatnonzero(_pick(rng, w.con_del_ts >= NEVER, rates.get("orphan_reference", 0)))
@@ -283,9 +399,16 @@ def apply(w: World, rates: dict) -> Defects:
     w.lead_orph = {k: np.full(nl, -1, dtype=np.int64) for k in ("owner", "account", "campaign")}
     lused = w.lead_del_ts < NEVER
     for col, key, cand, base, span in (
-            ("owner_user_id", "owner", np.ones(nl, dtype=bool), 90000, 9999),
-            ("account_id", "account", (w.lead_account >= 0) & (w.lead_account_ts == w.lead_created), 900000, 99999),
-            ("campaign_id", "campaign", w.lead_campaign >= 0, 9000, 999)):
+        ("owner_user_id", "owner", np.ones(nl, dtype=bool), 90000, 9999),
+        (
+            "account_id",
+            "account",
+            (w.lead_account >= 0) & (w.lead_account_ts == w.lead_created),
+            900000,
+            99999,
+        ),
+        ("campaign_id", "campaign", w.lead_campaign >= 0, 9000, 999),
+    ):
         s = np.flatnonzero(_pick(rng, cand & ~lused, rates.get("orphan_reference", 0)))
         lused[s] = True
         w.lead_orph[key][s] = base + rng.integers(0, span, len(s))
@@ -308,7 +431,7 @@ def _real_world(w: World, rates: dict, d: Defects, used: np.ndarray, aused: np.n
     w.acc_industry_text = np.full(n_a, None, dtype=object)
     w.acc_province_text = np.full(n_a, None, dtype=object)
     w.acc_city_text = np.full(n_a, None, dtype=object)
-    ok = ~aused & ~w.acc_missing_industry & ~w.acc_missing_employees   # one defect per account
+    ok = ~aused & ~w.acc_missing_industry & ~w.acc_missing_employees  # one defect per account
     s = np.flatnonzero(_pick(rng, ok, rates.get("industry_not_in_reference", 0)))
     ok[s] = False
     names = np.array(N.INDUSTRIES, dtype=object)
@@ -341,7 +464,13 @@ def _real_world(w: World, rates: dict, d: Defects, used: np.ndarray, aused: np.n
     s = np.flatnonzero(_pick(rng, cand, rates.get("open_opportunity_without_account", 0)))
     used[s] = True
     o.no_account[s] = True
-    d.add("open_opportunity_without_account", "opportunities", s, "account_id empty on an open opportunity", o.created[s])
+    d.add(
+        "open_opportunity_without_account",
+        "opportunities",
+        s,
+        "account_id empty on an open opportunity",
+        o.created[s],
+    )
 
     # won at amount 0; lost after proposal with the amount cleared (from the closing on)
     o.zero_when_closed = np.zeros(n_o, dtype=bool)

@@ -1,4 +1,5 @@
 """Write the landing exports: a full export plus the next day's delta, or one more delta."""
+
 from __future__ import annotations
 
 import csv
@@ -8,8 +9,10 @@ import shutil
 import sys
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 
@@ -34,8 +37,15 @@ MANIFEST_DIR = "_manifest"
 PART_ROWS = 400_000
 EXPORT_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})_(full|delta)\.(csv|parquet)$")
 ID_FORMAT = {
-    "users": ("U", 5), "teams": ("T", 3), "accounts": ("A", 6), "contacts": ("C", 7), "campaigns": ("CMP", 4),
-    "leads": ("L", 7), "opportunities": ("O", 7), "opportunity_stage_history": ("H", 8), "activities": ("V", 9),
+    "users": ("U", 5),
+    "teams": ("T", 3),
+    "accounts": ("A", 6),
+    "contacts": ("C", 7),
+    "campaigns": ("CMP", 4),
+    "leads": ("L", 7),
+    "opportunities": ("O", 7),
+    "opportunity_stage_history": ("H", 8),
+    "activities": ("V", 9),
     "contracts": ("K", 6),
 }
 
@@ -64,6 +74,7 @@ class Writer:
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq
+
             self.pa = pa
             self.schema = pa.schema([(c, pa.string()) for c in columns])
             self.pw = pq.ParquetWriter(str(path), self.schema, compression="snappy")
@@ -75,10 +86,12 @@ class Writer:
             return
         self.rows += n
         if self.fmt == "csv":
-            self.w.writerows(zip(*[a.tolist() for a in arrays]))
+            self.w.writerows(zip(*[a.tolist() for a in arrays], strict=False))
         else:
             pa = self.pa
-            tbl = pa.Table.from_arrays([pa.array(a.tolist(), type=pa.string()) for a in arrays], schema=self.schema)
+            tbl = pa.Table.from_arrays(
+                [pa.array(a.tolist(), type=pa.string()) for a in arrays], schema=self.schema
+            )
             self.pw.write_table(tbl)
 
     def close(self):
@@ -101,7 +114,9 @@ def build_world(cfg: ScaleConfig, seed: int, end_date: str, rates: dict, log: Lo
     log(f"simulating the world (scale {cfg.name}, seed {seed}, end date {end_date})")
     w = World(cfg, seed, end_date, rates)
     dfx = defects_mod.apply(w, rates)
-    log(f"world ready: {w.n_users} users, {w.n_accounts} accounts, {w.n_opps} opportunities, {w.n_contracts} contracts")
+    log(
+        f"world ready: {w.n_users} users, {w.n_accounts} accounts, {w.n_opps} opportunities, {w.n_contracts} contracts"
+    )
     return w, dfx
 
 
@@ -112,7 +127,7 @@ def _fmt_ids(entity: str, idx: np.ndarray, base: int = 0) -> np.ndarray:
 
 def _id_numbers(entity: str, ids: np.ndarray) -> np.ndarray:
     p, width = ID_FORMAT[entity]
-    codes = np.asarray(ids.astype(f"U{len(p) + width}")).view(np.uint32).reshape(len(ids), -1)[:, len(p):]
+    codes = np.asarray(ids.astype(f"U{len(p) + width}")).view(np.uint32).reshape(len(ids), -1)[:, len(p) :]
     return ((codes.astype(np.int64) - 48) * (10 ** np.arange(width - 1, -1, -1, dtype=np.int64))).sum(axis=1)
 
 
@@ -120,7 +135,9 @@ def _row_uniform(keys: np.ndarray, *salt: object) -> np.ndarray:
     """A uniform [0, 1) number per key that depends only on (key, salt): splitmix64 of both."""
     h = np.uint64(zlib.crc32(repr(salt).encode("utf-8")))
     with np.errstate(over="ignore"):
-        z = np.asarray(keys, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15) + h * np.uint64(0xBF58476D1CE4E5B9)
+        z = np.asarray(keys, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15) + h * np.uint64(
+            0xBF58476D1CE4E5B9
+        )
         z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
         z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
         z = z ^ (z >> np.uint64(31))
@@ -135,8 +152,18 @@ def _reexport_mask(seed, cfg, entity, day, change, ids, rate=0.0):
     return (change < day) & (u < rate)
 
 
-def _write_exports(w: World, dfx, out: Path, fmt: str, day: int, write_full: bool, seed: int, cfg: ScaleConfig,
-                   rates: dict, log: Log):
+def _write_exports(
+    w: World,
+    dfx,
+    out: Path,
+    fmt: str,
+    day: int,
+    write_full: bool,
+    seed: int,
+    cfg: ScaleConfig,
+    rates: dict,
+    log: Log,
+):
     """Write <day-1>_full (optional) and <day>_delta for every entity; return (files, manifest rows)."""
     T1 = day * DAY - 1
     T2 = (day + 1) * DAY - 1
@@ -167,20 +194,36 @@ def _write_exports(w: World, dfx, out: Path, fmt: str, day: int, write_full: boo
                     m = (act <= T2) & (act > lo)
                     det = np.broadcast_to(np.asarray(detail, dtype=object), idx.shape)
                     ids_d = _fmt_ids(entity, idx[m], id_base)
-                    mrows += list(zip([rule] * int(m.sum()), [entity] * int(m.sum()), ids_d.tolist(), det[m].tolist()))
+                    mrows += list(
+                        zip(
+                            [rule] * int(m.sum()),
+                            [entity] * int(m.sum()),
+                            ids_d.tolist(),
+                            det[m].tolist(),
+                            strict=False,
+                        )
+                    )
                 id_base += ch.n
                 log(f"activities chunk {ci + 1}/{len(chunks_of(w))}: {id_base} activities so far")
         else:
             total = R.PART_SIZE[entity](w) if entity in R.PART_SIZE else None
-            parts = [None] if total is None else [(lo, min(lo + PART_ROWS, total)) for lo in range(0, max(total, 1), PART_ROWS)]
-            fn = R.RENDERERS[entity]
-            for pi, part in enumerate(parts):
+            parts: list[tuple[int, int] | None] = (
+                [None]
+                if total is None
+                else [(lo, min(lo + PART_ROWS, total)) for lo in range(0, max(total, 1), PART_ROWS)]
+            )
+            fn = cast(Callable[..., Any], R.RENDERERS[entity])
+            for _pi, part in enumerate(parts):
                 args = () if part is None else (part,)
                 if fw is not None:
                     cols, _, _ = fn(w, T1, *args)
                     fw.write(cols)
                 cols, change, ids = fn(w, T2, *args)
-                re_m = _reexport_mask(seed, cfg, entity, day, change, ids, rate_re) if has_id else np.zeros(len(change), bool)
+                re_m = (
+                    _reexport_mask(seed, cfg, entity, day, change, ids, rate_re)
+                    if has_id
+                    else np.zeros(len(change), bool)
+                )
                 dw.write(cols, np.flatnonzero((change == day) | re_m))
                 if has_id:
                     mrows += [("reexported_row", entity, i, delta_name) for i in ids[re_m]]
@@ -195,7 +238,9 @@ def _write_exports(w: World, dfx, out: Path, fmt: str, day: int, write_full: boo
         m = (act <= T2) & (act > lo)
         det = np.broadcast_to(np.asarray(detail, dtype=object), idx.shape)
         ids_d = _fmt_ids(entity, idx[m])
-        mrows += list(zip([rule] * int(m.sum()), [entity] * int(m.sum()), ids_d.tolist(), det[m].tolist()))
+        mrows += list(
+            zip([rule] * int(m.sum()), [entity] * int(m.sum()), ids_d.tolist(), det[m].tolist(), strict=False)
+        )
     return files, mrows
 
 
@@ -220,7 +265,9 @@ def _write_manifest(out: Path, meta: dict, mrows: list, append: bool):
         counts[x[0]] += 1
     meta["defect_counts"] = counts
     meta["defect_rows"] = len(rows)
-    (mdir / "manifest.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    (mdir / "manifest.json").write_text(
+        json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+    )
 
 
 def _resolve_cfg(scale: str | ScaleConfig) -> ScaleConfig:
@@ -231,15 +278,24 @@ def _resolve_cfg(scale: str | ScaleConfig) -> ScaleConfig:
     return SCALES[scale]
 
 
-def generate(out: str | Path, scale: str | ScaleConfig = "demo", seed: int = 42, fmt: str = "csv",
-             end_date: str | None = None, defect_multiplier: float = 1.0, rate_overrides: dict | None = None,
-             quiet: bool = True) -> dict:
+def generate(
+    out: str | Path,
+    scale: str | ScaleConfig = "demo",
+    seed: int = 42,
+    fmt: str = "csv",
+    end_date: str | None = None,
+    defect_multiplier: float = 1.0,
+    rate_overrides: dict | None = None,
+    quiet: bool = True,
+) -> dict:
     """Full mode: wipe the entity folders and write <end-1>_full and <end>_delta for every entity."""
     cfg = _resolve_cfg(scale)
     log = Log(quiet)
     end_date = end_date or DEFAULT_END_DATE.get(cfg.name, "2026-11-25")
     if not day_number("2024-03-01") <= day_number(end_date) <= day_number("2030-12-31"):
-        raise ValueError(f"--end-date {end_date} must lie between 2024-03-01 and 2030-12-31 (history starts 2024-01-01)")
+        raise ValueError(
+            f"--end-date {end_date} must lie between 2024-03-01 and 2030-12-31 (history starts 2024-01-01)"
+        )
     rates = effective_rates(defect_multiplier, rate_overrides)
     out = Path(out)
     w, dfx = build_world(cfg, seed, end_date, rates, log)
@@ -250,10 +306,20 @@ def generate(out: str | Path, scale: str | ScaleConfig = "demo", seed: int = 42,
     day = w.end_day
     files, mrows = _write_exports(w, dfx, out, fmt, day, True, seed, cfg, rates, log)
     meta = {
-        "generator": "crmgen", "scale": cfg.name, "scale_config": asdict(cfg), "seed": seed, "format": fmt,
-        "end_date": end_date, "as_of_date": day_to_iso(day), "defect_multiplier": defect_multiplier,
-        "defect_rates": rates, "rate_overrides": dict(sorted((rate_overrides or {}).items())),
-        "exports": [{"date": day_to_iso(day - 1), "kind": "full"}, {"date": day_to_iso(day), "kind": "delta"}],
+        "generator": "crmgen",
+        "scale": cfg.name,
+        "scale_config": asdict(cfg),
+        "seed": seed,
+        "format": fmt,
+        "end_date": end_date,
+        "as_of_date": day_to_iso(day),
+        "defect_multiplier": defect_multiplier,
+        "defect_rates": rates,
+        "rate_overrides": dict(sorted((rate_overrides or {}).items())),
+        "exports": [
+            {"date": day_to_iso(day - 1), "kind": "full"},
+            {"date": day_to_iso(day), "kind": "delta"},
+        ],
         "files": files,
         "row_counts": {e: sum(v.values()) for e, v in files.items()},
     }
@@ -275,8 +341,13 @@ def latest_export_day(out: Path) -> int | None:
     return max(days) if days else None
 
 
-def generate_delta(out: str | Path, scale: str | ScaleConfig | None = None, seed: int | None = None,
-                   fmt: str | None = None, quiet: bool = True) -> dict:
+def generate_delta(
+    out: str | Path,
+    scale: str | ScaleConfig | None = None,
+    seed: int | None = None,
+    fmt: str | None = None,
+    quiet: bool = True,
+) -> dict:
     """Delta mode: write <next day>_delta for every entity after the latest export in `out`."""
     out = Path(out)
     log = Log(quiet)
@@ -289,7 +360,10 @@ def generate_delta(out: str | Path, scale: str | ScaleConfig | None = None, seed
     name = scale.name if isinstance(scale, ScaleConfig) else scale
     if name is not None and name != meta["scale"]:
         raise ValueError(f"--scale {name} differs from the scale {meta['scale']} of the existing exports")
-    cfg = ScaleConfig(**{k: (tuple(tuple(t) for t in v) if k == "teams" else v) for k, v in meta["scale_config"].items()})
+    values: dict[str, Any] = {
+        k: (tuple(tuple(t) for t in v) if k == "teams" else v) for k, v in meta["scale_config"].items()
+    }
+    cfg = ScaleConfig(**values)
     if fmt is not None and fmt != meta["format"]:
         raise ValueError(f"--format {fmt} differs from the format {meta['format']} of the existing exports")
     fmt = meta["format"]
@@ -299,7 +373,9 @@ def generate_delta(out: str | Path, scale: str | ScaleConfig | None = None, seed
     day = last + 1
     end_day = day_number(meta["end_date"])
     if day > end_day + MAX_DELTA_DAYS:
-        raise ValueError(f"the simulated horizon ends: at most {MAX_DELTA_DAYS} delta days after {meta['end_date']}")
+        raise ValueError(
+            f"the simulated horizon ends: at most {MAX_DELTA_DAYS} delta days after {meta['end_date']}"
+        )
     rates = meta["defect_rates"]
     w, dfx = build_world(cfg, int(meta["seed"]), meta["end_date"], rates, log)
     files, mrows = _write_exports(w, dfx, out, fmt, day, False, int(meta["seed"]), cfg, rates, log)

@@ -1,4 +1,5 @@
 """Campaigns and leads."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,7 +17,7 @@ from .util import (
 )
 
 
-class LeadsMixin():
+class LeadsMixin:
     """World.build_campaigns and World.build_leads."""
 
     # ------------------------------------------------------------------ campaigns
@@ -24,9 +25,15 @@ class LeadsMixin():
         rng = self.rng("campaigns")
         months = month_index(np.array([self.start_day - 31, self.horizon_day]))
         rows = []
-        budgets = {"event": (80e3, 400e3), "webinar": (10e3, 40e3), "content": (20e3, 80e3),
-                   "paid_search": (30e3, 150e3), "social": (20e3, 100e3), "referral_program": (10e3, 50e3),
-                   "other": (20e3, 100e3)}
+        budgets = {
+            "event": (80e3, 400e3),
+            "webinar": (10e3, 40e3),
+            "content": (20e3, 80e3),
+            "paid_search": (30e3, 150e3),
+            "social": (20e3, 100e3),
+            "referral_program": (10e3, 50e3),
+            "other": (20e3, 100e3),
+        }
         ch_p = np.array([0.2, 0.25, 0.15, 0.15, 0.12, 0.05, 0.08])
         lines_present = sorted(set(self.group_line.tolist()))
         for m in range(months[0], months[1] + 1):
@@ -40,7 +47,7 @@ class LeadsMixin():
                     start = int(to_workday(np.array([rng.integers(m0, m1 + 1)]))[0])
                     dur = 1 if chn in ("event", "webinar") else int(rng.integers(14, 61))
                     lo, hi = budgets[chn]
-                    budget = int(rng.uniform(lo, hi) / 1000) * 100000   # cents, round thousand
+                    budget = int(rng.uniform(lo, hi) / 1000) * 100000  # cents, round thousand
                     reg = int(rng.choice(self.group_region[self.group_line == line]))
                     theme = N.CAMPAIGN_THEMES[chn][int(rng.integers(0, len(N.CAMPAIGN_THEMES[chn])))]
                     y, mo = str(np.datetime64(start, "D"))[:4], int(str(np.datetime64(start, "D"))[5:7])
@@ -50,8 +57,12 @@ class LeadsMixin():
                     rows.append((start, dur, line, ch, budget, reg, name, created))
         rows.sort(key=lambda r: (r[0], r[2], r[3], r[6]))
         a = np.array([r[:6] for r in rows], dtype=np.int64).reshape(-1, 6)
-        self.cmp_start = a[:, 0]; self.cmp_end = a[:, 0] + a[:, 1] - 1
-        self.cmp_line = a[:, 2]; self.cmp_channel = a[:, 3]; self.cmp_budget = a[:, 4]; self.cmp_region = a[:, 5]
+        self.cmp_start = a[:, 0]
+        self.cmp_end = a[:, 0] + a[:, 1] - 1
+        self.cmp_line = a[:, 2]
+        self.cmp_channel = a[:, 3]
+        self.cmp_budget = a[:, 4]
+        self.cmp_region = a[:, 5]
         self.cmp_name = np.array([r[6] for r in rows], dtype=object)
         self.cmp_updated = workhour(rng, np.array([r[7] for r in rows], dtype=np.int64))
         # make duplicate campaign names unique with a suffix
@@ -65,24 +76,41 @@ class LeadsMixin():
     def build_leads(self):
         cfg, rng = self.cfg, self.rng("leads")
         # campaign leads
-        k = rng.poisson(cfg.leads_per_campaign * (0.5 + self.cmp_budget / max(self.cmp_budget.mean(), 1)) / 1.5)
+        k = rng.poisson(
+            cfg.leads_per_campaign * (0.5 + self.cmp_budget / max(self.cmp_budget.mean(), 1)) / 1.5
+        )
         ci = np.repeat(np.arange(len(self.cmp_start)), k)
-        d = self.cmp_start[ci] + (rng.random(len(ci)) * (self.cmp_end[ci] - self.cmp_start[ci] + 15)).astype(np.int64)
+        d = self.cmp_start[ci] + (rng.random(len(ci)) * (self.cmp_end[ci] - self.cmp_start[ci] + 15)).astype(
+            np.int64
+        )
         line = self.cmp_line[ci]
         # group: the campaign region's group of that line
-        grp_of = {(int(r), int(l)): g for g, (r, l) in enumerate(zip(self.group_region, self.group_line))}
-        gl = np.array([grp_of[(int(r), int(l))] for r, l in zip(self.cmp_region[ci], line)], dtype=np.int64)
-        src = np.zeros(len(ci), dtype=np.int64)   # marketing
+        grp_of = {
+            (int(r), int(ln)): g
+            for g, (r, ln) in enumerate(zip(self.group_region, self.group_line, strict=False))
+        }
+        gl = np.array(
+            [grp_of[(int(r), int(ln))] for r, ln in zip(self.cmp_region[ci], line, strict=False)],
+            dtype=np.int64,
+        )
+        src = np.zeros(len(ci), dtype=np.int64)  # marketing
         # other sources
-        months = np.arange(month_index(np.array([self.start_day]))[0], month_index(np.array([self.horizon_day]))[0] + 1)
-        ms = month_first_day(months); me = month_first_day(months + 1) - 1
+        months = np.arange(
+            month_index(np.array([self.start_day]))[0], month_index(np.array([self.horizon_day]))[0] + 1
+        )
+        ms = month_first_day(months)
+        me = month_first_day(months + 1) - 1
         G, M = np.meshgrid(np.arange(self.n_groups), np.arange(len(months)), indexing="ij")
-        G = G.ravel(); M = M.ravel()
+        G = G.ravel()
+        M = M.ravel()
         k2 = rng.poisson(cfg.lead_rate, len(G))
-        g2 = np.repeat(G, k2); m2 = np.repeat(M, k2)
+        g2 = np.repeat(G, k2)
+        m2 = np.repeat(M, k2)
         d2 = ms[m2] + (rng.random(len(g2)) * (me[m2] - ms[m2] + 1)).astype(np.int64)
         src2 = rng.choice([1, 2, 3, 4], len(g2), p=[0.35, 0.3, 0.2, 0.15])
-        day = np.concatenate([d, d2]); grp = np.concatenate([gl, g2]); src = np.concatenate([src, src2])
+        day = np.concatenate([d, d2])
+        grp = np.concatenate([gl, g2])
+        src = np.concatenate([src, src2])
         cmp = np.concatenate([ci, np.full(len(g2), -1)])
         day = to_workday(day)
         keep = (day >= self.start_day) & (day <= self.horizon_day)
@@ -96,7 +124,9 @@ class LeadsMixin():
         owner[miss] = self.team_leader[self.group_first_team[grp[miss]]]
         # progression
         slow = rng.random(n) < 0.15
-        f_up = rng.exponential(1.0, n) * self.follow_up_h[owner] * HOUR + np.where(slow, rng.uniform(24, 240, n) * HOUR, 0)
+        f_up = rng.exponential(1.0, n) * self.follow_up_h[owner] * HOUR + np.where(
+            slow, rng.uniform(24, 240, n) * HOUR, 0
+        )
         f_up = np.minimum(f_up, 12 * DAY).astype(np.int64) + 300
         working = created + f_up
         p_mql = np.array([0.55, 0.6, 0.35, 0.7, 0.5])[src]

@@ -1,4 +1,5 @@
 """Account ownership over time, contacts, and each rep's portfolio."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,7 +17,7 @@ from .util import (
 )
 
 
-class OwnershipMixin():
+class OwnershipMixin:
     """Who owns each account when, its contacts, and the reps' portfolios."""
 
     # ------------------------------------------------------------------ ownership
@@ -32,10 +33,15 @@ class OwnershipMixin():
         for _ in range(200):
             if len(acc) == 0:
                 break
-            seg_acc.append(acc); seg_owner.append(owner); seg_start.append(start); seg_event.append(event)
+            seg_acc.append(acc)
+            seg_owner.append(owner)
+            seg_start.append(start)
+            seg_event.append(event)
             k = len(acc)
             is_owned = owner >= 0
-            dur = np.where(is_owned, rng.exponential(420.0, k) + 30, rng.exponential(75.0, k) + 3).astype(np.int64)
+            dur = np.where(is_owned, rng.exponential(420.0, k) + 30, rng.exponential(75.0, k) + 3).astype(
+                np.int64
+            )
             term = np.where(is_owned, self.term_day[np.maximum(owner, 0)], BIGDAY)
             end = np.minimum(start + dur, term)
             by_term = is_owned & (term <= start + dur)
@@ -64,10 +70,17 @@ class OwnershipMixin():
             cont = (nstart <= self.horizon_day) & (nstart < del_day[acc]) & ~retry
             # an owned segment that ends by reassignment failure goes to the pool
             acc, owner, start, event = acc[cont], nowner[cont], nstart[cont], nevent[cont]
-        sa = np.concatenate(seg_acc); so = np.concatenate(seg_owner)
-        ss = np.concatenate(seg_start); se = np.concatenate(seg_event)
+        sa = np.concatenate(seg_acc)
+        so = np.concatenate(seg_owner)
+        ss = np.concatenate(seg_start)
+        se = np.concatenate(seg_event)
         order = np.lexsort((ss, sa))
-        self.seg_acc, self.seg_owner, self.seg_start, self.seg_event = sa[order], so[order], ss[order], se[order]
+        self.seg_acc, self.seg_owner, self.seg_start, self.seg_event = (
+            sa[order],
+            so[order],
+            ss[order],
+            se[order],
+        )
         nxt_same = np.zeros(len(order), dtype=bool)
         nxt_same[:-1] = self.seg_acc[1:] == self.seg_acc[:-1]
         self.seg_end = np.full(len(order), BIGDAY, dtype=np.int64)
@@ -94,7 +107,8 @@ class OwnershipMixin():
         t1 = workhour(rng, self.acc_created[acc1] // DAY + rng.integers(30, 1000, len(acc1)))
         keep1 = t1 < self.horizon_ts
         acc1, t1 = acc1[keep1], t1[keep1]
-        acc = np.concatenate([acc0, acc1]); ts = np.concatenate([t0, t1])
+        acc = np.concatenate([acc0, acc1])
+        ts = np.concatenate([t0, t1])
         initial = np.concatenate([np.ones(len(acc0), bool), np.zeros(len(acc1), bool)])
         order = np.lexsort((np.arange(len(ts)), ts))
         self.con_account, self.con_created, self.con_initial = acc[order], ts[order], initial[order]
@@ -103,15 +117,26 @@ class OwnershipMixin():
         sur = rng.integers(0, len(N.SURNAMES), m)
         g1 = rng.integers(0, len(N.GIVEN_CHARS), m)
         g2 = np.where(rng.random(m) < 0.55, rng.integers(0, len(N.GIVEN_CHARS), m), -1)
-        self.con_name = np.array([N.SURNAMES[s] + N.GIVEN_CHARS[a] + (N.GIVEN_CHARS[b] if b >= 0 else "")
-                                  for s, a, b in zip(sur, g1, g2)], dtype=object)
+        self.con_name = np.array(
+            [
+                N.SURNAMES[s] + N.GIVEN_CHARS[a] + (N.GIVEN_CHARS[b] if b >= 0 else "")
+                for s, a, b in zip(sur, g1, g2, strict=False)
+            ],
+            dtype=object,
+        )
         self.con_pinyin = np.array(N.SURNAME_PINYIN, dtype=object)[sur]
         self.con_title = rng.integers(0, len(N.TITLES), m)
         self.con_decision = np.isin(np.array(N.TITLES, dtype=object)[self.con_title], list(N.DECISION_TITLES))
-        self.con_phone = rng.choice([130, 131, 135, 136, 138, 139, 150, 158, 166, 177, 186, 189], m) * 10**8 + rng.integers(0, 10**8, m)
+        self.con_phone = rng.choice(
+            [130, 131, 135, 136, 138, 139, 150, 158, 166, 177, 186, 189], m
+        ) * 10**8 + rng.integers(0, 10**8, m)
         self.con_bool_style = bool_styles(rng, m)
-        self.con_edit_ts = np.where(rng.random(m) < 0.3, self.con_created + rng.integers(10, 500, m) * DAY + 3 * HOUR, NEVER)
-        self.con_del_ts = np.where(rng.random(m) < 0.005, self.con_created + rng.integers(5, 400, m) * DAY + 2 * HOUR, NEVER)
+        self.con_edit_ts = np.where(
+            rng.random(m) < 0.3, self.con_created + rng.integers(10, 500, m) * DAY + 3 * HOUR, NEVER
+        )
+        self.con_del_ts = np.where(
+            rng.random(m) < 0.005, self.con_created + rng.integers(5, 400, m) * DAY + 2 * HOUR, NEVER
+        )
         # initial contacts per account, for activities (grouped by account)
         ini = np.flatnonzero(self.con_initial)
         o = np.lexsort((ini, self.con_account[ini]))
@@ -126,14 +151,15 @@ class OwnershipMixin():
         s, e = self.seg_start[owned], self.seg_end[owned]
         del_day = np.where(self.acc_del_ts[acc] < NEVER, self.acc_del_ts[acc] // DAY, BIGDAY)
         e = np.minimum(np.minimum(e, del_day - 1), self.horizon_day)
-        m_first = month_index(s) + 1                 # first month start strictly after the segment start
-        m_last = month_index(np.maximum(e, 0))       # month whose first day is <= e
+        m_first = month_index(s) + 1  # first month start strictly after the segment start
+        m_last = month_index(np.maximum(e, 0))  # month whose first day is <= e
         self.port_m0 = int(month_index(np.array([self.start_day]))[0])
         self.port_nm = int(month_index(np.array([self.horizon_day]))[0]) - self.port_m0 + 1
         m_first = np.maximum(m_first, self.port_m0)
         m_last = np.minimum(m_last, self.port_m0 + self.port_nm - 1)
         cnt = np.maximum(m_last - m_first + 1, 0)
-        ra = np.repeat(acc, cnt); ro = np.repeat(own, cnt)
+        ra = np.repeat(acc, cnt)
+        ro = np.repeat(own, cnt)
         rm = np.repeat(m_first, cnt) + cumcount(np.repeat(np.arange(len(cnt)), cnt)) - self.port_m0
         key = ro * self.port_nm + rm
         order = np.lexsort((ra, key))

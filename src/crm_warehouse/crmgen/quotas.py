@@ -1,4 +1,5 @@
 """Quotas per rep and month, and the cost records."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,7 +14,7 @@ from .util import (
 )
 
 
-class QuotasCostsMixin():
+class QuotasCostsMixin:
     """World.build_quotas and World.build_costs."""
 
     def build_quotas(self):
@@ -21,14 +22,16 @@ class QuotasCostsMixin():
         m0 = int(month_index(np.array([self.start_day]))[0])
         m1 = int(month_index(np.array([self.horizon_day]))[0]) + 1
         months = np.arange(m0, m1 + 1)
-        mstart = month_first_day(months); mend = month_first_day(months + 1) - 1
-        pub = month_first_day(months - 1) + 24          # the 25th of the previous month
+        mstart = month_first_day(months)
+        mend = month_first_day(months + 1) - 1
+        pub = month_first_day(months - 1) + 24  # the 25th of the previous month
         pub_ts = pub * DAY + 10 * HOUR
         keep = pub <= self.horizon_day
         months, mstart, mend, pub, pub_ts = (a[keep] for a in (months, mstart, mend, pub, pub_ts))
         reps = self.rep_ids
         R, M = np.meshgrid(reps, np.arange(len(months)), indexing="ij")
-        R = R.ravel(); M = M.ravel()
+        R = R.ravel()
+        M = M.ravel()
         pt = np.maximum(pub_ts[M], self.hire_day[R] * DAY + 9 * HOUR)
         ok = (self.hire_day[R] <= mend[M]) & (pt // DAY <= self.term_day[R]) & (pt // DAY < mend[M])
         ok &= pt < self.horizon_ts
@@ -38,7 +41,9 @@ class QuotasCostsMixin():
         year = mstart[M].astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
         growth = 1.0 + 0.08 * (year - 2024)
         rep_f = rng.uniform(0.85, 1.15, self.n_users)[R]
-        prorate = np.clip((mend[M] - np.maximum(self.hire_day[R], mstart[M]) + 1) / (mend[M] - mstart[M] + 1), 0.2, 1)
+        prorate = np.clip(
+            (mend[M] - np.maximum(self.hire_day[R], mstart[M]) + 1) / (mend[M] - mstart[M] + 1), 0.2, 1
+        )
         book = np.where(line == LINE_SW, 230000.0, 60000.0) * growth * rep_f * prorate
         book_c = (np.round(book / 100) * 10000).astype(np.int64)
         # plus the renewal book: subscriptions the rep owns at publication that come up for
@@ -65,8 +70,10 @@ class QuotasCostsMixin():
             np.add.at(s, tk[on_time], vals[on_time])
             nz = np.flatnonzero(s > 0)
             team_rows.append((nz // len(months), nz % len(months), np.full(len(nz), metric), s[nz]))
-        tt = np.concatenate([t[0] for t in team_rows]); tm = np.concatenate([t[1] for t in team_rows])
-        tmet = np.concatenate([t[2] for t in team_rows]); tval = np.concatenate([t[3] for t in team_rows])
+        tt = np.concatenate([t[0] for t in team_rows])
+        tm = np.concatenate([t[1] for t in team_rows])
+        tmet = np.concatenate([t[2] for t in team_rows])
+        tval = np.concatenate([t[3] for t in team_rows])
         self.quota = dict(
             user=np.concatenate([rows_user, np.full(len(tt), -1)]),
             team=np.concatenate([rows_team, tt]),
@@ -83,17 +90,26 @@ class QuotasCostsMixin():
         rows = []
         c = self.contracts
         for m in range(m0, m1 + 1):
-            ms = int(month_first_day(np.array([m]))[0]); me = int(month_first_day(np.array([m + 1]))[0]) - 1
+            ms = int(month_first_day(np.array([m]))[0])
+            me = int(month_first_day(np.array([m + 1]))[0]) - 1
             pub = me + 10
             if pub > self.horizon_day:
                 continue
             mid = ms + 14
             for line in sorted(set(self.group_line.tolist())):
-                mk = int(self.cmp_budget[(self.cmp_line == line) & (self.cmp_start >= ms) & (self.cmp_start <= me)].sum())
+                mk = int(
+                    self.cmp_budget[
+                        (self.cmp_line == line) & (self.cmp_start >= ms) & (self.cmp_start <= me)
+                    ].sum()
+                )
                 mk += int(rng.uniform(20000, 40000)) * 100
-                reps = self.rep_ids[(self.hire_day[self.rep_ids] <= mid) & (self.term_day[self.rep_ids] >= mid)]
+                reps = self.rep_ids[
+                    (self.hire_day[self.rep_ids] <= mid) & (self.term_day[self.rep_ids] >= mid)
+                ]
                 reps = reps[self.team_line[self.team_at(reps, np.full(len(reps), mid))] == line]
-                sales = int(len(reps) * rng.uniform(26000, 30000) + (self.team_line == line).sum() * 42000) * 100
+                sales = (
+                    int(len(reps) * rng.uniform(26000, 30000) + (self.team_line == line).sum() * 42000) * 100
+                )
                 act = (c.line == line) & (c.start <= mid) & (c.end >= mid) & (c.del_ts >= NEVER)
                 cust = len(np.unique(c.account[act]))
                 cts = int(cust * (800 if line == LINE_SW else 250) + rng.uniform(15000, 25000)) * 100

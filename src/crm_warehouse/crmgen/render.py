@@ -5,6 +5,7 @@ contract's column order (None = empty), change_day the day number of the row's l
 (the day its updated_at / recorded_at falls on, or the day a row without such a column was
 created or changed), ids the primary id column (None for entities keyed by several columns).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -26,10 +27,10 @@ LEAD_STATUS = np.array(["new", "working", "mql", "sql", "converted", "disqualifi
 OWNERSHIP = np.array(N.OWNERSHIP_TYPES, dtype=object)
 CHANNELS = np.array(N.CHANNELS, dtype=object)
 
-uid = lambda x: fmt_id("U", x, 5)          # noqa: E731
-aid = lambda x: fmt_id("A", x, 6)          # noqa: E731
-cid = lambda x: fmt_id("C", x, 7)          # noqa: E731
-oid = lambda x: fmt_id("O", x, 7)          # noqa: E731
+uid = lambda x: fmt_id("U", x, 5)  # noqa: E731
+aid = lambda x: fmt_id("A", x, 6)  # noqa: E731
+cid = lambda x: fmt_id("C", x, 7)  # noqa: E731
+oid = lambda x: fmt_id("O", x, 7)  # noqa: E731
 
 
 def _ref(fmt, idx, orphan):
@@ -79,9 +80,18 @@ def users(w: World, T: int):
     term_ts = np.where(w.term_day[idx] < BIGDAY, w.term_day[idx] * DAY + 18 * HOUR, NEVER)
     upd = _max_le(T, appear[idx], transfer_ts, term_ts, w.user_edit_ts[idx])
     ids = uid(idx + 1)
-    email = np.array([f"{N.SURNAME_PINYIN[s]}.{i.lower()}@salesco.example.cn" for s, i in zip(w.user_surname[idx], ids)], dtype=object)
+    email = np.array(
+        [
+            f"{N.SURNAME_PINYIN[s]}.{i.lower()}@salesco.example.cn"
+            for s, i in zip(w.user_surname[idx], ids, strict=False)
+        ],
+        dtype=object,
+    )
     cols = {
-        "user_id": ids, "user_name": w.user_name[idx], "email": email, "role": ROLES[role],
+        "user_id": ids,
+        "user_name": w.user_name[idx],
+        "email": email,
+        "role": ROLES[role],
         "manager_user_id": _ref(uid, mgr, np.full(len(idx), -1)),
         "hire_date": fmt_day(w.hire_day[idx]),
         "termination_date": fmt_day(np.where(term_shown, w.term_day[idx], -(10**9))),
@@ -98,12 +108,16 @@ def teams(w: World, T: int):
     n = len(w.team_name)
     ids = fmt_id("T", np.arange(1, n + 1), 3)
     from .config import REGIONS
+
     upd = np.full(n, TEAMS_UPDATED)
     cols = {
-        "team_id": ids, "team_name": w.team_name, "business_line": LINES[w.team_line],
+        "team_id": ids,
+        "team_name": w.team_name,
+        "business_line": LINES[w.team_line],
         "region_id": np.array([w.region_ids[r] for r in w.team_region], dtype=object),
         "region_name": np.array([REGIONS[w.region_ids[r]][0] for r in w.team_region], dtype=object),
-        "leader_user_id": uid(w.team_leader + 1), "updated_at": fmt_ts(upd),
+        "leader_user_id": uid(w.team_leader + 1),
+        "updated_at": fmt_ts(upd),
     }
     return cols, upd // DAY, ids
 
@@ -115,7 +129,8 @@ def team_memberships(w: World, T: int):
     end_shown = w.mem_end_event[sel] <= D
     change = np.where(end_shown, np.maximum(w.mem_start[sel], w.mem_end_event[sel]), w.mem_start[sel])
     cols = {
-        "user_id": uid(w.mem_user[sel] + 1), "team_id": fmt_id("T", w.mem_team[sel] + 1, 3),
+        "user_id": uid(w.mem_user[sel] + 1),
+        "team_id": fmt_id("T", w.mem_team[sel] + 1, 3),
         "start_date": fmt_day(w.mem_start[sel]),
         "end_date": fmt_day(np.where(end_shown, w.mem_end[sel], -(10**9))),
     }
@@ -135,14 +150,20 @@ def accounts(w: World, T: int):
     emp = fmt_int(w.acc_employees[idx], w.acc_missing_employees[idx])
     st = w.acc_bool_style[idx]
     cols = {
-        "account_id": ids, "account_name": w.acc_name[idx], "industry": _typed(ind, w, "acc_industry_text", idx),
-        "ownership_type": OWNERSHIP[w.acc_ownership[idx]], "employee_count": emp,
-        "is_key_account": fmt_bool(w.acc_ka[idx], st), "province": _typed(w.acc_province[idx], w, "acc_province_text", idx),
+        "account_id": ids,
+        "account_name": w.acc_name[idx],
+        "industry": _typed(ind, w, "acc_industry_text", idx),
+        "ownership_type": OWNERSHIP[w.acc_ownership[idx]],
+        "employee_count": emp,
+        "is_key_account": fmt_bool(w.acc_ka[idx], st),
+        "province": _typed(w.acc_province[idx], w, "acc_province_text", idx),
         "city": _typed(w.acc_city[idx], w, "acc_city_text", idx),
         "owner_user_id": _ref(uid, owner, np.full(len(idx), -1)),
         "pool_status": np.where(owner >= 0, "assigned", "public_pool").astype(object),
-        "created_at": fmt_ts(w.acc_created[idx]), "updated_at": fmt_ts(upd),
-        "is_deleted": fmt_bool(dts <= T, st), "custom_field_1": w.acc_custom[idx],
+        "created_at": fmt_ts(w.acc_created[idx]),
+        "updated_at": fmt_ts(upd),
+        "is_deleted": fmt_bool(dts <= T, st),
+        "custom_field_1": w.acc_custom[idx],
     }
     return cols, upd // DAY, ids
 
@@ -168,13 +189,24 @@ def contacts(w: World, T: int):
     upd = _max_le(T, w.con_created[idx], edit, dts)
     ids = cid(idx + 1)
     st = w.con_bool_style[idx]
-    email = np.array([f"{p}{i + 1}@client{a + 1}.example.com.cn" for p, i, a in zip(w.con_pinyin[idx], idx, w.con_account[idx])], dtype=object)
+    email = np.array(
+        [
+            f"{p}{i + 1}@client{a + 1}.example.com.cn"
+            for p, i, a in zip(w.con_pinyin[idx], idx, w.con_account[idx], strict=False)
+        ],
+        dtype=object,
+    )
     cols = {
-        "contact_id": ids, "account_id": _ref(aid, w.con_account[idx], w.con_orph_acc[idx]),
-        "contact_name": w.con_name[idx], "title": np.array(N.TITLES, dtype=object)[w.con_title[idx]],
-        "phone": w.con_phone[idx].astype(str).astype(object), "email": email,
+        "contact_id": ids,
+        "account_id": _ref(aid, w.con_account[idx], w.con_orph_acc[idx]),
+        "contact_name": w.con_name[idx],
+        "title": np.array(N.TITLES, dtype=object)[w.con_title[idx]],
+        "phone": w.con_phone[idx].astype(str).astype(object),
+        "email": email,
         "is_decision_maker": fmt_bool(w.con_decision[idx], st),
-        "created_at": fmt_ts(w.con_created[idx]), "updated_at": fmt_ts(upd), "is_deleted": fmt_bool(dts <= T, st),
+        "created_at": fmt_ts(w.con_created[idx]),
+        "updated_at": fmt_ts(upd),
+        "is_deleted": fmt_bool(dts <= T, st),
     }
     return cols, upd // DAY, ids
 
@@ -183,9 +215,13 @@ def campaigns(w: World, T: int):
     idx = np.flatnonzero(w.cmp_updated <= T)
     ids = fmt_id("CMP", idx + 1, 4)
     cols = {
-        "campaign_id": ids, "campaign_name": w.cmp_name[idx], "channel": CHANNELS[w.cmp_channel[idx]],
-        "business_line": LINES[w.cmp_line[idx]], "start_date": fmt_day(w.cmp_start[idx]),
-        "end_date": fmt_day(w.cmp_end[idx]), "budget_amount": fmt_money(w.cmp_budget[idx]),
+        "campaign_id": ids,
+        "campaign_name": w.cmp_name[idx],
+        "channel": CHANNELS[w.cmp_channel[idx]],
+        "business_line": LINES[w.cmp_line[idx]],
+        "start_date": fmt_day(w.cmp_start[idx]),
+        "end_date": fmt_day(w.cmp_end[idx]),
+        "budget_amount": fmt_money(w.cmp_budget[idx]),
         "updated_at": fmt_ts(w.cmp_updated[idx]),
     }
     return cols, w.cmp_updated[idx] // DAY, ids
@@ -193,18 +229,33 @@ def campaigns(w: World, T: int):
 
 def leads(w: World, T: int):
     idx = np.flatnonzero(w.lead_created <= T)
-    L = lambda a: a[idx]   # noqa: E731
-    cr, wk, mq, sq, cv, dq, dl = (L(w.lead_created), L(w.lead_working), L(w.lead_mql), L(w.lead_sql), L(w.lead_conv),
-                                 L(w.lead_disq), L(w.lead_del_ts))
-    shown = lambda t: (t >= 0) & (t <= T)   # noqa: E731
+    L = lambda a: a[idx]  # noqa: E731
+    cr, wk, mq, sq, cv, dq, dl = (
+        L(w.lead_created),
+        L(w.lead_working),
+        L(w.lead_mql),
+        L(w.lead_sql),
+        L(w.lead_conv),
+        L(w.lead_disq),
+        L(w.lead_del_ts),
+    )
+    shown = lambda t: (t >= 0) & (t <= T)  # noqa: E731
     status = np.zeros(len(idx), dtype=np.int64)
     status[shown(wk)] = 1
     status[shown(mq)] = 2
     status[shown(sq)] = 3
     status[shown(cv)] = 4
     status[shown(dq)] = 5
-    upd = _max_le(T, cr, np.where(wk >= 0, wk, NEVER), np.where(mq >= 0, mq, NEVER), np.where(sq >= 0, sq, NEVER),
-                  np.where(cv >= 0, cv, NEVER), np.where(dq >= 0, dq, NEVER), dl)
+    upd = _max_le(
+        T,
+        cr,
+        np.where(wk >= 0, wk, NEVER),
+        np.where(mq >= 0, mq, NEVER),
+        np.where(sq >= 0, sq, NEVER),
+        np.where(cv >= 0, cv, NEVER),
+        np.where(dq >= 0, dq, NEVER),
+        dl,
+    )
     acc_shown = shown(L(w.lead_account_ts))
     acc = np.where(acc_shown, L(w.lead_account), -1)
     orph_acc = np.where(acc_shown, L(w.lead_orph["account"]), -1)
@@ -212,16 +263,23 @@ def leads(w: World, T: int):
     ids = fmt_id("L", idx + 1, 7)
     cmp = L(w.lead_campaign)
     cols = {
-        "lead_id": ids, "lead_source": LEAD_SOURCES[L(w.lead_source)],
+        "lead_id": ids,
+        "lead_source": LEAD_SOURCES[L(w.lead_source)],
         "campaign_id": _ref(lambda x: fmt_id("CMP", x, 4), cmp, L(w.lead_orph["campaign"])),
         "account_id": _ref(aid, acc, orph_acc),
         "owner_user_id": _ref(uid, L(w.lead_owner), L(w.lead_orph["owner"])),
-        "business_line": LINES[L(w.lead_line)], "status": LEAD_STATUS[status],
-        "created_at": fmt_ts(cr), "mql_at": fmt_ts(np.where(shown(mq), mq, -1)),
-        "sql_at": fmt_ts(np.where(shown(sq), sq, -1)), "converted_at": fmt_ts(np.where(shown(cv), cv, -1)),
+        "business_line": LINES[L(w.lead_line)],
+        "status": LEAD_STATUS[status],
+        "created_at": fmt_ts(cr),
+        "mql_at": fmt_ts(np.where(shown(mq), mq, -1)),
+        "sql_at": fmt_ts(np.where(shown(sq), sq, -1)),
+        "converted_at": fmt_ts(np.where(shown(cv), cv, -1)),
         "converted_opportunity_id": _ref(oid, opp, np.full(len(idx), -1)),
-        "disqualified_reason": pick(np.array(N.DISQUALIFIED_REASONS, dtype=object), L(w.lead_disq_reason), ~shown(dq)),
-        "updated_at": fmt_ts(upd), "is_deleted": fmt_bool(dl <= T),
+        "disqualified_reason": pick(
+            np.array(N.DISQUALIFIED_REASONS, dtype=object), L(w.lead_disq_reason), ~shown(dq)
+        ),
+        "updated_at": fmt_ts(upd),
+        "is_deleted": fmt_bool(dl <= T),
     }
     return cols, upd // DAY, ids
 
@@ -231,7 +289,10 @@ def opportunities(w: World, T: int, part=None):
     tr = o.tr
     lo, hi = part or (0, len(o.created))
     idx = lo + np.flatnonzero(o.created[lo:hi] <= T)
-    t_lo, t_hi = o.tr_first[lo] if lo < len(o.created) else len(tr["opp"]), (o.tr_first[hi - 1] + o.n_tr[hi - 1]) if hi > lo else 0
+    t_lo, t_hi = (
+        o.tr_first[lo] if lo < len(o.created) else len(tr["opp"]),
+        (o.tr_first[hi - 1] + o.n_tr[hi - 1]) if hi > lo else 0,
+    )
     vis = (tr["rec"][t_lo:t_hi] <= T) & ~tr["hidden"][t_lo:t_hi]
     cnt = np.zeros(len(o.created), dtype=np.int64)
     if hi > lo:
@@ -268,11 +329,18 @@ def opportunities(w: World, T: int, part=None):
         "account_id": _ref(aid, np.where(_flag(o, "no_account", idx), -1, o.account[idx]), o.orph_acc[idx]),
         "owner_user_id": _ref(uid, o.owner[idx], o.orph_owner[idx]),
         "lead_id": _ref(lambda x: fmt_id("L", x, 7), o.lead[idx], np.full(len(idx), -1)),
-        "business_line": _typed(LINES[o.line[idx]], o, "line_text", idx), "opportunity_type": OPP_TYPES[o.otype[idx]],
-        "stage": STAGE_ARR[shown_stage], "amount": fmt_money(amount, miss),
-        "expected_close_date": fmt_day(ecd), "created_at": fmt_ts(o.created[idx]),
-        "closed_at": fmt_ts(close_shown), "is_closed": fmt_bool(closed, st), "is_won": fmt_bool(won, st),
-        "loss_reason": pick(reasons, loss), "updated_at": fmt_ts(upd), "is_deleted": fmt_bool(dts <= T, st),
+        "business_line": _typed(LINES[o.line[idx]], o, "line_text", idx),
+        "opportunity_type": OPP_TYPES[o.otype[idx]],
+        "stage": STAGE_ARR[shown_stage],
+        "amount": fmt_money(amount, miss),
+        "expected_close_date": fmt_day(ecd),
+        "created_at": fmt_ts(o.created[idx]),
+        "closed_at": fmt_ts(close_shown),
+        "is_closed": fmt_bool(closed, st),
+        "is_won": fmt_bool(won, st),
+        "loss_reason": pick(reasons, loss),
+        "updated_at": fmt_ts(upd),
+        "is_deleted": fmt_bool(dts <= T, st),
     }
     return cols, upd // DAY, ids
 
@@ -288,9 +356,13 @@ def opportunity_stage_history(w: World, T: int, part=None):
     amount = tr["amt"][sel] * np.where(o.neg[opp], -1, 1)
     ids = fmt_id("H", sel + 1, 8)
     cols = {
-        "history_id": ids, "opportunity_id": oid(opp + 1), "from_stage": pick(STAGE_ARR, prev),
-        "to_stage": STAGE_ARR[tr["stage"][sel]], "changed_at": fmt_ts(tr["ts"][sel]),
-        "recorded_at": fmt_ts(tr["rec"][sel]), "changed_by_user_id": uid(o.owner[opp] + 1),
+        "history_id": ids,
+        "opportunity_id": oid(opp + 1),
+        "from_stage": pick(STAGE_ARR, prev),
+        "to_stage": STAGE_ARR[tr["stage"][sel]],
+        "changed_at": fmt_ts(tr["ts"][sel]),
+        "recorded_at": fmt_ts(tr["rec"][sel]),
+        "changed_by_user_id": uid(o.owner[opp] + 1),
         "amount": fmt_money(amount, tr["miss"][sel]),
     }
     return cols, tr["rec"][sel] // DAY, ids
@@ -304,20 +376,29 @@ def contracts(w: World, T: int):
     expire_ts = (c.end[idx] + 1) * DAY + HOUR
     term = c.term_ts[idx]
     status = np.where(term <= Tf, 2, np.where(expire_ts <= Tf, 1, 0))
-    upd = np.maximum(c.rec[idx], np.maximum(np.where(term <= Tf, term, -1), np.where(expire_ts <= Tf, expire_ts, -1)))
+    upd = np.maximum(
+        c.rec[idx], np.maximum(np.where(term <= Tf, term, -1), np.where(expire_ts <= Tf, expire_ts, -1))
+    )
     upd = np.maximum(upd, np.where(dts <= T, dts, -1))
     sign = np.where(c.neg[idx], -1, 1)
     ids = fmt_id("K", idx + 1, 6)
     cols = {
-        "contract_id": ids, "opportunity_id": _ref(oid, c.opp[idx], c.orph_opp[idx]),
+        "contract_id": ids,
+        "opportunity_id": _ref(oid, c.opp[idx], c.orph_opp[idx]),
         "account_id": _ref(aid, c.account[idx], c.orph_acc[idx]),
         "owner_user_id": _ref(uid, c.owner[idx], c.orph_owner[idx]),
-        "business_line": LINES[c.line[idx]], "contract_type": OPP_TYPES[c.ctype[idx]],
-        "signed_date": fmt_day(c.signed[idx]), "start_date": fmt_day(c.start[idx]),
-        "end_date": fmt_day(c.end_display[idx]), "total_amount": fmt_money(c.total[idx] * sign),
-        "recurring_amount_annual": fmt_money(c.recurring[idx]), "one_time_amount": fmt_money(c.one_time[idx]),
+        "business_line": LINES[c.line[idx]],
+        "contract_type": OPP_TYPES[c.ctype[idx]],
+        "signed_date": fmt_day(c.signed[idx]),
+        "start_date": fmt_day(c.start[idx]),
+        "end_date": fmt_day(c.end_display[idx]),
+        "total_amount": fmt_money(c.total[idx] * sign),
+        "recurring_amount_annual": fmt_money(c.recurring[idx]),
+        "one_time_amount": fmt_money(c.one_time[idx]),
         "status": np.array(["active", "expired", "terminated"], dtype=object)[status],
-        "recorded_at": fmt_ts(c.rec[idx]), "updated_at": fmt_ts(upd), "is_deleted": fmt_bool(dts <= T),
+        "recorded_at": fmt_ts(c.rec[idx]),
+        "updated_at": fmt_ts(upd),
+        "is_deleted": fmt_bool(dts <= T),
     }
     return cols, upd // DAY, ids
 
@@ -334,7 +415,9 @@ def quotas(w: World, T: int):
     cols = {
         "user_id": _ref(uid, q["user"][sel], np.full(len(sel), -1)),
         "team_id": _ref(lambda x: fmt_id("T", x, 3), q["team"][sel], np.full(len(sel), -1)),
-        "period_month": fmt_day(q["month"][sel]), "metric": METRICS[q["metric"][sel]], "target_value": vstr,
+        "period_month": fmt_day(q["month"][sel]),
+        "metric": METRICS[q["metric"][sel]],
+        "target_value": vstr,
     }
     return cols, q["pub_ts"][sel] // DAY, None
 
@@ -344,10 +427,14 @@ def product_usage(w: World, T: int, part=None):
     lo, hi = part or (0, len(u["account"]))
     sel = lo + np.flatnonzero(u["pub_day"][lo:hi] <= T // DAY)
     from .util import month_first_day
+
     cols = {
-        "account_id": aid(u["account"][sel] + 1), "usage_month": fmt_day(month_first_day(u["month"][sel])),
-        "licensed_seats": fmt_int(u["seats"][sel]), "active_users": fmt_int(u["active"][sel]),
-        "core_feature_users": fmt_int(u["core"][sel]), "report_feature_users": fmt_int(u["report"][sel]),
+        "account_id": aid(u["account"][sel] + 1),
+        "usage_month": fmt_day(month_first_day(u["month"][sel])),
+        "licensed_seats": fmt_int(u["seats"][sel]),
+        "active_users": fmt_int(u["active"][sel]),
+        "core_feature_users": fmt_int(u["core"][sel]),
+        "report_feature_users": fmt_int(u["report"][sel]),
         "logins": fmt_int(u["logins"][sel]),
     }
     return cols, u["pub_day"][sel], None
@@ -357,8 +444,10 @@ def costs(w: World, T: int):
     c = w.costs
     sel = np.flatnonzero(c["pub_ts"] <= T)
     cols = {
-        "cost_month": fmt_day(c["month"][sel]), "business_line": LINES[c["line"][sel]],
-        "cost_type": COST_TYPES[c["ctype"][sel]], "amount": fmt_money(c["amount"][sel]),
+        "cost_month": fmt_day(c["month"][sel]),
+        "business_line": LINES[c["line"][sel]],
+        "cost_type": COST_TYPES[c["ctype"][sel]],
+        "amount": fmt_money(c["amount"][sel]),
     }
     return cols, c["pub_ts"][sel] // DAY, None
 
@@ -366,7 +455,7 @@ def costs(w: World, T: int):
 def activities(w: World, ch: Chunk, T: int, id_base: int):
     a = ch.a
     sel = np.flatnonzero(a["created"] <= T)
-    A = lambda k: a[k][sel]   # noqa: E731
+    A = lambda k: a[k][sel]  # noqa: E731
     res = A("res")
     resolved = res <= T
     final = A("final")
@@ -378,28 +467,48 @@ def activities(w: World, ch: Chunk, T: int, id_base: int):
     upd = np.maximum(logged, np.where(dts <= T, dts, -1))
     ids = fmt_id("V", id_base + sel + 1, 9)
     cols = {
-        "activity_id": ids, "activity_type": TYPES[A("typ")],
+        "activity_id": ids,
+        "activity_type": TYPES[A("typ")],
         "owner_user_id": _ref(uid, A("owner"), A("orph_owner")),
         "account_id": _ref(aid, A("acc"), A("orph_acc")),
         "contact_id": _ref(cid, A("contact"), A("orph_contact")),
         "opportunity_id": _ref(oid, A("opp"), A("orph_opp")),
-        "status": STATUS[status], "planned_at": fmt_ts(A("planned_at")),
-        "occurred_at": fmt_ts(np.where(done, A("occurred"), -1)), "logged_at": fmt_ts(logged),
+        "status": STATUS[status],
+        "planned_at": fmt_ts(A("planned_at")),
+        "occurred_at": fmt_ts(np.where(done, A("occurred"), -1)),
+        "logged_at": fmt_ts(logged),
         "outcome": pick(OUTCOME, np.where(done, A("outcome"), -1)),
-        "not_done_reason": pick(np.array(N.NOT_DONE_REASONS, dtype=object), np.where(notdone, A("reason"), -1)),
+        "not_done_reason": pick(
+            np.array(N.NOT_DONE_REASONS, dtype=object), np.where(notdone, A("reason"), -1)
+        ),
         "next_step": pick(np.array(N.NEXT_STEPS, dtype=object), np.where(done, A("next_step"), -1)),
         "next_step_date": fmt_day(np.where(done & (A("next_step") >= 0), A("next_date"), -(10**9))),
-        "created_at": fmt_ts(A("created")), "updated_at": fmt_ts(upd), "is_deleted": fmt_bool(dts <= T),
+        "created_at": fmt_ts(A("created")),
+        "updated_at": fmt_ts(upd),
+        "is_deleted": fmt_bool(dts <= T),
     }
     return cols, upd // DAY, ids, sel
 
 
-PART_SIZE = {"opportunities": lambda w: len(w.opps.created), "opportunity_stage_history": lambda w: len(w.opps.tr["opp"]),
-             "product_usage": lambda w: len(w.usage["account"])}
+PART_SIZE = {
+    "opportunities": lambda w: len(w.opps.created),
+    "opportunity_stage_history": lambda w: len(w.opps.tr["opp"]),
+    "product_usage": lambda w: len(w.usage["account"]),
+}
 
 RENDERERS = {
-    "users": users, "teams": teams, "team_memberships": team_memberships, "accounts": accounts,
-    "account_owner_history": account_owner_history, "contacts": contacts, "campaigns": campaigns,
-    "leads": leads, "opportunities": opportunities, "opportunity_stage_history": opportunity_stage_history,
-    "contracts": contracts, "quotas": quotas, "product_usage": product_usage, "costs": costs,
+    "users": users,
+    "teams": teams,
+    "team_memberships": team_memberships,
+    "accounts": accounts,
+    "account_owner_history": account_owner_history,
+    "contacts": contacts,
+    "campaigns": campaigns,
+    "leads": leads,
+    "opportunities": opportunities,
+    "opportunity_stage_history": opportunity_stage_history,
+    "contracts": contracts,
+    "quotas": quotas,
+    "product_usage": product_usage,
+    "costs": costs,
 }

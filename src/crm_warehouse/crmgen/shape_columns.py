@@ -1,4 +1,5 @@
 """Column helpers shared by the CRM export shapes: time zones and column specs."""
+
 from __future__ import annotations
 
 import re

@@ -10,11 +10,13 @@ with ¥, thousands commas and full-width digits, 是/否 flags and formatted emp
 data. The mappings in mappings/ read them back (tests/python/test_adapt_roundtrip.py). The
 vocabulary below is written independently of the mappings, so a wrong map is caught.
 """
+
 from __future__ import annotations
 
 import csv
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from .shape_cn_excel import CN_CRM, DATE, STAMP, _cn_cell
 from .shape_columns import snake
@@ -71,9 +73,9 @@ def _write_xlsx(path: Path, sheet: str, groups, header: list[str], kinds, rows: 
     ws = book.active
     ws.title = sheet
     offset = 1
-    if groups:   # a merged group-title row above the column names
+    if groups:  # a merged group-title row above the column names
         col = 1
-        for title, span in zip(groups[::2], groups[1::2]):
+        for title, span in zip(groups[::2], groups[1::2], strict=False):
             ws.cell(1, col, title)
             ws.merge_cells(start_row=1, start_column=col, end_row=1, end_column=col + span - 1)
             col += span
@@ -90,7 +92,7 @@ def _write_xlsx(path: Path, sheet: str, groups, header: list[str], kinds, rows: 
                 cell.number_format = "yyyy/m/d h:mm:ss"
             elif kind == DATE:
                 cell.number_format = "yyyy/m/d"
-    for extra in range(3):   # formatted empty rows after the data, as list-view exports leave them
+    for extra in range(3):  # formatted empty rows after the data, as list-view exports leave them
         ws.cell(offset + 1 + len(rows) + extra, 1).font = Font(bold=True)
     book.save(path)
 
@@ -102,7 +104,8 @@ def render_shape(native_dir: Path, out_dir: Path, shape: str) -> list[Path]:
     native_dir, out_dir = Path(native_dir), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    spec = {"salesforce": SALESFORCE, "hubspot": HUBSPOT, "cn_crm_excel": CN_CRM}[shape]
+    specs: dict[str, dict[str, Any]] = {"salesforce": SALESFORCE, "hubspot": HUBSPOT, "cn_crm_excel": CN_CRM}
+    spec = specs[shape]
     for entity, entry in spec.items():
         for source in sorted((native_dir / entity).glob("*.csv")):
             rows = read_native(source)
@@ -119,13 +122,16 @@ def render_shape(native_dir: Path, out_dir: Path, shape: str) -> list[Path]:
                 header = [snake(h) for h in header]
             groups = {obj: rows}
             if shape == "salesforce" and entity == "activities":
-                groups = {"Event": [r for r in rows if r["activity_type"] in SF_EVENT_TYPES],
-                          "Task": [r for r in rows if r["activity_type"] not in SF_EVENT_TYPES]}
+                groups = {
+                    "Event": [r for r in rows if r["activity_type"] in SF_EVENT_TYPES],
+                    "Task": [r for r in rows if r["activity_type"] not in SF_EVENT_TYPES],
+                }
             for name, members in groups.items():
                 if shape == "salesforce" and delta:
                     name = name.lower()
                 path = out_dir / f"{name}_{source.stem}.csv"
-                _write_csv(path, header, [[fn(r) for _, fn in columns] for r in members],
-                           bom=shape == "hubspot")
+                _write_csv(
+                    path, header, [[fn(r) for _, fn in columns] for r in members], bom=shape == "hubspot"
+                )
                 written.append(path)
     return written

@@ -1,4 +1,5 @@
 """Growable column tables of the simulation: opportunities and contracts."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,8 +8,24 @@ import numpy as np
 class OppTable:
     """Opportunities and their stage transitions, appended batch by batch."""
 
-    FIELDS = ("created", "owner", "account", "line", "otype", "lead", "won", "loss_reason", "e0", "P",
-              "push_h", "n_tr", "close_ts", "close_rec", "base", "parent_contract")
+    FIELDS = (
+        "created",
+        "owner",
+        "account",
+        "line",
+        "otype",
+        "lead",
+        "won",
+        "loss_reason",
+        "e0",
+        "P",
+        "push_h",
+        "n_tr",
+        "close_ts",
+        "close_rec",
+        "base",
+        "parent_contract",
+    )
 
     def __init__(self):
         self.parts = {k: [] for k in self.FIELDS + ("tr",)}
@@ -32,21 +49,36 @@ class OppTable:
         del self.parts
 
     def reorder(self, order):
-        inv = np.empty(len(order), dtype=np.int64); inv[order] = np.arange(len(order))
+        inv = np.empty(len(order), dtype=np.int64)
+        inv[order] = np.arange(len(order))
         for k in self.FIELDS:
             name = k if k != "created" else "_created"
             setattr(self, name, getattr(self, name)[order])
         t = self.tr
         t["opp"] = inv[t["opp"]]
-        o = np.lexsort((t["ts"], t["opp"]))   # stable: transitions of an opp are strictly increasing in ts
+        o = np.lexsort((t["ts"], t["opp"]))  # stable: transitions of an opp are strictly increasing in ts
         self.tr = {k: v[o] for k, v in t.items()}
         self.tr_first = np.cumsum(self.n_tr) - self.n_tr
         self.tr_seq = np.arange(len(o)) - np.repeat(self.tr_first, self.n_tr)
 
 
 class ContractTable:
-    FIELDS = ("opp", "account", "owner", "line", "ctype", "signed", "start", "end", "total", "recurring",
-              "one_time", "rec", "term_ts", "parent")
+    FIELDS = (
+        "opp",
+        "account",
+        "owner",
+        "line",
+        "ctype",
+        "signed",
+        "start",
+        "end",
+        "total",
+        "recurring",
+        "one_time",
+        "rec",
+        "term_ts",
+        "parent",
+    )
 
     def __init__(self):
         self.parts = {k: [] for k in self.FIELDS}

@@ -1,4 +1,5 @@
 """Product usage of the contracted accounts."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,7 +14,7 @@ from .util import (
 )
 
 
-class UsageMixin():
+class UsageMixin:
     """World.build_usage."""
 
     # ------------------------------------------------------------------ usage, quotas, costs
@@ -21,7 +22,8 @@ class UsageMixin():
         rng = self.rng("usage")
         c = self.contracts
         sel = np.flatnonzero((c.line == LINE_SW) & (c.recurring > 0) & (c.del_ts >= NEVER))
-        m_lo = month_index(c.start[sel]); m_hi = month_index(np.minimum(c.end[sel], self.horizon_day))
+        m_lo = month_index(c.start[sel])
+        m_hi = month_index(np.minimum(c.end[sel], self.horizon_day))
         cnt = np.maximum(m_hi - m_lo + 1, 0)
         ci = np.repeat(sel, cnt)
         mm = np.repeat(m_lo, cnt) + cumcount(np.repeat(np.arange(len(sel)), cnt))
@@ -31,15 +33,27 @@ class UsageMixin():
         acc = c.account[ci]
         key = acc * 10000 + mm
         uk, inv = np.unique(key, return_inverse=True)
-        annual = np.zeros(len(uk)); np.add.at(annual, inv, c.recurring[ci] / 100.0)
-        ua = uk // 10000; um = uk % 10000
+        annual = np.zeros(len(uk))
+        np.add.at(annual, inv, c.recurring[ci] / 100.0)
+        ua = uk // 10000
+        um = uk % 10000
         pub_day = month_first_day(um + 1) + 1
         seats = np.maximum(5, np.round(annual / self.acc_price[ua])).astype(np.int64)
         k = len(uk)
         a = sigmoid(self.acc_health[ua] + 0.4 + 0.35 * rng.normal(0, 1, k))
         active = np.minimum(seats, np.round(seats * a)).astype(np.int64)
         core = np.round(active * rng.uniform(0.55, 0.9, k)).astype(np.int64)
-        report = np.round(active * np.clip(sigmoid(self.acc_health2[ua]) * rng.uniform(0.6, 1.0, k), 0, 1)).astype(np.int64)
+        report = np.round(
+            active * np.clip(sigmoid(self.acc_health2[ua]) * rng.uniform(0.6, 1.0, k), 0, 1)
+        ).astype(np.int64)
         logins = np.round(active * rng.uniform(6, 22, k)).astype(np.int64)
-        self.usage = dict(account=ua, month=um, seats=seats, active=active, core=core, report=report,
-                          logins=logins, pub_day=pub_day)
+        self.usage = dict(
+            account=ua,
+            month=um,
+            seats=seats,
+            active=active,
+            core=core,
+            report=report,
+            logins=logins,
+            pub_day=pub_day,
+        )

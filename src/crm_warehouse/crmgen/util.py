@@ -4,6 +4,7 @@ Times are int64 seconds since 1970-01-01 in local business time (no zone); days 
 day numbers since 1970-01-01. ``NONE`` (-1) marks a missing time, ``NEVER`` an event that
 does not happen inside the simulated horizon.
 """
+
 from __future__ import annotations
 
 import zlib
@@ -45,7 +46,9 @@ def month_index(days: np.ndarray) -> np.ndarray:
 
 
 def month_first_day(month_idx: np.ndarray) -> np.ndarray:
-    return np.asarray(month_idx, dtype=np.int64).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    return (
+        np.asarray(month_idx, dtype=np.int64).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    )
 
 
 def weekday(days: np.ndarray) -> np.ndarray:
@@ -65,6 +68,7 @@ def to_workday(days: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------------------
 # formatting (all return object arrays of str / None so csv and parquet writers agree)
 # ---------------------------------------------------------------------------------------
+
 
 def _obj(a: np.ndarray, missing: np.ndarray | None) -> np.ndarray:
     out = a.astype(object)
@@ -86,7 +90,7 @@ def fmt_ts(ts: np.ndarray) -> np.ndarray:
 
 def fmt_day(days: np.ndarray) -> np.ndarray:
     days = np.asarray(days, dtype=np.int64)
-    missing = days < -10**6
+    missing = days < -(10**6)
     s = np.datetime_as_string(np.where(missing, 0, days).astype("datetime64[D]"), unit="D")
     return _obj(s, missing)
 

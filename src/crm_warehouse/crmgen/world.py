@@ -5,6 +5,7 @@ records plus the times at which each record changed. render.py turns this into t
 of any cut-off. Activities are the exception: they are generated chunk by chunk
 (activities.py) so they never all sit in memory.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,8 +26,16 @@ from .util import (
 )
 
 
-class World(OrganisationMixin, LeadsMixin, AccountsMixin, OwnershipMixin, OpportunitiesMixin, ContractsMixin,
-            UsageMixin, QuotasCostsMixin):
+class World(
+    OrganisationMixin,
+    LeadsMixin,
+    AccountsMixin,
+    OwnershipMixin,
+    OpportunitiesMixin,
+    ContractsMixin,
+    UsageMixin,
+    QuotasCostsMixin,
+):
     """The whole simulated CRM world of one scale, seed and end date, built on construction.
 
     Each domain's build_* methods live in their own module (organisation, leads, accounts,

@@ -4,18 +4,29 @@ Uses Debian's chromium package (/usr/bin/chromium, installed by `make browser`) 
 Playwright, with no network: the browser context is offline, background services are off and
 every request that is not a local file is aborted and recorded.
 """
+
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions", "--disable-quic", "--mute-audio",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-quic",
+    "--mute-audio",
     "--host-resolver-rules=MAP * ~NOTFOUND",
 ]
 
@@ -29,7 +40,7 @@ def chromium_path() -> str | None:
 
 
 @contextmanager
-def offline_browser(viewport: tuple[int, int] = (1400, 900)) -> Iterator[tuple[object, list[str]]]:
+def offline_browser(viewport: tuple[int, int] = (1400, 900)) -> Iterator[tuple[Any, list[str]]]:
     """Yield (browser context, list of blocked non-file request URLs)."""
     from playwright.sync_api import sync_playwright
 
@@ -39,8 +50,12 @@ def offline_browser(viewport: tuple[int, int] = (1400, 900)) -> Iterator[tuple[o
     blocked: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
-                                      offline=True, locale="zh-CN", timezone_id="Asia/Shanghai")
+        context = browser.new_context(
+            viewport={"width": viewport[0], "height": viewport[1]},
+            offline=True,
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+        )
 
         def guard(route) -> None:
             url = route.request.url
@@ -49,6 +64,7 @@ def offline_browser(viewport: tuple[int, int] = (1400, 900)) -> Iterator[tuple[o
             else:
                 blocked.append(url)
                 route.abort()
+
         context.route("**/*", guard)
         try:
             yield context, blocked

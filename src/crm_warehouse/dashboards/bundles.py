@@ -24,6 +24,7 @@ workbench on the leaderboards, the company cockpit, the data-quality page) is tu
 text, so no link leaves the bundle and none is broken. The company-wide pages (company cockpit,
 data-quality scorecard, indicator tree, reports index) stay in the full site, for managers.
 """
+
 from __future__ import annotations
 
 import csv
@@ -33,6 +34,7 @@ import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from .labels import label
 from .marts import MartReader
@@ -51,8 +53,8 @@ class Person:
     user_id: str
     name: str
     roles: set[str] = field(default_factory=set)
-    files: set[str] = field(default_factory=set)          # site-relative paths
-    starts: list[tuple[str, str, str, str]] = field(default_factory=list)   # (zh, en, path, detail)
+    files: set[str] = field(default_factory=set)  # site-relative paths
+    starts: list[tuple[str, str, str, str]] = field(default_factory=list)  # (zh, en, path, detail)
 
     @property
     def folder(self) -> str:
@@ -71,8 +73,11 @@ def _rep_files(uid: str) -> list[str]:
 
 
 def _report_files(as_of: dt.date, role: str, entity_id: str) -> list[str]:
-    return [f"reports/{as_of.isoformat()}/{p}/{role}/{slug(entity_id)}.{ext}"
-            for p in PERIODS for ext in ("html", "md", "xlsx")]
+    return [
+        f"reports/{as_of.isoformat()}/{p}/{role}/{slug(entity_id)}.{ext}"
+        for p in PERIODS
+        for ext in ("html", "md", "xlsx")
+    ]
 
 
 def plan_people(reader: MartReader, as_of: dt.date) -> list[Person]:
@@ -80,11 +85,15 @@ def plan_people(reader: MartReader, as_of: dt.date) -> list[Person]:
     reader.consumer = BUNDLE_CONSUMER
     people: dict[str, Person] = {}
     reps_by_team: dict[str, list[str]] = defaultdict(list)
-    for r in reader.rows("select user_id, current_team_id as team_id from {core.dim_users} "
-                         "where is_rep and is_active and not is_unknown order by user_id"):
+    for r in reader.rows(
+        "select user_id, current_team_id as team_id from {core.dim_users} "
+        "where is_rep and is_active and not is_unknown order by user_id"
+    ):
         reps_by_team[r["team_id"]].append(r["user_id"])
     teams_by_region: dict[str, list[str]] = defaultdict(list)
-    for t in reader.rows("select team_id, region_id from {core.dim_teams} where not is_unknown order by team_id"):
+    for t in reader.rows(
+        "select team_id, region_id from {core.dim_teams} where not is_unknown order by team_id"
+    ):
         teams_by_region[t["region_id"]].append(t["team_id"])
 
     def person(uid: str, name: str, role: str) -> Person:
@@ -93,28 +102,35 @@ def plan_people(reader: MartReader, as_of: dt.date) -> list[Person]:
         return p
 
     def add_team(p: Person, team_id: str) -> None:
-        p.files.update({f"team/{slug(team_id)}.html", f"team/{slug(team_id)}.xlsx",
-                        f"alerts/team-{slug(team_id)}.html"})
+        p.files.update(
+            {f"team/{slug(team_id)}.html", f"team/{slug(team_id)}.xlsx", f"alerts/team-{slug(team_id)}.html"}
+        )
         p.starts.append((*label("team_boards"), f"team/{slug(team_id)}.html", team_id))
         for uid in reps_by_team.get(team_id, []):
             p.files.update(_rep_files(uid))
 
     for rep in list_reps(reader):
-        p = person(rep.user_id, rep.name, "rep")
-        p.files.update(_rep_files(rep.user_id))
+        rep_id = cast(str, rep.user_id)  # a rep entity is a person: its user id is set
+        p = person(rep_id, rep.name, "rep")
+        p.files.update(_rep_files(rep_id))
         p.files.update(_report_files(as_of, "rep", rep.entity_id))
-        p.starts.append((*label("rep_workbenches"), f"rep/{slug(rep.user_id)}.html", rep.user_id))
+        p.starts.append((*label("rep_workbenches"), f"rep/{slug(rep_id)}.html", rep_id))
     for lead in list_team_leads(reader):
-        p = person(lead.user_id, lead.name, "team_lead")
-        add_team(p, lead.team_id)
+        p = person(cast(str, lead.user_id), lead.name, "team_lead")
+        add_team(p, cast(str, lead.team_id))
         p.files.update(_report_files(as_of, "team_lead", lead.entity_id))
     for director in list_directors(reader):
         if director.is_company or not director.user_id:
-            continue                     # the company view is the full site's, for managers
+            continue  # the company view is the full site's, for managers
         p = person(director.user_id, director.name, "director")
         for region in director.region_ids:
-            p.files.update({f"cockpit/{slug(region)}.html", f"cockpit/{slug(region)}.xlsx",
-                            f"alerts/cockpit-{slug(region)}.html"})
+            p.files.update(
+                {
+                    f"cockpit/{slug(region)}.html",
+                    f"cockpit/{slug(region)}.xlsx",
+                    f"alerts/cockpit-{slug(region)}.html",
+                }
+            )
             p.starts.append((*label("director_cockpit"), f"cockpit/{slug(region)}.html", region))
             for team_id in teams_by_region.get(region, []):
                 add_team(p, team_id)
@@ -145,17 +161,27 @@ def _unlink_outside(html: str, page: str, present: set[str]) -> str:
         if "/".join(parts) in present:
             return match.group(0)
         return f'<span class="unlinked">{match.group(4)}</span>'
+
     return _LINK.sub(repl, html)
 
 
-def _index_html(person: Person, as_of: dt.date, reports: list[tuple[str, str, str]]) -> str:
+def _index_html(person: Person, as_of: dt.date, reports: list[tuple[str, str, str, str]]) -> str:
     from .site import _env
+
     env = _env()
     title = label("my_pages")
     page = {"kind": "bundle_index", "path": "index.html", "title_zh": title[0], "title_en": title[1]}
     return env.get_template("bundle_index.html.j2").render(
-        page=page, ctx={"starts": person.starts, "reports": reports, "name": person.name}, charts=[],
-        nav=[], as_of=as_of, prefix="", reports_index=None, xlsx_href=None, chart_json="[]")
+        page=page,
+        ctx={"starts": person.starts, "reports": reports, "name": person.name},
+        charts=[],
+        nav=[],
+        as_of=as_of,
+        prefix="",
+        reports_index=None,
+        xlsx_href=None,
+        chart_json="[]",
+    )
 
 
 def write_bundles(site_dir: Path, out_dir: Path, people: list[Person], as_of: dt.date) -> BundleRun:
@@ -174,8 +200,10 @@ def write_bundles(site_dir: Path, out_dir: Path, people: list[Person], as_of: dt
             target = safe_output_path(root, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
             if rel.endswith(".html"):
-                target.write_text(_unlink_outside((site_dir / rel).read_text(encoding="utf-8"), rel, present),
-                                  encoding="utf-8")
+                target.write_text(
+                    _unlink_outside((site_dir / rel).read_text(encoding="utf-8"), rel, present),
+                    encoding="utf-8",
+                )
             else:
                 shutil.copy2(site_dir / rel, target)
         reports = []

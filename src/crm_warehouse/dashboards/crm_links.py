@@ -15,12 +15,13 @@ templates with a host are accepted; anything else (``javascript:``, ``file:``, a
 an unknown placeholder) stops the build with a message naming the variable. Without a template
 no link is rendered for that record type. Pages escape the URL like any other attribute.
 """
+
 from __future__ import annotations
 
 import os
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 from urllib.parse import quote, urlsplit
 
 RECORD_TYPES = ("opportunity", "account", "activity", "visit_plan")
@@ -32,9 +33,14 @@ PLACEHOLDERS = {
 }
 ENV_PREFIX = "CRM_LINK_TEMPLATE_"
 # data-quality findings name their record's entity; those with a CRM record type
-ENTITY_RECORD_TYPES = {"opportunities": "opportunity", "opportunity": "opportunity",
-                       "accounts": "account", "account": "account",
-                       "activities": "activity", "activity": "activity"}
+ENTITY_RECORD_TYPES = {
+    "opportunities": "opportunity",
+    "opportunity": "opportunity",
+    "accounts": "account",
+    "account": "account",
+    "activities": "activity",
+    "activity": "activity",
+}
 
 
 class CrmLinkError(ValueError):
@@ -49,20 +55,28 @@ def _check(record_type: str, template: str) -> str:
     where = env_name(record_type)
     parts = urlsplit(template)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise CrmLinkError(f"{where}={template!r} is refused: a CRM link template must be an absolute "
-                           "http:// or https:// URL with a host")
+        raise CrmLinkError(
+            f"{where}={template!r} is refused: a CRM link template must be an absolute "
+            "http:// or https:// URL with a host"
+        )
     if any(ch.isspace() or not ch.isprintable() for ch in template):
         raise CrmLinkError(f"{where} is refused: it holds whitespace or control characters")
     try:
         fields = {name for _, name, spec, conv in string.Formatter().parse(template) if name is not None}
-        specs = [(spec, conv) for _, name, spec, conv in string.Formatter().parse(template) if name is not None]
+        specs = [
+            (spec, conv) for _, name, spec, conv in string.Formatter().parse(template) if name is not None
+        ]
     except ValueError as exc:
-        raise CrmLinkError(f"{where}={template!r} is refused: {exc} (write a literal brace as {{{{ or }}}})") from None
+        raise CrmLinkError(
+            f"{where}={template!r} is refused: {exc} (write a literal brace as {{{{ or }}}})"
+        ) from None
     unknown = fields - PLACEHOLDERS[record_type]
     if unknown or any(spec or conv for spec, conv in specs):
-        raise CrmLinkError(f"{where}={template!r} is refused: placeholders allowed are "
-                           f"{', '.join('{' + p + '}' for p in sorted(PLACEHOLDERS[record_type]))}, "
-                           f"without format specs; found {', '.join(sorted(unknown)) or 'a format spec'}")
+        raise CrmLinkError(
+            f"{where}={template!r} is refused: placeholders allowed are "
+            f"{', '.join('{' + p + '}' for p in sorted(PLACEHOLDERS[record_type]))}, "
+            f"without format specs; found {', '.join(sorted(unknown)) or 'a format spec'}"
+        )
     if "{" in parts.netloc or "}" in parts.netloc:
         raise CrmLinkError(f"{where}={template!r} is refused: the host may not hold a placeholder")
     return template
@@ -75,7 +89,7 @@ class CrmLinks:
     templates: Mapping[str, str]
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "CrmLinks":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> CrmLinks:
         environ = os.environ if environ is None else environ
         found = {}
         for record_type in RECORD_TYPES:

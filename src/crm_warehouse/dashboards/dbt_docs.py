@@ -6,6 +6,7 @@ embeds the manifest and the catalog in the page: it opens from disk with no serv
 network. dbt stores no row data in either (names, types, descriptions, SQL); the personal-data
 salt is a bound parameter, never part of the compiled SQL, and is not passed to dbt here.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,19 +39,36 @@ def build_dbt_docs(warehouse: Path, out: Path) -> Path:
         copy = Path(scratch) / "docs.duckdb"
         shutil.copyfile(warehouse, copy)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CRM_PII_SALT", "DBT_ENV_SECRET_"))}
-        env.update({"CRM_DUCKDB_PATH": str(copy), "DBT_PROFILES_DIR": str(ROOT),
-                    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-                    "CRM_LANDING_DIR": env.get("CRM_LANDING_DIR") or str(ROOT / "data" / "landing")})
+        env.update(
+            {
+                "CRM_DUCKDB_PATH": str(copy),
+                "DBT_PROFILES_DIR": str(ROOT),
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+                "CRM_LANDING_DIR": env.get("CRM_LANDING_DIR") or str(ROOT / "data" / "landing"),
+            }
+        )
         # a lasting target folder: dbt's partial parse is reused between runs
         target = ROOT / "target" / "dbt-docs"
-        cmd = [str(BIN / "dbt"), "docs", "generate", "--static", "--target", "duckdb",
-               "--target-path", str(target), "--log-path", str(Path(scratch) / "logs"), "--quiet"]
+        cmd = [
+            str(BIN / "dbt"),
+            "docs",
+            "generate",
+            "--static",
+            "--target",
+            "duckdb",
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(Path(scratch) / "logs"),
+            "--quiet",
+        ]
         proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
         page = target / "static_index.html"
         if proc.returncode != 0 or not page.is_file():
-            raise RuntimeError(f"dbt docs generate failed ({proc.returncode}):\n{proc.stdout[-3000:]}{proc.stderr[-2000:]}")
+            raise RuntimeError(
+                f"dbt docs generate failed ({proc.returncode}):\n{proc.stdout[-3000:]}{proc.stderr[-2000:]}"
+            )
         tmp = out.with_name(out.name + ".tmp")
         shutil.copyfile(page, tmp)
         os.replace(tmp, out)
     return out
-

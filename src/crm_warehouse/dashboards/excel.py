@@ -17,13 +17,15 @@ cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return also c
 quote prefix, so editing it in Excel does not turn it into one either. Characters a workbook
 cannot hold (control characters) are written as U+FFFD, never dropped silently.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -41,7 +43,7 @@ NUMBER_FORMATS = {
     "score": "#,##0.0",
     "count": "#,##0",
 }
-FRACTION_FORMAT = "#,##0.0"          # a count that is not whole, as fmt_number shows it
+FRACTION_FORMAT = "#,##0.0"  # a count that is not whole, as fmt_number shows it
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_SHEET_NAME = 31
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -69,9 +71,9 @@ class Linked:
 
 @dataclass
 class Sheet:
-    title: str                       # the section title (the sheet name is derived from it)
+    title: str  # the section title (the sheet name is derived from it)
     headers: list[str]
-    rows: list[list[Any]] = field(default_factory=list)   # str, Figure, number or None
+    rows: list[list[Any]] = field(default_factory=list)  # str, Figure, number or None
 
 
 # --------------------------------------------------------------------------- cells
@@ -80,14 +82,14 @@ def sheet_name(title: str, taken: set[str]) -> str:
     apostrophe, at most 31 characters; a repeated name gets " (2)", " (3)" …"""
     name = _SHEET_FORBIDDEN.sub(" ", ILLEGAL_CHARACTERS_RE.sub(" ", title or ""))
     name = re.sub(r"\s+", " ", name).strip().strip("'").strip() or "Sheet"
-    if len(name) > MAX_SHEET_NAME and " " in name[:MAX_SHEET_NAME + 1]:
-        name = name[:MAX_SHEET_NAME + 1].rsplit(" ", 1)[0]     # cut between words
+    if len(name) > MAX_SHEET_NAME and " " in name[: MAX_SHEET_NAME + 1]:
+        name = name[: MAX_SHEET_NAME + 1].rsplit(" ", 1)[0]  # cut between words
     base, n = name[:MAX_SHEET_NAME].rstrip(), 1
     candidate = base
     while candidate.lower() in taken:
         n += 1
         suffix = f" ({n})"
-        candidate = base[:MAX_SHEET_NAME - len(suffix)].rstrip() + suffix
+        candidate = base[: MAX_SHEET_NAME - len(suffix)].rstrip() + suffix
     taken.add(candidate.lower())
     return candidate
 
@@ -125,7 +127,7 @@ def write_cell(cell: Any, value: Any) -> None:
         return
     text = clean_text(str(value))
     cell.value = text
-    cell.data_type = "s"                 # openpyxl reads a leading "=" as a formula otherwise
+    cell.data_type = "s"  # openpyxl reads a leading "=" as a formula otherwise
     if text.startswith(FORMULA_PREFIXES):
         cell.quotePrefix = True
 
@@ -146,8 +148,13 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], title: str = "") -> Path
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = f"A1:{get_column_letter(width)}{max(1, len(sheet.rows) + 1)}"
         for col in range(1, width + 1):
-            longest = max((len(str(ws.cell(row=r, column=col).value or ""))
-                           for r in range(1, min(len(sheet.rows), 200) + 2)), default=8)
+            longest = max(
+                (
+                    len(str(ws.cell(row=r, column=col).value or ""))
+                    for r in range(1, min(len(sheet.rows), 200) + 2)
+                ),
+                default=8,
+            )
             ws.column_dimensions[get_column_letter(col)].width = min(60, max(8, longest * 1.6 + 2))
     wb.properties.title = clean_text(title)[:255] or None
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -162,7 +169,7 @@ class _PageTables(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.sheets: list[Sheet] = []
-        self.heading: list[str] | None = None       # text pieces of the <h1>/<h2>/<h3> being read
+        self.heading: list[str] | None = None  # text pieces of the <h1>/<h2>/<h3> being read
         self.title = ""
         self.cards: list[list[Any]] = []
         self.table: Sheet | None = None
@@ -170,10 +177,10 @@ class _PageTables(HTMLParser):
         self.cell: list[str] | None = None
         self.figure: Figure | None = None
         self.in_head = False
-        self.numeric = False                         # the cell is a figure column (class="num")
-        self.link: str | None = None                 # the first CRM link of the cell
+        self.numeric = False  # the cell is a figure column (class="num")
+        self.link: str | None = None  # the first CRM link of the cell
         self.in_link = False
-        self.card_depth = 0                          # > 0 inside a <div class="card">
+        self.card_depth = 0  # > 0 inside a <div class="card">
         self.card_parts: dict[str, Any] = {}
         self.card_target: str | None = None
 
@@ -235,14 +242,18 @@ class _PageTables(HTMLParser):
             if self.card_target == "label" and self.card_depth == 1:
                 self.card_target = None
             if self.card_depth == 0 and "label" in self.card_parts:
-                self.cards.append([re.sub(r"\s+", " ", "".join(self.card_parts["label"])).strip(),
-                                   self.card_parts.get("value", Figure(None, None))])
+                self.cards.append(
+                    [
+                        re.sub(r"\s+", " ", "".join(self.card_parts["label"])).strip(),
+                        self.card_parts.get("value", Figure(None, None)),
+                    ]
+                )
 
     def _is_empty_row(self) -> bool:
         return self.row == [" ".join(label("none"))]
 
     def handle_data(self, data: str) -> None:
-        if not self.in_link:       # a CRM link's words are not the cell's value: the link is
+        if not self.in_link:  # a CRM link's words are not the cell's value: the link is
             self._text(data)
 
     def _text(self, data: str) -> None:
@@ -269,8 +280,14 @@ def page_sheets(html: str) -> list[Sheet]:
     parser.close()
     sheets = list(parser.sheets)
     if parser.cards:
-        sheets.insert(0, Sheet(" ".join(label("key_figures")), [" ".join(label("metric")), " ".join(label("value"))],
-                               parser.cards))
+        sheets.insert(
+            0,
+            Sheet(
+                " ".join(label("key_figures")),
+                [" ".join(label("metric")), " ".join(label("value"))],
+                parser.cards,
+            ),
+        )
     return sheets
 
 
@@ -304,11 +321,21 @@ def report_sheets(sections: Iterable[Any]) -> list[Sheet]:
     for s in sections:
         title = _MD_UNESCAPE.sub(r"\1", s.title)
         if s.kind == "kv":
-            sheets.append(Sheet(title, [" ".join(label("metric")), " ".join(label("value"))],
-                                [[_MD_UNESCAPE.sub(r"\1", k), report_value(v)] for k, v in s.pairs]))
+            sheets.append(
+                Sheet(
+                    title,
+                    [" ".join(label("metric")), " ".join(label("value"))],
+                    [[_MD_UNESCAPE.sub(r"\1", k), report_value(v)] for k, v in s.pairs],
+                )
+            )
         elif s.kind == "list":
             sheets.append(Sheet(title, [title], [[_MD_UNESCAPE.sub(r"\1", i)] for i in s.items]))
         else:
-            sheets.append(Sheet(title, [_MD_UNESCAPE.sub(r"\1", h) for h in s.headers],
-                                [[report_value(c) for c in row] for row in s.rows]))
+            sheets.append(
+                Sheet(
+                    title,
+                    [_MD_UNESCAPE.sub(r"\1", h) for h in s.headers],
+                    [[report_value(c) for c in row] for row in s.rows],
+                )
+            )
     return sheets

@@ -4,6 +4,7 @@ One rule per unit, so a figure reads the same on a page, in a report and in a ch
 cny -> "¥1,234,568" (whole yuan; "-¥1,234" below zero), ratio -> "45.6%", multiple -> "16.8×",
 count -> "1,234" (one decimal when not whole), days/hours -> "12.3". Missing values read "—".
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,7 +24,9 @@ UNIT_LABELS = {
 }
 
 # Status and severity names come from seeds/ref_ui_labels.csv (status.<code>, severity.<code>).
-STATUS_LABELS = {code: label(f"status.{code or 'none'}") for code in ("on_track", "at_risk", "off_track", None)}
+STATUS_LABELS = {
+    code: label(f"status.{code or 'none'}") for code in ("on_track", "at_risk", "off_track", None)
+}
 
 SEVERITY_LABELS = {code: label(f"severity.{code}") for code in ("critical", "warn", "info")}
 SEVERITY_LABELS["warning"] = SEVERITY_LABELS["warn"]

@@ -10,6 +10,7 @@ words of data sentences from ``seeds/ref_ui_labels.csv`` (``attainment_to_date``
 words themselves, so one word keeps one meaning everywhere; tests/python/test_labels.py
 fails when a page shows a raw code or the code writes a seed's label itself.
 """
+
 from __future__ import annotations
 
 import csv
@@ -41,8 +42,10 @@ def label(key: str) -> tuple[str, str]:
     try:
         return labels()[key]
     except KeyError:
-        raise KeyError(f"no label {key!r} in seeds/ref_ui_labels.csv, ref_indicator_catalog.csv, "
-                       "ref_indicator_status_rules.csv or ref_alert_rules.csv") from None
+        raise KeyError(
+            f"no label {key!r} in seeds/ref_ui_labels.csv, ref_indicator_catalog.csv, "
+            "ref_indicator_status_rules.csv or ref_alert_rules.csv"
+        ) from None
 
 
 def text(key: str) -> str:

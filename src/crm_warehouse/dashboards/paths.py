@@ -13,6 +13,7 @@ Links between pages use the same `slug`, so they always point at the file that w
   SHA-256 (``zhang-san__9148db1404e3``). A safe id never contains ``__``, so the two kinds
   cannot collide. No dot either: ``Path.with_suffix`` and ``.stem`` stay correct.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -44,6 +45,8 @@ def safe_output_path(root: Path, relative: str) -> Path:
     base = Path(root).resolve()
     target = (base / relative).resolve()
     if target == base or not target.is_relative_to(base):
-        raise UnsafeOutputPath(f"refused to write {relative!r}: it resolves to {str(target)!r}, "
-                               f"outside the output folder {str(base)!r}")
+        raise UnsafeOutputPath(
+            f"refused to write {relative!r}: it resolves to {str(target)!r}, "
+            f"outside the output folder {str(base)!r}"
+        )
     return target

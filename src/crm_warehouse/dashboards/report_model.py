@@ -1,11 +1,12 @@
 """The role reports' model: periods, roles, sections, reports, readers and the as-of window."""
+
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from .labels import label
 from .labels import text as label_text
@@ -26,13 +27,13 @@ NO_DATA = label_text("no_data_for_this_period")
 NONE_TEXT = label_text("none")
 
 
-MAX_ROWS = 10          # longest list in a report; the rest is counted in a note
+MAX_ROWS = 10  # longest list in a report; the rest is counted in a note
 
 
 DIRECTOR_MAX_ROWS = 5  # directors read a wider scope: shorter lists
 
 
-MOVED_ROWS = 5         # "what moved": the largest changes vs the prior month
+MOVED_ROWS = 5  # "what moved": the largest changes vs the prior month
 
 
 LEADERBOARD_METRIC = "bookings_amount"
@@ -44,17 +45,32 @@ PERIOD_LABELS = {period: label(f"report_kind_{period}") for period in ("daily", 
 ROLE_LABELS = {role: label(f"report_reader_{role}") for role in ("rep", "team_lead", "director")}
 
 
-ACTIVITY_STATUS = {"completed": label_text("activity_status.completed"), "planned": label_text("activity_status.planned"),
-                   "missed": label_text("activity_status.missed"), "cancelled": label_text("activity_status.cancelled")}
+ACTIVITY_STATUS = {
+    "completed": label_text("activity_status.completed"),
+    "planned": label_text("activity_status.planned"),
+    "missed": label_text("activity_status.missed"),
+    "cancelled": label_text("activity_status.cancelled"),
+}
 
 
-CONTRACT_TYPES = {"new_business": label_text("contract_type.new_business"), "renewal": label_text("contract_type.renewal"),
-                  "upsell": label_text("contract_type.upsell")}
+CONTRACT_TYPES = {
+    "new_business": label_text("contract_type.new_business"),
+    "renewal": label_text("contract_type.renewal"),
+    "upsell": label_text("contract_type.upsell"),
+}
 
 
 # Indicators with a target, in reading order (others follow by code).
-INDICATOR_ORDER = ("bookings_amount", "quota_attainment", "new_opportunity_count", "win_rate",
-                   "deal_size", "sales_cycle_days", "visit_count", "new_accounts_developed")
+INDICATOR_ORDER = (
+    "bookings_amount",
+    "quota_attainment",
+    "new_opportunity_count",
+    "win_rate",
+    "deal_size",
+    "sales_cycle_days",
+    "visit_count",
+    "new_accounts_developed",
+)
 
 
 # team-board member flags, named as the alert rules they are (seeds/ref_alert_rules.csv)
@@ -74,7 +90,7 @@ class Section:
     """One titled block of a report: key figures, a table or a list."""
 
     title: str
-    kind: str = "table"                      # kv | table | list
+    kind: str = "table"  # kv | table | list
     headers: Sequence[str] = ()
     rows: list[list[str]] = field(default_factory=list)
     pairs: list[tuple[str, str]] = field(default_factory=list)
@@ -161,13 +177,15 @@ class ReportRun:
     out_dir: Path
     files: list[Path] = field(default_factory=list)
     reports: list[Report] = field(default_factory=list)
-    reads: dict[str, set[str]] = field(default_factory=dict)            # bare table names
+    reads: dict[str, set[str]] = field(default_factory=dict)  # bare table names
     qualified_reads: dict[str, set[str]] = field(default_factory=dict)  # schema.table
 
     def summary(self) -> str:
-        counts = defaultdict(int)
+        counts: defaultdict[str, int] = defaultdict(int)
         for report in self.reports:
             counts[report.period] += 1
         parts = ", ".join(f"{p} {counts[p]}" for p in PERIODS if counts[p])
-        return (f"wrote {len(self.reports)} reports ({parts}; {len(self.files)} files) "
-                f"for {self.as_of.isoformat()} under {self.out_dir}")
+        return (
+            f"wrote {len(self.reports)} reports ({parts}; {len(self.files)} files) "
+            f"for {self.as_of.isoformat()} under {self.out_dir}"
+        )

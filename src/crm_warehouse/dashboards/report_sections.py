@@ -1,5 +1,6 @@
 """Sections shared by the role reports: deals, alerts, business lines, leaderboards, stalled deals,
 indicators, and the report header."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,29 +42,51 @@ from .roles import region_filter, scope_filter, team_scope_filter
 
 
 # -- shared sections -----------------------------------------------------------------------
-def deals_section(reader: MartReader, entity: Entity, start: dt.date, end: dt.date,
-                  title: str) -> tuple[Section, int, float]:
+def deals_section(
+    reader: MartReader, entity: Entity, start: dt.date, end: dt.date, title: str
+) -> tuple[Section, int, float]:
     cond, params = scope_filter(entity)
     rows = reader.rows(
         "select signed_date, user_id, user_name, team_name, account_name, contract_type, "
         "total_amount_cny from {marts.won_deal_feed} "
         f"where signed_date between ? and ? and {cond} "
-        "order by total_amount_cny desc, signed_date desc, contract_id", [start, end, *params])
-    table = [[fmt_date(r["signed_date"]), person(r["user_name"], r["user_id"]),
-              cell(r["team_name"]), cell(r["account_name"]),
-              CONTRACT_TYPES.get(r["contract_type"], cell(r["contract_type"])),
-              money(r["total_amount_cny"])] for r in rows]
+        "order by total_amount_cny desc, signed_date desc, contract_id",
+        [start, end, *params],
+    )
+    table = [
+        [
+            fmt_date(r["signed_date"]),
+            person(r["user_name"], r["user_id"]),
+            cell(r["team_name"]),
+            cell(r["account_name"]),
+            CONTRACT_TYPES.get(r["contract_type"], cell(r["contract_type"])),
+            money(r["total_amount_cny"]),
+        ]
+        for r in rows
+    ]
     shown, note = capped(table, len(table))
     total = sum(float(r["total_amount_cny"] or 0) for r in rows)
-    section = Section(title, headers=[label_text("signed_date"), label_text("rep"), label_text("team"), label_text("account"),
-                                      label_text("type"), label_text("amount")], rows=shown, note=note)
+    section = Section(
+        title,
+        headers=[
+            label_text("signed_date"),
+            label_text("rep"),
+            label_text("team"),
+            label_text("account"),
+            label_text("type"),
+            label_text("amount"),
+        ],
+        rows=shown,
+        note=note,
+    )
     return section, len(rows), total
 
 
 # An alert is new when a build raised it after the one that started the alert history: the
 # first build of a warehouse finds every open problem at once, and none of them is "new".
-RAISED_AFTER_HISTORY_START = ("a.first_raised_as_of > "
-                              "(select min(h.first_raised_as_of) from {marts.fct_alerts} h)")
+RAISED_AFTER_HISTORY_START = (
+    "a.first_raised_as_of > (select min(h.first_raised_as_of) from {marts.fct_alerts} h)"
+)
 
 
 def alerts_rows(reader: MartReader, where: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -73,11 +96,14 @@ def alerts_rows(reader: MartReader, where: str, params: list[Any]) -> list[dict[
         f"coalesce({RAISED_AFTER_HISTORY_START}, false) as is_new_since_history_start "
         "from {marts.fct_alerts} a left join {core.dim_users} u on u.user_id = a.subject_user_id "
         f"where {where} order by case a.severity when 'critical' then 0 else 1 end, "
-        "a.first_raised_as_of desc, a.rule_code, a.record_name, a.alert_id", params)
+        "a.first_raised_as_of desc, a.rule_code, a.record_name, a.alert_id",
+        params,
+    )
 
 
-def alerts_section(rows: list[dict[str, Any]], title: str, as_of: dt.date,
-                   with_subject: bool = False, limit: int = MAX_ROWS) -> Section:
+def alerts_section(
+    rows: list[dict[str, Any]], title: str, as_of: dt.date, with_subject: bool = False, limit: int = MAX_ROWS
+) -> Section:
     headers = [label_text("severity"), label_text("alert")]
     if with_subject:
         headers.append(label_text("related_rep"))
@@ -89,8 +115,7 @@ def alerts_section(rows: list[dict[str, Any]], title: str, as_of: dt.date,
             first += " " + label_text("open_at_first_build")
         elif r["first_raised_as_of"] == as_of:
             first += " " + label_text("new_alert")
-        line = [severity_text(r["severity"]),
-                f"{cell(r['rule_name_zh'])} {cell(r['rule_name_en'])}"]
+        line = [severity_text(r["severity"]), f"{cell(r['rule_name_zh'])} {cell(r['rule_name_en'])}"]
         if with_subject:
             line.append(person(r["subject_name"], r["subject_user_id"]))
         line += [f"{cell(r['message_zh'])} / {cell(r['message_en'])}", first]
@@ -99,8 +124,9 @@ def alerts_section(rows: list[dict[str, Any]], title: str, as_of: dt.date,
     return Section(title, headers=headers, rows=shown, note=note)
 
 
-def alert_counts_section(reader: MartReader, entity: Entity, start: dt.date, end: dt.date,
-                         title: str) -> Section:
+def alert_counts_section(
+    reader: MartReader, entity: Entity, start: dt.date, end: dt.date, title: str
+) -> Section:
     cond, params = region_filter(entity)
     rows = reader.rows(
         "select rule_name_zh, rule_name_en, severity, count(*) as n, "
@@ -109,29 +135,61 @@ def alert_counts_section(reader: MartReader, entity: Entity, start: dt.date, end
         "and first_raised_as_of > (select min(h.first_raised_as_of) from {marts.fct_alerts} h) "
         "group by rule_name_zh, rule_name_en, severity "
         "order by case severity when 'critical' then 0 else 1 end, n desc, rule_name_en",
-        [start, end, *params])
-    table = [[f"{cell(r['rule_name_zh'])} {cell(r['rule_name_en'])}", severity_text(r["severity"]),
-              count(r["n"]), count(r["still_open"])] for r in rows]
-    return Section(title, headers=[label_text("alert"), label_text("severity"), label_text("raised_count"), label_text("still_open")],
-                   rows=table)
+        [start, end, *params],
+    )
+    table = [
+        [
+            f"{cell(r['rule_name_zh'])} {cell(r['rule_name_en'])}",
+            severity_text(r["severity"]),
+            count(r["n"]),
+            count(r["still_open"]),
+        ]
+        for r in rows
+    ]
+    return Section(
+        title,
+        headers=[
+            label_text("alert"),
+            label_text("severity"),
+            label_text("raised_count"),
+            label_text("still_open"),
+        ],
+        rows=table,
+    )
 
 
 LINE_ORDER = {"software": 0, "content": 1}
 
 
 # the indicators a director compares between the software and the content line
-LINE_INDICATORS = ("bookings_amount", "bookings_new_business_amount", "bookings_renewal_amount",
-                   "quota_attainment", "new_opportunity_count", "win_rate", "deal_size", "mql_count",
-                   "sql_count", "lead_to_opportunity_conversion", "order_conversion", "arr_amount",
-                   "net_revenue_retention", "renewal_rate", "churn_rate")
+LINE_INDICATORS = (
+    "bookings_amount",
+    "bookings_new_business_amount",
+    "bookings_renewal_amount",
+    "quota_attainment",
+    "new_opportunity_count",
+    "win_rate",
+    "deal_size",
+    "mql_count",
+    "sql_count",
+    "lead_to_opportunity_conversion",
+    "order_conversion",
+    "arr_amount",
+    "net_revenue_retention",
+    "renewal_rate",
+    "churn_rate",
+)
 
 
 def business_lines(reader: MartReader) -> list[tuple[str, str]]:
     """(code, name) of the business lines, software first, named as the marts name them."""
-    rows = reader.rows("select distinct scope_id, scope_name from {marts.leaderboard_rankings} "
-                       "where scope_type = 'business_line'")
-    return sorted(((r["scope_id"], r["scope_name"]) for r in rows),
-                  key=lambda x: (LINE_ORDER.get(x[0], 9), x[0]))
+    rows = reader.rows(
+        "select distinct scope_id, scope_name from {marts.leaderboard_rankings} "
+        "where scope_type = 'business_line'"
+    )
+    return sorted(
+        ((r["scope_id"], r["scope_name"]) for r in rows), key=lambda x: (LINE_ORDER.get(x[0], 9), x[0])
+    )
 
 
 def business_line_section(reader: MartReader, w: Window) -> Section:
@@ -140,9 +198,12 @@ def business_line_section(reader: MartReader, w: Window) -> Section:
         "select indicator_code, indicator_name_zh, indicator_name_en, unit, entity_id, entity_name, "
         "actual_value, attainment_to_date from {marts.indicator_values} where period_type = 'month' "
         "and grain = 'business_line' and entity_id != 'unknown' and period_start_date = ? "
-        "order by indicator_code, entity_id", [w.month_start])
-    lines = sorted({(r["entity_id"], r["entity_name"]) for r in rows},
-                   key=lambda x: (LINE_ORDER.get(x[0], 9), x[0]))
+        "order by indicator_code, entity_id",
+        [w.month_start],
+    )
+    lines = sorted(
+        {(r["entity_id"], r["entity_name"]) for r in rows}, key=lambda x: (LINE_ORDER.get(x[0], 9), x[0])
+    )
     by_code: dict[str, dict[str, Any]] = {}
     for r in rows:
         by_code.setdefault(r["indicator_code"], {"row": r, "values": {}})["values"][r["entity_id"]] = r
@@ -154,9 +215,12 @@ def business_line_section(reader: MartReader, w: Window) -> Section:
             v = by_code[code]["values"].get(line)
             line_cells.append(MISSING if v is None else fmt_number(v["actual_value"], v["unit"]))
         table.append([f"{cell(first['indicator_name_zh'])} {cell(first['indicator_name_en'])}", *line_cells])
-    return Section(" ".join(label("business_lines_side_by_side")) + f"（{label_text('this_month')}）",
-                   intro=label_text("business_lines_intro"),
-                   headers=[label_text("indicator"), *[cell(name) for _, name in lines]], rows=table)
+    return Section(
+        " ".join(label("business_lines_side_by_side")) + f"（{label_text('this_month')}）",
+        intro=label_text("business_lines_intro"),
+        headers=[label_text("indicator"), *[cell(name) for _, name in lines]],
+        rows=table,
+    )
 
 
 def leaderboard_scopes(entity: Entity, reader: MartReader | None = None) -> list[tuple[str, str, str]]:
@@ -166,43 +230,70 @@ def leaderboard_scopes(entity: Entity, reader: MartReader | None = None) -> list
         return [("team", entity.team_id or "", f"{label_text('team')}: {cell(entity.team_name)}")]
     if entity.is_company:
         lines = business_lines(reader) if reader is not None else []
-        return [("business_line", code, f"{label_text('business_line')}: {cell(name)}") for code, name in lines] \
-            or [("company", "company", label_text("company"))]
-    return [("region", rid, f"{label_text('region')}: {cell(name)}")
-            for rid, name in zip(entity.region_ids, entity.region_names)]
+        return [
+            ("business_line", code, f"{label_text('business_line')}: {cell(name)}") for code, name in lines
+        ] or [("company", "company", label_text("company"))]
+    return [
+        ("region", rid, f"{label_text('region')}: {cell(name)}")
+        for rid, name in zip(entity.region_ids, entity.region_names, strict=False)
+    ]
 
 
 def leaderboard_sections(reader: MartReader, entity: Entity, w: Window) -> list[Section]:
     sections = []
-    for scope_type, scope_id, label in leaderboard_scopes(entity, reader) or [("region", "", "")]:
+    for scope_type, scope_id, scope_label in leaderboard_scopes(entity, reader) or [("region", "", "")]:
         rows = reader.rows(
             "select user_id, user_name, team_name, metric_value, unit, rank_in_scope, "
             "ranked_reps_in_scope, previous_rank_in_scope from {marts.leaderboard_rankings} "
             "where period_type = 'month' and period_start_date = ? and metric_code = ? "
             "and scope_type = ? and scope_id = ? order by rank_in_scope, user_id",
-            [w.month_start, LEADERBOARD_METRIC, scope_type, scope_id])
+            [w.month_start, LEADERBOARD_METRIC, scope_type, scope_id],
+        )
         top = [r for r in rows if r["rank_in_scope"] <= 3]
         top_ids = {r["user_id"] for r in top}
-        bottom = [r for r in sorted(rows, key=lambda r: (-r["rank_in_scope"], r["user_id"]))
-                  if r["user_id"] not in top_ids][:3]
-        headers = [label_text("rank_position"), label_text("rep"), label_text("team"), label_text("bookings_amount"), label_text("last_month_rank")]
+        bottom = [
+            r
+            for r in sorted(rows, key=lambda r: (-r["rank_in_scope"], r["user_id"]))
+            if r["user_id"] not in top_ids
+        ][:3]
+        headers = [
+            label_text("rank_position"),
+            label_text("rep"),
+            label_text("team"),
+            label_text("bookings_amount"),
+            label_text("last_month_rank"),
+        ]
 
         def line(r: dict[str, Any]) -> list[str]:
-            return [f"{r['rank_in_scope']} / {r['ranked_reps_in_scope']}",
-                    person(r["user_name"], r["user_id"]), cell(r["team_name"]),
-                    fmt_number(r["metric_value"], r["unit"] or "cny"),
-                    count(r["previous_rank_in_scope"])]
+            return [
+                f"{r['rank_in_scope']} / {r['ranked_reps_in_scope']}",
+                person(r["user_name"], r["user_id"]),
+                cell(r["team_name"]),
+                fmt_number(r["metric_value"], r["unit"] or "cny"),
+                count(r["previous_rank_in_scope"]),
+            ]
 
-        suffix = f"（{label_text('month_to_date')}，{label}）"
-        sections.append(Section(f"{label_text('top_3_by_bookings')}{suffix}", headers=headers,
-                                rows=[line(r) for r in top]))
-        sections.append(Section(f"{label_text('bottom_3_by_bookings')}{suffix}", headers=headers,
-                                rows=[line(r) for r in bottom]))
+        suffix = f"（{label_text('month_to_date')}，{scope_label}）"
+        sections.append(
+            Section(
+                f"{label_text('top_3_by_bookings')}{suffix}", headers=headers, rows=[line(r) for r in top]
+            )
+        )
+        sections.append(
+            Section(
+                f"{label_text('bottom_3_by_bookings')}{suffix}",
+                headers=headers,
+                rows=[line(r) for r in bottom],
+            )
+        )
         if entity.role == "rep":
             mine = [r for r in rows if r["user_id"] == entity.user_id]
             if mine:
-                sections[-2].intro = (f"{label_text('my_rank')}: {mine[0]['rank_in_scope']} / "
-                                      f"{mine[0]['ranked_reps_in_scope']}")
+                sections[
+                    -2
+                ].intro = (
+                    f"{label_text('my_rank')}: {mine[0]['rank_in_scope']} / {mine[0]['ranked_reps_in_scope']}"
+                )
     return sections
 
 
@@ -214,20 +305,33 @@ def stalled_section(reader: MartReader, entity: Entity) -> Section:
         "s.action_hint_zh, s.action_hint_en "
         f"from (select * from {{marts.rep_workbench_stalled_opportunities}} where {cond}) s "
         "left join {core.dim_users} u on u.user_id = s.user_id where s.is_stalled_in_stage "
-        "order by s.amount_cny desc, s.days_in_stage desc, s.opportunity_id", params)
+        "order by s.amount_cny desc, s.days_in_stage desc, s.opportunity_id",
+        params,
+    )
     table = []
     for r in rows:
-        line = [cell(r["account_name"]), f"{cell(r['stage_name_zh'])} {cell(r['stage_name_en'])}",
-                money(r["amount_cny"]), count(r["days_in_stage"]),
-                yes_no(r["is_past_expected_close"])]
+        line = [
+            cell(r["account_name"]),
+            f"{cell(r['stage_name_zh'])} {cell(r['stage_name_en'])}",
+            money(r["amount_cny"]),
+            count(r["days_in_stage"]),
+            yes_no(r["is_past_expected_close"]),
+        ]
         if entity.role == "rep":
             line.append(f"{cell(r['action_hint_zh'])} / {cell(r['action_hint_en'])}")
         else:
             line.insert(0, person(r["user_name"], r["user_id"]))
         table.append(line)
-    headers = [label_text("account"), label_text("stage"), label_text("amount"), label_text("days_in_stage"),
-               label_text("past_close_date")]
-    headers = headers + [label_text("next_action")] if entity.role == "rep" else [label_text("owner"), *headers]
+    headers = [
+        label_text("account"),
+        label_text("stage"),
+        label_text("amount"),
+        label_text("days_in_stage"),
+        label_text("past_close_date"),
+    ]
+    headers = (
+        headers + [label_text("next_action")] if entity.role == "rep" else [label_text("owner"), *headers]
+    )
     shown, note = capped(table, len(table))
     return Section(label_text("stalled_opportunities"), headers=headers, rows=shown, note=note)
 
@@ -242,8 +346,10 @@ def indicator_grain(entity: Entity) -> list[tuple[str, str, str]]:
     if entity.is_company:
         return [("company", "company", "")]
     many = len(entity.region_ids) > 1
-    return [("region", rid, f"（{cell(name)}）" if many else "")
-            for rid, name in zip(entity.region_ids, entity.region_names)]
+    return [
+        ("region", rid, f"（{cell(name)}）" if many else "")
+        for rid, name in zip(entity.region_ids, entity.region_names, strict=False)
+    ]
 
 
 def indicator_rows(reader: MartReader, grain: str, entity_id: str, w: Window) -> list[dict]:
@@ -253,7 +359,8 @@ def indicator_rows(reader: MartReader, grain: str, entity_id: str, w: Window) ->
         "change_vs_prior_period_ratio, same_period_last_year_value, change_vs_last_year_ratio "
         "from {marts.indicator_values} where period_type = 'month' and grain = ? "
         "and entity_id = ? and period_start_date = ? order by indicator_code",
-        [grain, entity_id, w.month_start])
+        [grain, entity_id, w.month_start],
+    )
 
 
 def _indicator_key(row: dict[str, Any]) -> tuple[int, str]:
@@ -266,32 +373,65 @@ def indicator_sections(rows: list[dict[str, Any]], label: str) -> list[Section]:
         return f"{cell(r['indicator_name_zh'])} {cell(r['indicator_name_en'])}"
 
     targeted = sorted((r for r in rows if r["target_value"] is not None), key=_indicator_key)
-    table = [[name(r), fmt_number(r["actual_value"], r["unit"]),
-              fmt_number(r["target_value"], r["unit"]),
-              fmt_number(r["target_value_to_date"], r["unit"]),
-              ratio(r["attainment_to_date"]), status_text(r["status_code"]),
-              fmt_change(r["change_vs_prior_period_ratio"]),
-              fmt_change(r["change_vs_last_year_ratio"])] for r in targeted]
+    table = [
+        [
+            name(r),
+            fmt_number(r["actual_value"], r["unit"]),
+            fmt_number(r["target_value"], r["unit"]),
+            fmt_number(r["target_value_to_date"], r["unit"]),
+            ratio(r["attainment_to_date"]),
+            status_text(r["status_code"]),
+            fmt_change(r["change_vs_prior_period_ratio"]),
+            fmt_change(r["change_vs_last_year_ratio"]),
+        ]
+        for r in targeted
+    ]
     indicators = Section(
         f"{label_text('key_indicators')}{label}",
-        headers=[label_text("indicator"), label_text("actual"), label_text("month_target"), label_text("target_to_date"),
-                 label_text("attainment_to_date"), label_text("status"), label_text("vs_prior_month"),
-                 label_text("vs_same_month_last_year")], rows=table)
+        headers=[
+            label_text("indicator"),
+            label_text("actual"),
+            label_text("month_target"),
+            label_text("target_to_date"),
+            label_text("attainment_to_date"),
+            label_text("status"),
+            label_text("vs_prior_month"),
+            label_text("vs_same_month_last_year"),
+        ],
+        rows=table,
+    )
     off = sorted((r for r in rows if r["status_code"] == "off_track"), key=_indicator_key)
     off_track = Section(
-        f"{label_text('what_is_off_track')}{label}", kind="list",
-        items=[f"{name(r)}：{text_fmt('actual_value_is', value=fmt_number(r['actual_value'], r['unit']))}，"
-               f"{text_fmt('target_to_date_is', value=fmt_number(r['target_value_to_date'], r['unit']))}，"
-               f"{label_text('attainment_to_date')} {ratio(r['attainment_to_date'])}" for r in off])
+        f"{label_text('what_is_off_track')}{label}",
+        kind="list",
+        items=[
+            f"{name(r)}：{text_fmt('actual_value_is', value=fmt_number(r['actual_value'], r['unit']))}，"
+            f"{text_fmt('target_to_date_is', value=fmt_number(r['target_value_to_date'], r['unit']))}，"
+            f"{label_text('attainment_to_date')} {ratio(r['attainment_to_date'])}"
+            for r in off
+        ],
+    )
     changed = [r for r in rows if r["change_vs_prior_period_ratio"] is not None]
     changed.sort(key=lambda r: (-abs(r["change_vs_prior_period_ratio"]), r["indicator_code"]))
     moved = Section(
         f"{label_text('what_moved')}{label}",
         intro=label_text("what_moved_intro"),
-        headers=[label_text("indicator"), label_text("prior_month"), label_text("this_month_to_date"), label_text("change")],
-        rows=[[name(r), fmt_number(r["prior_period_value"], r["unit"]),
-               fmt_number(r["actual_value"], r["unit"]),
-               fmt_change(r["change_vs_prior_period_ratio"])] for r in changed[:MOVED_ROWS]])
+        headers=[
+            label_text("indicator"),
+            label_text("prior_month"),
+            label_text("this_month_to_date"),
+            label_text("change"),
+        ],
+        rows=[
+            [
+                name(r),
+                fmt_number(r["prior_period_value"], r["unit"]),
+                fmt_number(r["actual_value"], r["unit"]),
+                fmt_change(r["change_vs_prior_period_ratio"]),
+            ]
+            for r in changed[:MOVED_ROWS]
+        ],
+    )
     return [indicators, off_track, moved]
 
 
@@ -306,8 +446,11 @@ def new_report(period: str, entity: Entity, w: Window) -> Report:
         when = f"{label_text('week')}: {week_label(w)}"
     else:
         when = f"{label_text('month')}: {month_text(w)}"
-    meta = [when, f"{label_text('subject')}: {subject_text(entity)}",
-            f"{label_text('data_as_of')}: {w.as_of.isoformat()}",
-            # the Excel copy written beside the report (same name, .xlsx)
-            f"[{label_text('download_excel')}]({slug(entity.entity_id)}.xlsx)"]
+    meta = [
+        when,
+        f"{label_text('subject')}: {subject_text(entity)}",
+        f"{label_text('data_as_of')}: {w.as_of.isoformat()}",
+        # the Excel copy written beside the report (same name, .xlsx)
+        f"[{label_text('download_excel')}]({slug(entity.entity_id)}.xlsx)",
+    ]
     return Report(period, entity.role, entity.entity_id, entity.name, title, meta, [])

@@ -1,4 +1,5 @@
 """Text helpers of the role reports: cells, people, money, ratios, statuses, week and month labels."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -48,8 +49,7 @@ def severity_text(code: str | None) -> str:
     return cell(f"{zh} {en}" if zh != en else zh) if code else MISSING
 
 
-def capped(rows: list[list[str]], total: int,
-           limit: int = MAX_ROWS) -> tuple[list[list[str]], str | None]:
+def capped(rows: list[list[str]], total: int, limit: int = MAX_ROWS) -> tuple[list[list[str]], str | None]:
     shown = rows[:limit]
     more = total - len(shown)
     return shown, (text_fmt("more_not_shown", more=more) if more > 0 else None)
@@ -57,8 +57,10 @@ def capped(rows: list[list[str]], total: int,
 
 def week_label(w: Window) -> str:
     year, week, _ = w.as_of.isocalendar()
-    text = (f"{text_fmt('week_of_year', year=year, week=week)}: "
-            f"{w.week_start.isoformat()} – {w.week_end.isoformat()}")
+    text = (
+        f"{text_fmt('week_of_year', year=year, week=week)}: "
+        f"{w.week_start.isoformat()} – {w.week_end.isoformat()}"
+    )
     if w.week_in_progress:
         text += f"（{text_fmt('in_progress_as_of', as_of=w.as_of.isoformat())}）"
     return text
@@ -76,10 +78,13 @@ def subject_text(entity: Entity) -> str:
     if entity.role == "rep":
         return f"{person(entity.name, entity.user_id)} · {label_text('team')}: {cell(entity.team_name)}"
     if entity.role == "team_lead":
-        return (f"{cell(entity.team_name)} ({cell(entity.team_id)}) · {label_text('team_lead_short')}: "
-                f"{person(entity.name, entity.user_id)}")
+        return (
+            f"{cell(entity.team_name)} ({cell(entity.team_id)}) · {label_text('team_lead_short')}: "
+            f"{person(entity.name, entity.user_id)}"
+        )
     if entity.is_company:
         return label_text("company")
-    regions = "、".join(f"{cell(n)} ({cell(i)})" for i, n in zip(entity.region_ids,
-                                                                  entity.region_names))
+    regions = "、".join(
+        f"{cell(n)} ({cell(i)})" for i, n in zip(entity.region_ids, entity.region_names, strict=False)
+    )
     return f"{person(entity.name, entity.user_id)} · {label_text('region')}: {regions or MISSING}"

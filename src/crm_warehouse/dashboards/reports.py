@@ -18,12 +18,13 @@ Each report kind reads the marts under its own consumer name (``rep_daily_report
 ``director_monthly_report``); the tables each consumer read are returned in ``ReportRun`` so
 the dbt exposures can be checked against them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 import jinja2
 from markupsafe import Markup
@@ -52,17 +53,32 @@ from .report_text import cell
 from .roles import LISTERS, list_directors, list_reps, list_team_leads
 from .safe_markdown import render_markdown_html
 
-__all__ = ["BUILDERS", "LISTERS", "PERIODS", "ROLES", "Report", "ReportRun", "Window", "build_reports",
-           "list_directors", "list_reps", "list_team_leads"]
+__all__ = [
+    "BUILDERS",
+    "LISTERS",
+    "PERIODS",
+    "ROLES",
+    "Report",
+    "ReportRun",
+    "Window",
+    "build_reports",
+    "list_directors",
+    "list_reps",
+    "list_team_leads",
+]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "reports"
 
 
 BUILDERS: dict[tuple[str, str], Callable[[MartReader, Entity, Window], Report]] = {
-    ("rep", "daily"): rep_daily, ("rep", "weekly"): rep_weekly, ("rep", "monthly"): rep_monthly,
-    ("team_lead", "daily"): team_lead_daily, ("team_lead", "weekly"): team_lead_weekly,
+    ("rep", "daily"): rep_daily,
+    ("rep", "weekly"): rep_weekly,
+    ("rep", "monthly"): rep_monthly,
+    ("team_lead", "daily"): team_lead_daily,
+    ("team_lead", "weekly"): team_lead_weekly,
     ("team_lead", "monthly"): team_lead_monthly,
-    ("director", "daily"): director_daily, ("director", "weekly"): director_weekly,
+    ("director", "daily"): director_daily,
+    ("director", "weekly"): director_weekly,
     ("director", "monthly"): director_monthly,
 }
 
@@ -71,10 +87,13 @@ BUILDERS: dict[tuple[str, str], Callable[[MartReader, Entity, Window], Report]] 
 def template_env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined)
-    env.globals["text"] = label_text     # '中文 English' of a seed label, as the reports write it
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals["text"] = label_text  # '中文 English' of a seed label, as the reports write it
     return env
 
 
@@ -84,8 +103,9 @@ def _tidy(text: str) -> str:
 
 
 def render_markdown(env: jinja2.Environment, report: Report) -> str:
-    return _tidy(env.get_template("report.md.j2").render(
-        report=report, no_data_text=NO_DATA, none_text=NONE_TEXT))
+    return _tidy(
+        env.get_template("report.md.j2").render(report=report, no_data_text=NO_DATA, none_text=NONE_TEXT)
+    )
 
 
 def render_html(env: jinja2.Environment, title: str, md_text: str) -> str:
@@ -103,10 +123,16 @@ def render_index(env: jinja2.Environment, out_dir: Path, as_of: dt.date) -> str:
                 title = text.splitlines()[0] if text else ""
                 subject = title.split(" — ", 1)[1] if " — " in title else path.stem
                 rel = f"{period}/{role}/{path.stem}"
-                rows.append([" ".join(PERIOD_LABELS[period]), " ".join(ROLE_LABELS[role]),
-                             subject, cell(path.stem),
-                             f"[HTML]({rel}.html) · [Markdown]({rel}.md)",
-                             NO_DATA if NO_DATA in text else ""])
+                rows.append(
+                    [
+                        " ".join(PERIOD_LABELS[period]),
+                        " ".join(ROLE_LABELS[role]),
+                        subject,
+                        cell(path.stem),
+                        f"[HTML]({rel}.html) · [Markdown]({rel}.md)",
+                        NO_DATA if NO_DATA in text else "",
+                    ]
+                )
     return _tidy(env.get_template("index.md.j2").render(as_of=as_of.isoformat(), rows=rows))
 
 
@@ -131,13 +157,13 @@ def _normalise(values: Iterable[str] | str, allowed: Sequence[str], what: str) -
         return list(allowed)
     unknown = [v for v in values if v not in allowed]
     if unknown:
-        raise ValueError(f"unknown {what}: {', '.join(unknown)} "
-                         f"(choose from {', '.join(allowed)} or all)")
+        raise ValueError(f"unknown {what}: {', '.join(unknown)} (choose from {', '.join(allowed)} or all)")
     return [v for v in allowed if v in values]
 
 
-def build_reports(warehouse: Path, out: Path, periods: Iterable[str] | str = PERIODS,
-                  roles: Iterable[str] | str = ROLES) -> ReportRun:
+def build_reports(
+    warehouse: Path, out: Path, periods: Iterable[str] | str = PERIODS, roles: Iterable[str] | str = ROLES
+) -> ReportRun:
     """Write every report of the given periods and roles for the marts' as-of date."""
     periods = _normalise(periods, PERIODS, "period")
     roles = _normalise(roles, ROLES, "role")
@@ -150,7 +176,7 @@ def build_reports(warehouse: Path, out: Path, periods: Iterable[str] | str = PER
         for period in periods:
             for role in roles:
                 reader.consumer = f"{role}_{period}_report"
-                reader.as_of_date()   # every consumer depends on the as-of date
+                reader.as_of_date()  # every consumer depends on the as-of date
                 _clear(run.out_dir / period / role)
                 for entity in LISTERS[role](reader):
                     report = BUILDERS[(role, period)](reader, entity, window)
@@ -158,13 +184,19 @@ def build_reports(warehouse: Path, out: Path, periods: Iterable[str] | str = PER
                     base = safe_output_path(run.out_dir, report.relative_path)
                     _write(base.with_suffix(".md"), md_text, run)
                     _write(base.with_suffix(".html"), render_html(env, report.title, md_text), run)
-                    run.files.append(write_workbook(base.with_suffix(".xlsx"), report_sheets(report.sections),
-                                                    report.title))
+                    run.files.append(
+                        write_workbook(
+                            base.with_suffix(".xlsx"), report_sheets(report.sections), report.title
+                        )
+                    )
                     run.reports.append(report)
         index_md = render_index(env, run.out_dir, as_of)
         _write(run.out_dir / "index.md", index_md, run)
-        _write(run.out_dir / "index.html",
-               render_html(env, f"{label_text('report_index')} — {as_of.isoformat()}", index_md), run)
+        _write(
+            run.out_dir / "index.html",
+            render_html(env, f"{label_text('report_index')} — {as_of.isoformat()}", index_md),
+            run,
+        )
         run.reads = {c: set(t) for c, t in reader.reads.items() if c in CONSUMERS}
         run.qualified_reads = {c: set(t) for c, t in reader.qualified_reads.items() if c in CONSUMERS}
     return run

@@ -10,10 +10,12 @@ limited to relative paths inside the report folder (no scheme, no ``//``, no bac
 whitespace or control characters, checked after entity decoding); any other link renders as its
 text alone, and images render as their text (reports embed none).
 """
+
 from __future__ import annotations
 
 import html
 import re
+from typing import cast
 
 import mistune
 
@@ -57,4 +59,4 @@ class _SafeRenderer(mistune.HTMLRenderer):
 def render_markdown_html(md_text: str) -> str:
     """HTML body for Markdown text; see the module docstring for what is refused."""
     markdown = mistune.create_markdown(renderer=_SafeRenderer(), escape=True, plugins=["table"])
-    return markdown(md_text)
+    return cast(str, markdown(md_text))  # the HTML renderer returns text

@@ -20,11 +20,13 @@ Each figure on a page is a ``<span class="fig">`` that names the mart row and co
 (``data-src``, ``data-key``, ``data-col``), and each chart series names the rows it draws, so
 the browser tests can compare what a person sees with the marts.
 """
+
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -52,12 +54,22 @@ class SiteBuilder(CockpitPages, TeamPages, RepPages, LeaderboardsPage, DataQuali
         self._use("index")
         reps = self.reps()
         teams = self.teams()
-        return Page("index", "index.html", *label("sales_indicator_dashboards"), "index.html.j2",
-                    {"pages": pages, "reps": reps, "teams": teams, "regions": self.regions(),
-                     "dbt_docs_index": f"{self.dbt_docs_dir}/index.html" if self.dbt_docs_dir else None})
+        return Page(
+            "index",
+            "index.html",
+            *label("sales_indicator_dashboards"),
+            "index.html.j2",
+            {
+                "pages": pages,
+                "reps": reps,
+                "teams": teams,
+                "regions": self.regions(),
+                "dbt_docs_index": f"{self.dbt_docs_dir}/index.html" if self.dbt_docs_dir else None,
+            },
+        )
 
     def build_pages(self) -> list[Page]:
-        self._use("index")                       # the lists of regions, teams and reps are the index's
+        self._use("index")  # the lists of regions, teams and reps are the index's
         regions, teams, reps = self.regions(), self.teams(), self.reps()
         pages: list[Page] = [self.cockpit("company", None)]
         pages += [self.cockpit(reg["region_id"], reg) for reg in regions]
@@ -70,8 +82,13 @@ class SiteBuilder(CockpitPages, TeamPages, RepPages, LeaderboardsPage, DataQuali
 
 # --------------------------------------------------------------------------- rendering
 def _env() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(PACKAGE_DIR / "templates" / "site")),
-                      autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(str(PACKAGE_DIR / "templates" / "site")),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["date"] = fmt_date
     env.filters["slug"] = slug
     env.filters["num"] = fmt_number
@@ -84,16 +101,22 @@ def _env() -> Environment:
     return env
 
 
-def render_site(builder: SiteBuilder, out_dir: Path, reports_index: str | None = None,
-                before_swap: Callable[[Path], None] | None = None,
-                crm: CrmLinks | None = None) -> list[Page]:
+def render_site(
+    builder: SiteBuilder,
+    out_dir: Path,
+    reports_index: str | None = None,
+    before_swap: Callable[[Path], None] | None = None,
+    crm: CrmLinks | None = None,
+) -> list[Page]:
     """Write every page into a fresh folder, then swap it in place of ``out_dir``."""
     crm = CrmLinks.from_env() if crm is None else crm
     pages = builder.build_pages()
     env = _env()
     env.globals["crm"] = crm
     if not ECHARTS_JS.is_file():
-        raise FileNotFoundError(f"{ECHARTS_JS} is missing: run `npm ci` (make site does) to install the chart library")
+        raise FileNotFoundError(
+            f"{ECHARTS_JS} is missing: run `npm ci` (make site does) to install the chart library"
+        )
     tmp = out_dir.with_name(out_dir.name + ".tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
@@ -101,24 +124,41 @@ def render_site(builder: SiteBuilder, out_dir: Path, reports_index: str | None =
     shutil.copy2(ECHARTS_JS, tmp / "assets" / "echarts.min.js")
     for name in ("app.js", "style.css"):
         shutil.copy2(PACKAGE_DIR / "static" / name, tmp / "assets" / name)
-    nav = [p for p in pages if p.kind in ("index", "leaderboards", "data_quality", "indicator_tree")
-           or (p.kind == "cockpit" and p.path == "cockpit/company.html")]
-    env.globals["rep_pages"] = {p.path[len("rep/"):-len(".html")] for p in pages if p.kind == "rep"}
+    nav = [
+        p
+        for p in pages
+        if p.kind in ("index", "leaderboards", "data_quality", "indicator_tree")
+        or (p.kind == "cockpit" and p.path == "cockpit/company.html")
+    ]
+    env.globals["rep_pages"] = {p.path[len("rep/") : -len(".html")] for p in pages if p.kind == "rep"}
     for page in pages:
-        def render(xlsx_href: str | None) -> str:
+
+        def render(xlsx_href: str | None, page: Page = page) -> str:
             return env.get_template(page.template).render(
-                page=page, ctx=page.context, charts=page.charts, nav=nav, as_of=builder.as_of,
-                month=builder.month, prefix=page.depth_prefix, reports_index=reports_index,
+                page=page,
+                ctx=page.context,
+                charts=page.charts,
+                nav=nav,
+                as_of=builder.as_of,
+                month=builder.month,
+                prefix=page.depth_prefix,
+                reports_index=reports_index,
                 xlsx_href=xlsx_href,
-                chart_json=script_safe_json([c.spec() for c in page.charts if c.has_data])
-                .replace("</", "<\\/"))
+                chart_json=script_safe_json([c.spec() for c in page.charts if c.has_data]).replace(
+                    "</", "<\\/"
+                ),
+            )
+
         html = render(None)
         target = safe_output_path(tmp, page.path)
         target.parent.mkdir(parents=True, exist_ok=True)
         sheets = page_sheets(html)
-        if sheets:   # the page's tables as a workbook beside it, linked from the page
-            xlsx = write_workbook(safe_output_path(tmp, page.path[:-len(".html")] + ".xlsx"), sheets,
-                                  f"{page.title_zh} {page.title_en}")
+        if sheets:  # the page's tables as a workbook beside it, linked from the page
+            xlsx = write_workbook(
+                safe_output_path(tmp, page.path[: -len(".html")] + ".xlsx"),
+                sheets,
+                f"{page.title_zh} {page.title_en}",
+            )
             html = render(xlsx.name)
         target.write_text(html, encoding="utf-8")
     for relative, rows in builder.visit_csvs.items():
@@ -137,9 +177,9 @@ def render_site(builder: SiteBuilder, out_dir: Path, reports_index: str | None =
     return pages
 
 
-
-
-def build_site(warehouse: Path, out_dir: Path, with_reports: bool = True, with_dbt_docs: bool = False) -> SiteRun:
+def build_site(
+    warehouse: Path, out_dir: Path, with_reports: bool = True, with_dbt_docs: bool = False
+) -> SiteRun:
     """Build the site (and, by default, the role reports under ``reports/``) from the marts;
     with_dbt_docs also writes the static dbt docs site to ``dbt-docs/index.html`` (a DuckDB
     warehouse only: the docs catalog is read from it) and links it from the pages."""
@@ -159,8 +199,9 @@ def build_site(warehouse: Path, out_dir: Path, with_reports: bool = True, with_d
         builder.reports_dir = f"reports/{builder.as_of.isoformat()}" if with_reports else None
         builder.dbt_docs_dir = DBT_DOCS_DIR if with_dbt_docs else None
         reports_index = f"{builder.reports_dir}/index.html" if with_reports else None
-        pages = render_site(builder, Path(out_dir), reports_index,
-                            add_reports if with_reports or with_dbt_docs else None)
+        pages = render_site(
+            builder, Path(out_dir), reports_index, add_reports if with_reports or with_dbt_docs else None
+        )
         reads = {k: set(v) for k, v in reader.reads.items()}
     return SiteRun(Path(out_dir), builder.as_of, pages, reads, report_runs[0] if report_runs else None)
 

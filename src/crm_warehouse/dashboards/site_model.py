@@ -1,4 +1,5 @@
 """The site's page model: figures, charts, pages, month helpers, and the page settings."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -82,8 +83,12 @@ def script_safe_json(value: Any) -> str:
     """JSON for a <script type="application/json"> block: `<`, `>` and `&` are written as
     \\u escapes, so no CRM value (a name holding `</script>`) can close the block; JSON.parse
     reads the same values."""
-    return (json.dumps(value, ensure_ascii=False)
-            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    return (
+        json.dumps(value, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
 
 
 @dataclass
@@ -108,7 +113,7 @@ def fig(row: dict[str, Any] | None, col: str, unit: str | None, table: str, **ke
 @dataclass
 class Chart:
     id: str
-    kind: str                          # line | bar | hbar | tree
+    kind: str  # line | bar | hbar | tree
     title_zh: str
     title_en: str
     unit: str | None = None
@@ -125,14 +130,18 @@ class Chart:
     def has_data(self) -> bool:
         if self.kind == "tree":
             return bool(self.tree)
-        return bool(self.categories) and any(
-            any(v is not None for v in s["data"]) for s in self.series)
+        return bool(self.categories) and any(any(v is not None for v in s["data"]) for s in self.series)
 
     def spec(self) -> dict[str, Any]:
         out = {
-            "id": self.id, "kind": self.kind, "title_zh": self.title_zh, "title_en": self.title_en,
-            "unit": self.unit, "categories": _jsonable(self.categories),
-            "category_labels_zh": self.category_labels_zh, "category_labels_en": self.category_labels_en,
+            "id": self.id,
+            "kind": self.kind,
+            "title_zh": self.title_zh,
+            "title_en": self.title_en,
+            "unit": self.unit,
+            "categories": _jsonable(self.categories),
+            "category_labels_zh": self.category_labels_zh,
+            "category_labels_en": self.category_labels_en,
             "series": self.series,
         }
         if self.tree is not None:
@@ -140,9 +149,20 @@ class Chart:
         return out
 
 
-def series(name_zh: str, name_en: str, data: list[Any], style: str = "actual",
-           source: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
-    out = {"name_zh": name_zh, "name_en": name_en, "data": [_num(v) for v in data], "style": style}
+def series(
+    name_zh: str,
+    name_en: str,
+    data: list[Any],
+    style: str = "actual",
+    source: dict[str, Any] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "name_zh": name_zh,
+        "name_en": name_en,
+        "data": [_num(v) for v in data],
+        "style": style,
+    }
     if source:
         out["src"] = source
     out.update(extra)
@@ -179,7 +199,7 @@ def _num(value: Any) -> Any:
 @dataclass
 class Page:
     kind: str
-    path: str                 # relative to the site root, e.g. "rep/U00012.html"
+    path: str  # relative to the site root, e.g. "rep/U00012.html"
     title_zh: str
     title_en: str
     template: str
@@ -197,7 +217,7 @@ class SiteRun:
     as_of: dt.date
     pages: list[Page]
     reads: dict[str, set[str]]
-    reports: Any = None           # the ReportRun of the reports written under reports/
+    reports: Any = None  # the ReportRun of the reports written under reports/
 
 
 # --------------------------------------------------------------------------- helpers
@@ -224,6 +244,6 @@ PARTIAL_WEEK = (label("partial_week_suffix")[0], " " + label("partial_week_suffi
 def month_labels(months: list[dt.date], partial: dt.date | None = None) -> tuple[list[str], list[str]]:
     """Axis labels of a monthly trend; the month in progress (``partial``) is marked as such."""
     labels = [month_label(m) for m in months]
-    zh = [z + (PARTIAL_MONTH[0] if m == partial else "") for (z, _), m in zip(labels, months)]
-    en = [e + (PARTIAL_MONTH[1] if m == partial else "") for (_, e), m in zip(labels, months)]
+    zh = [z + (PARTIAL_MONTH[0] if m == partial else "") for (z, _), m in zip(labels, months, strict=False)]
+    en = [e + (PARTIAL_MONTH[1] if m == partial else "") for (_, e), m in zip(labels, months, strict=False)]
     return zh, en

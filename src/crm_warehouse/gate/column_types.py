@@ -5,6 +5,7 @@ type staging will cast it to; an empty value is null and is checked only where a
 required (primary keys). The type of a column follows from its name (one small mapping,
 below); a column that matches no rule is free text.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 
-class LandingType(str, Enum):
+class LandingType(str, Enum):  # noqa: UP042 - StrEnum would change str() of a member
     TEXT = "text"
     TIMESTAMP = "timestamp"
     DATE = "date"
@@ -48,11 +49,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], LandingType], ...] = (
 # What each type accepts, in words (used in messages and in the Data Docs).
 TYPE_RULES: dict[LandingType, str] = {
     LandingType.TIMESTAMP: "a timestamp YYYY-MM-DD[ HH:MM[:SS[.fraction]]] (a bare date is midnight; "
-                           "'/' or 年月日 may separate the date, 'T' the time; an offset such as "
-                           "+08:00 or Z is converted to business time)",
+    "'/' or 年月日 may separate the date, 'T' the time; an offset such as "
+    "+08:00 or Z is converted to business time)",
     LandingType.DATE: "a date YYYY-MM-DD (or YYYY/MM/DD, 2026年11月5日; a time part is allowed)",
     LandingType.DECIMAL: "a decimal number (1234.5, 1,234.50, ¥1234, RMB 1234, 1234元, 1.2e3; "
-                         "below 10^16, rounded to cents)",
+    "below 10^16, rounded to cents)",
     LandingType.INTEGER: "a whole number (1234, 1,234 or 1234.0)",
     LandingType.BOOLEAN: "a boolean: true/false, t/f, yes/no, y/n, 1/0 or 是/否 (any case)",
 }
@@ -63,17 +64,20 @@ BOOLEAN_VALUES = TRUE_VALUES | FALSE_VALUES
 
 # The landing parsing rule. The staging macros (macros/parsing/parse_values.sql) hold the same
 # patterns; tests/python/test_parse_rule.py checks that both read the same cases alike.
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋：／￥\t\u3000\u00a0",
-                            "0123456789.,-+:/¥   ")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋：／￥\t\u3000\u00a0", "0123456789.,-+:/¥   ")
 _DATE_SEPARATORS = str.maketrans({"/": "-", "年": "-", "月": "-", "日": None})
-NUMBER_PATTERN = (r"[+-]?(?:¥|rmb ?|cny ?)?(?:[0-9]{1,3}(?:,[0-9]{3})+(?:[.][0-9]+)?"
-                  r"|[0-9]+(?:[.][0-9]+)?(?:e[+-]?[0-9]+)?)(?: ?元)?")
+NUMBER_PATTERN = (
+    r"[+-]?(?:¥|rmb ?|cny ?)?(?:[0-9]{1,3}(?:,[0-9]{3})+(?:[.][0-9]+)?"
+    r"|[0-9]+(?:[.][0-9]+)?(?:e[+-]?[0-9]+)?)(?: ?元)?"
+)
 INTEGER_PATTERN = r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:[.]0+)?"
-TIMESTAMP_PATTERN = (r"([1-9][0-9]{3})-(0?[1-9]|1[0-2])-(0?[1-9]|[12][0-9]|3[01])"
-                     r"(?:[ T]([01]?[0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9])([.][0-9]{1,9})?)?"
-                     r"(?: ?([zZ]|[+-](?:0[0-9]|1[0-4]):?(?:[0-5][0-9])?))?)?")
+TIMESTAMP_PATTERN = (
+    r"([1-9][0-9]{3})-(0?[1-9]|1[0-2])-(0?[1-9]|[12][0-9]|3[01])"
+    r"(?:[ T]([01]?[0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9])([.][0-9]{1,9})?)?"
+    r"(?: ?([zZ]|[+-](?:0[0-9]|1[0-4]):?(?:[0-5][0-9])?))?)?"
+)
 DECIMAL_LIMIT = Decimal(10) ** 16  # decimal(18, 2)
-INTEGER_LIMIT = 2 ** 63  # bigint
+INTEGER_LIMIT = 2**63  # bigint
 BUSINESS_TIMEZONE = "Asia/Shanghai"
 
 
@@ -120,8 +124,8 @@ def parse_value(text: str | None, landing_type: LandingType | str):
     if landing_type is LandingType.INTEGER:
         if not re.fullmatch(INTEGER_PATTERN, value):
             return None
-        number = int(re.sub(r"[.]0+$|,", "", value))
-        return number if -INTEGER_LIMIT <= number < INTEGER_LIMIT else None
+        integer = int(re.sub(r"[.]0+$|,", "", value))
+        return integer if -INTEGER_LIMIT <= integer < INTEGER_LIMIT else None
     stamp = _parse_timestamp(value.translate(_DATE_SEPARATORS))
     if stamp is None or landing_type is LandingType.TIMESTAMP:
         return stamp
@@ -134,8 +138,15 @@ def _parse_timestamp(value: str) -> datetime | None:
         return None
     year, month, day, hour, minute, second, fraction, offset = match.groups()
     try:
-        stamp = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
-                         int(second or 0), int((fraction or ".")[1:7].ljust(6, "0")))
+        stamp = datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((fraction or ".")[1:7].ljust(6, "0")),
+        )
     except ValueError:  # 2026-02-30
         return None
     if offset is None:

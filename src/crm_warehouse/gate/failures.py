@@ -1,5 +1,6 @@
 """Failures from Great Expectations' results: merged per expectation, duplicate keys across chunks,
 example rows."""
+
 from __future__ import annotations
 
 from crm_warehouse.gate.column_types import TYPE_RULES, LandingType  # noqa: E402
@@ -45,8 +46,9 @@ class _KeyTracker:
         self.rows.append(keyed.index.to_numpy(dtype=np.int64))
         self.chunk.append(np.full(len(keyed), len(self.chunk), dtype=np.int32))
 
-    def cross_chunk_duplicates(self, by_expectation: dict[tuple, Failure], failed: set[tuple],
-                               shown: str) -> None:
+    def cross_chunk_duplicates(
+        self, by_expectation: dict[tuple, Failure], failed: set[tuple], shown: str
+    ) -> None:
         import numpy as np
 
         if self.skip or not self.hashes:
@@ -59,7 +61,7 @@ class _KeyTracker:
         duplicated[1:] |= same_as_next
         duplicated[:-1] |= same_as_next
         groups: dict[int, list[tuple[int, int]]] = {}
-        for h, row, c in zip(hashes[duplicated], rows[duplicated], chunk[duplicated]):
+        for h, row, c in zip(hashes[duplicated], rows[duplicated], chunk[duplicated], strict=False):
             groups.setdefault(int(h), []).append((int(row), int(c)))
         extra: list[tuple[int, str]] = []
         for members in groups.values():
@@ -68,19 +70,32 @@ class _KeyTracker:
             member_rows = sorted(r for r, _ in members)
             for row in member_rows:
                 others = [r for r in member_rows if r != row]
-                extra.append((row, f"duplicate primary key (also on row "
-                                   f"{', '.join(map(str, others[:5]))}{', …' if len(others) > 5 else ''})"))
+                extra.append(
+                    (
+                        row,
+                        f"duplicate primary key (also on row "
+                        f"{', '.join(map(str, others[:5]))}{', …' if len(others) > 5 else ''})",
+                    )
+                )
         if not extra:
             return
         extra.sort()
-        kind = ("expect_column_values_to_be_unique" if len(self.key) == 1
-                else "expect_compound_columns_to_be_unique")
+        kind = (
+            "expect_column_values_to_be_unique"
+            if len(self.key) == 1
+            else "expect_compound_columns_to_be_unique"
+        )
         ident = (kind, "cross-chunk")
         failed.add(next((i for i in failed if i[0] == kind), ident))
-        failure = Failure(file=shown, expectation=kind, column=", ".join(self.key),
-                          message=f"primary key ({', '.join(self.key)}) is not unique within the file",
-                          unexpected_count=len(extra), rows=[r for r, _ in extra][:LISTED_ROWS],
-                          row_messages=extra[:LISTED_ROWS])
+        failure = Failure(
+            file=shown,
+            expectation=kind,
+            column=", ".join(self.key),
+            message=f"primary key ({', '.join(self.key)}) is not unique within the file",
+            unexpected_count=len(extra),
+            rows=[r for r, _ in extra][:LISTED_ROWS],
+            row_messages=extra[:LISTED_ROWS],
+        )
         existing = next((k for k in by_expectation if k[0] == kind), None)
         _merge(by_expectation, existing or ident, failure)
 
@@ -96,8 +111,9 @@ def _failure(shown: str, frame, prepared, item) -> Failure:
     rows = [int(r) for r in res.get("partial_unexpected_index_list") or []]
     count = int(res.get("unexpected_count") or len(rows))
     column = kwargs.get("column")
-    failure = Failure(file=shown, expectation=kind, column=column, message="", unexpected_count=count,
-                      rows=rows)
+    failure = Failure(
+        file=shown, expectation=kind, column=column, message="", unexpected_count=count, rows=rows
+    )
 
     def value(row: int, col: str) -> str | None:
         if col in frame.columns and row in frame.index:
@@ -125,14 +141,20 @@ def _failure(shown: str, frame, prepared, item) -> Failure:
         failure.message = f"exactly one of {' / '.join(alternatives)} must be set"
         for row in rows:
             found = [f"{c} {value(row, c)!r}" for c in alternatives if value(row, c) is not None]
-            failure.row_messages.append((row, f"exactly one of {' / '.join(alternatives)} must be set "
-                                              f"({'found ' + ' and '.join(found) if found else 'none is'})"))
+            failure.row_messages.append(
+                (
+                    row,
+                    f"exactly one of {' / '.join(alternatives)} must be set "
+                    f"({'found ' + ' and '.join(found) if found else 'none is'})",
+                )
+            )
     elif kind == "expect_column_values_to_be_in_set":
         accepted = ", ".join(kwargs["value_set"])
         failure.message = f"value is not an accepted value ({accepted})"
         for row in rows:
-            failure.row_messages.append((row, f"{value(row, column)!r} is not an accepted value "
-                                              f"({accepted})"))
+            failure.row_messages.append(
+                (row, f"{value(row, column)!r} is not an accepted value ({accepted})")
+            )
     elif kind == "expect_column_values_to_not_be_null":
         failure.message = "primary key column is empty"
         failure.row_messages = [(row, "primary key column is empty") for row in rows]

@@ -1,4 +1,5 @@
 """The gate's outputs: the plain-text summary, the structural problem lines and the JSON result."""
+
 from __future__ import annotations
 
 import json
@@ -27,23 +28,30 @@ _HEADLINES = {
 
 def summary_text(result: GateResult, rows_per_failure: int = 10) -> str:
     scope = f", first {result.sample_rows} data rows per file" if result.sample_rows else ""
-    lines = [f"Landing gate {_HEADLINES[result.status]}: {result.landing_dir} "
-             f"({result.fmt}, contract {result.contract_version}{scope})"]
+    lines = [
+        f"Landing gate {_HEADLINES[result.status]}: {result.landing_dir} "
+        f"({result.fmt}, contract {result.contract_version}{scope})"
+    ]
     if result.structural_problems:
-        lines.append(f"{len(result.structural_problems)} structural fault(s): nothing was validated; "
-                     "fix the files and rerun (the build must not run on them).")
+        lines.append(
+            f"{len(result.structural_problems)} structural fault(s): nothing was validated; "
+            "fix the files and rerun (the build must not run on them)."
+        )
         lines += [f"  {problem_text(p, result)}" for p in result.structural_problems]
         return "\n".join(lines) + "\n"
     width = max([len(r.file) for r in result.files] + [4])
     for r in result.files:
         rows = f"{r.rows_validated} row{'' if r.rows_validated == 1 else 's'}"
         rows += " (sample)" if r.sampled else ""
-        lines.append(f"{r.entity:<26} {r.file:<{width}}  {rows:>16}  "
-                     f"{r.passed}/{r.expectations} expectations passed, {r.failed} failed")
+        lines.append(
+            f"{r.entity:<26} {r.file:<{width}}  {rows:>16}  "
+            f"{r.passed}/{r.expectations} expectations passed, {r.failed} failed"
+        )
     failures = result.content_failures
     total_rows = sum(f.unexpected_count for f in failures)
-    lines.append(f"{len(failures)} failed expectation(s), {total_rows} value(s) affected"
-                 + (":" if failures else "."))
+    lines.append(
+        f"{len(failures)} failed expectation(s), {total_rows} value(s) affected" + (":" if failures else ".")
+    )
     for f in failures:
         listed = f.row_messages[:rows_per_failure]
         for row, message in listed:
@@ -52,8 +60,10 @@ def summary_text(result: GateResult, rows_per_failure: int = 10) -> str:
             lines.append(f"  {f.file}, column '{f.column}': {f.message}")
         more = f.unexpected_count - len(listed)
         if more > 0 and listed:
-            lines.append(f"  {f.file}, column '{f.column}': {more} more row(s) with the same problem "
-                         "(see the JSON result and Data Docs)")
+            lines.append(
+                f"  {f.file}, column '{f.column}': {more} more row(s) with the same problem "
+                "(see the JSON result and Data Docs)"
+            )
     if result.data_docs:
         lines.append(f"Data Docs: {result.data_docs}")
     lines += [f"Note: {note}" for note in result.notes]
@@ -79,16 +89,32 @@ def result_json(result: GateResult) -> dict:
         "data_docs": result.data_docs,
         "notes": result.notes,
         "structural_problems": [
-            {"file": _display(Path(p.path), Path(result.landing_dir)), "row": p.row, "column": p.column,
-             "message": p.message} for p in result.structural_problems],
+            {
+                "file": _display(Path(p.path), Path(result.landing_dir)),
+                "row": p.row,
+                "column": p.column,
+                "message": p.message,
+            }
+            for p in result.structural_problems
+        ],
         "files": [
-            {**{k: v for k, v in asdict(r).items() if k != "failures"},
-             "failures": [
-                 {"expectation": f.expectation, "column": f.column, "message": f.message,
-                  "unexpected_count": f.unexpected_count, "rows": f.rows, "examples": f.examples,
-                  "row_messages": [{"row": row, "message": m} for row, m in f.row_messages]}
-                 for f in r.failures]}
-            for r in result.files],
+            {
+                **{k: v for k, v in asdict(r).items() if k != "failures"},
+                "failures": [
+                    {
+                        "expectation": f.expectation,
+                        "column": f.column,
+                        "message": f.message,
+                        "unexpected_count": f.unexpected_count,
+                        "rows": f.rows,
+                        "examples": f.examples,
+                        "row_messages": [{"row": row, "message": m} for row, m in f.row_messages],
+                    }
+                    for f in r.failures
+                ],
+            }
+            for r in result.files
+        ],
     }
 
 
@@ -99,6 +125,7 @@ def write_outputs(result: GateResult, summary_path: Path | None, json_path: Path
         summary_path.write_text(text, encoding="utf-8")
     if json_path is not None:
         json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(result_json(result), ensure_ascii=False, indent=2) + "\n",
-                             encoding="utf-8")
+        json_path.write_text(
+            json.dumps(result_json(result), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     return text

@@ -6,6 +6,7 @@ Row labels are the file's row numbers: the header is row 1, so the first data ro
 (for Parquet, the first record is row 1). A row is a CSV record: it equals the line number
 unless a quoted value contains line breaks.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -30,8 +31,9 @@ def read_landing_file(path: Path, fmt: str = "csv", sample_rows: int | None = No
     return frames[0] if len(frames) == 1 else pd.concat(frames)
 
 
-def iter_landing_file(path: Path, fmt: str = "csv", sample_rows: int | None = None,
-                      chunk_rows: int | None = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+def iter_landing_file(
+    path: Path, fmt: str = "csv", sample_rows: int | None = None, chunk_rows: int | None = CHUNK_ROWS
+) -> Iterator[pd.DataFrame]:
     """The file's rows as text frames of at most `chunk_rows` rows each (None: one frame),
     indexed by row number: memory stays bounded by the chunk size, whatever the file size.
 
@@ -39,8 +41,15 @@ def iter_landing_file(path: Path, fmt: str = "csv", sample_rows: int | None = No
     """
     if fmt == "csv":
         reader = pd.read_csv(
-            path, dtype=object, keep_default_na=False, na_filter=False, encoding="utf-8-sig",
-            skip_blank_lines=False, nrows=sample_rows, engine="c", chunksize=chunk_rows or None,
+            path,
+            dtype=object,
+            keep_default_na=False,
+            na_filter=False,
+            encoding="utf-8-sig",
+            skip_blank_lines=False,
+            nrows=sample_rows,
+            engine="c",
+            chunksize=chunk_rows or None,
         )
         chunks = reader if chunk_rows else [reader]
         first_row = CSV_FIRST_ROW
@@ -75,8 +84,7 @@ def _clean_text(values: pd.Series) -> pd.Series:
     return text.where(present & (text != ""), None).astype(object)
 
 
-def _parquet_chunks(path: Path, sample_rows: int | None,
-                    chunk_rows: int | None) -> Iterator[pd.DataFrame]:
+def _parquet_chunks(path: Path, sample_rows: int | None, chunk_rows: int | None) -> Iterator[pd.DataFrame]:
     import pyarrow.parquet as pq
 
     parquet = pq.ParquetFile(path)
@@ -105,9 +113,10 @@ def _parquet_chunks(path: Path, sample_rows: int | None,
 
 def _batch_frame(batch, names: list[str]) -> pd.DataFrame:
     columns = {}
-    for name, column in zip(batch.schema.names, batch.columns):
+    for name, column in zip(batch.schema.names, batch.columns, strict=False):
         columns[name] = pd.Series(
-            [None if v is None else _parquet_text(v) for v in column.to_pylist()], dtype=object)
+            [None if v is None else _parquet_text(v) for v in column.to_pylist()], dtype=object
+        )
     return pd.DataFrame(columns, columns=names)
 
 

@@ -1,4 +1,5 @@
 """The gate's results: failures per expectation, per file, and the whole run with its exit code."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -3,6 +3,7 @@
 Structural faults (see check_landing) stop the gate before any content is read. Content is
 validated per file, as an all-text dataframe, against the entity's suite (see suites).
 """
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,7 @@ import os
 import shutil
 import time
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from crm_warehouse.check_landing import check_landing, export_files  # noqa: E402
@@ -26,17 +27,20 @@ from .results import LISTED_ROWS, Failure, FileResult, GateResult
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 
-
-
 DOCS_SITE = "landing_gate"
 
 
 _GE_SITE_ENTRIES = ("index.html", "validations", "expectations", "static")
 
 
-def run_gate(landing_dir: Path, fmt: str = "csv", docs_dir: Path | None = None,
-             strict: bool = False, sample_rows: int | None = None,
-             chunk_rows: int = CHUNK_ROWS) -> GateResult:
+def run_gate(
+    landing_dir: Path,
+    fmt: str = "csv",
+    docs_dir: Path | None = None,
+    strict: bool = False,
+    sample_rows: int | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> GateResult:
     """Check and validate a landing folder; build Data Docs into `docs_dir` (None: no docs).
 
     Each file is read and validated `chunk_rows` rows at a time, so memory is bounded by the
@@ -45,9 +49,13 @@ def run_gate(landing_dir: Path, fmt: str = "csv", docs_dir: Path | None = None,
     """
     landing_dir = Path(landing_dir)
     result = GateResult(
-        landing_dir=str(landing_dir), fmt=fmt, strict=strict, sample_rows=sample_rows,
+        landing_dir=str(landing_dir),
+        fmt=fmt,
+        strict=strict,
+        sample_rows=sample_rows,
         contract_version=contract_version(),
-        started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
     started = time.monotonic()
     result.structural_problems = check_landing(landing_dir, fmt)
     result.timings["structural_s"] = round(time.monotonic() - started, 2)
@@ -71,8 +79,16 @@ def run_gate(landing_dir: Path, fmt: str = "csv", docs_dir: Path | None = None,
         for path in export_files(landing_dir / entity.name, fmt):
             shown = _display(path, landing_dir)
             file_result, runs = _validate_file(
-                context, gx, run_id, suite, entity, path, shown,
-                iter_landing_file(path, fmt, sample_rows, chunk_rows), sample_rows)
+                context,
+                gx,
+                run_id,
+                suite,
+                entity,
+                path,
+                shown,
+                iter_landing_file(path, fmt, sample_rows, chunk_rows),
+                sample_rows,
+            )
             result.files.append(file_result)
             pages += runs
     result.timings["validation_s"] = round(time.monotonic() - phase, 2)
@@ -87,8 +103,10 @@ def run_gate(landing_dir: Path, fmt: str = "csv", docs_dir: Path | None = None,
         # The site builder logs rendering errors instead of raising them: count the pages.
         built = len(list((Path(docs_dir) / "validations").rglob("*.html")))
         if built != pages:
-            result.notes.append(f"Data Docs are incomplete: {built} validation page(s) for "
-                                f"{pages} validation(s) of {len(result.files)} file(s); see the log above")
+            result.notes.append(
+                f"Data Docs are incomplete: {built} validation page(s) for "
+                f"{pages} validation(s) of {len(result.files)} file(s); see the log above"
+            )
         result.timings["data_docs_s"] = round(time.monotonic() - phase, 2)
     result.timings["total_s"] = round(time.monotonic() - started, 2)
     return result
@@ -107,8 +125,10 @@ def _ephemeral_context(docs_dir: Path | None):
         sites[DOCS_SITE] = {
             "class_name": "SiteBuilder",
             "show_how_to_buttons": False,
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                              "base_directory": str(Path(docs_dir).resolve())},
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(Path(docs_dir).resolve()),
+            },
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         }
     context.variables.data_docs_sites = sites
@@ -124,10 +144,9 @@ def _clear_site(docs_dir: Path) -> None:
             target.unlink()
 
 
-
-
-def _validate_file(context, gx, run_id, suite, entity: Entity, path: Path, shown: str, chunks,
-                   sample_rows: int | None) -> tuple[FileResult, int]:
+def _validate_file(
+    context, gx, run_id, suite, entity: Entity, path: Path, shown: str, chunks, sample_rows: int | None
+) -> tuple[FileResult, int]:
     """Validate one file chunk by chunk; (merged result, number of validations run)."""
     from crm_warehouse.gate.suites import prepare_frame
 
@@ -143,22 +162,28 @@ def _validate_file(context, gx, run_id, suite, entity: Entity, path: Path, shown
         # engine caches every dataframe it has seen (memory would grow chunk by chunk).
         # (GE's file store refuses keys with a slash or backslash.)
         datasource = context.data_sources.add_pandas(
-            f"{entity.name}__{path.name}__{runs}".replace("/", "_").replace("\\", "_"))
+            f"{entity.name}__{path.name}__{runs}".replace("/", "_").replace("\\", "_")
+        )
         asset = datasource.add_dataframe_asset(name="landing_file")
         batch = asset.add_batch_definition_whole_dataframe("whole file")
         definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=name, data=batch, suite=suite))
+            gx.ValidationDefinition(name=name, data=batch, suite=suite)
+        )
         prepared = prepare_frame(entity, frame)
         validation = definition.run(
-            batch_parameters={"dataframe": prepared}, run_id=run_id,
-            result_format={"result_format": "SUMMARY", "partial_unexpected_count": LISTED_ROWS})
+            batch_parameters={"dataframe": prepared},
+            run_id=run_id,
+            result_format={"result_format": "SUMMARY", "partial_unexpected_count": LISTED_ROWS},
+        )
         keys.add(frame)
         out.rows_validated += len(frame)
         out.expectations = 0
         for item in validation.results:
             out.expectations += 1
-            ident = (item.expectation_config.type, json.dumps(item.expectation_config.kwargs,
-                                                              sort_keys=True, default=str))
+            ident = (
+                item.expectation_config.type,
+                json.dumps(item.expectation_config.kwargs, sort_keys=True, default=str),
+            )
             if item.success:
                 continue
             failed.add(ident)

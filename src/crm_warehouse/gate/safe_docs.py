@@ -22,6 +22,7 @@ Text is re-escaped. A value that GE wrote as raw markup loses its markup in the 
 result (summary.txt, result.json) keep every value as the text it was, with file, row and
 column.
 """
+
 from __future__ import annotations
 
 import html
@@ -30,8 +31,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
-CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "font-src 'self'; base-uri 'none'; form-action 'none'")
+CSP = (
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; base-uri 'none'; form-action 'none'"
+)
 OFFLINE_CSS = """
 body { font: 14px/1.5 "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", system-ui, sans-serif;
        margin: 16px 24px; color: #1f2933; }
@@ -44,12 +47,35 @@ a { color: #1f6feb; }
 nav, .navbar-toggler, .sr-only, .d-none { display: none; }
 """
 
-_DROP_WITH_CONTENT = {"script", "iframe", "frame", "frameset", "object", "embed", "applet",
-                      "noscript", "template"}
+_DROP_WITH_CONTENT = {
+    "script",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "noscript",
+    "template",
+}
 _DROP_TAG_ONLY = {"base", "form", "input", "button", "select", "textarea"}
 _VOID = {"area", "br", "col", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-_URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "srcset",
-              "background", "ping", "longdesc", "cite", "manifest", "codebase"}
+_URL_ATTRS = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "poster",
+    "data",
+    "srcset",
+    "background",
+    "ping",
+    "longdesc",
+    "cite",
+    "manifest",
+    "codebase",
+}
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
 _STATIC = re.compile(r"^(?:\./)?(?:\.\./)*static/[\w./-]+$")
 _UNSAFE_STYLE = re.compile(r"url\s*\(|@import|expression\s*\(|behavior\s*:", re.I)
@@ -74,7 +100,7 @@ class _Sanitiser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
-        self.skip = 0            # depth inside an element dropped with its content
+        self.skip = 0  # depth inside an element dropped with its content
         self.in_style = False
 
     # -- tags ---------------------------------------------------------------------------------
@@ -98,9 +124,9 @@ class _Sanitiser(HTMLParser):
         if tag == "meta":
             names = {k.lower() for k, _ in attrs}
             return "http-equiv" not in names
-        if tag in ("img", "source", "video", "audio", "track", "input"):   # GE's images are in static/
+        if tag in ("img", "source", "video", "audio", "track", "input"):  # GE's images are in static/
             return bool(_STATIC.match(dict(attrs).get("src") or ""))
-        if tag == "link":   # local stylesheets only (GE's icon links point one level too high)
+        if tag == "link":  # local stylesheets only (GE's icon links point one level too high)
             found = dict(attrs)
             return "stylesheet" in (found.get("rel") or "").lower() and _local_url(found.get("href") or "")
         return True
@@ -117,8 +143,10 @@ class _Sanitiser(HTMLParser):
             return
         self.out.append(f"<{tag}{self._attrs(tag, attrs)}>")
         if tag == "head":
-            self.out.append(f'<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="{CSP}">'
-                            f"<style>{OFFLINE_CSS}</style>")
+            self.out.append(
+                f'<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="{CSP}">'
+                f"<style>{OFFLINE_CSS}</style>"
+            )
         if tag == "style":
             self.in_style = True
 
@@ -169,7 +197,7 @@ def sanitise_html(text: str) -> str:
     parser.feed(text)
     parser.close()
     page = "".join(parser.out)
-    if "Content-Security-Policy" not in page:   # a fragment without <head>
+    if "Content-Security-Policy" not in page:  # a fragment without <head>
         page = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">' + page
     return page
 
@@ -190,10 +218,13 @@ def index_listing(docs_dir: Path) -> str:
         shown = batch.split("__", 1)[1] if "__" in batch else batch
         rows.append(f"<tr><td>{html.escape(suite)}</td><td>{link(path, shown)}</td></tr>")
     suites = [f"<li>{link(p, p.stem)}</li>" for p in sorted((docs_dir / "expectations").glob("*.html"))]
-    return ('<section id="offline-index"><h2>校验结果 Validation results</h2>'
-            "<table><thead><tr><th>实体 Entity</th><th>文件 File</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>"
-            "<h2>校验规则 Expectation suites</h2><ul>" + "".join(suites) + "</ul></section>")
+    return (
+        '<section id="offline-index"><h2>校验结果 Validation results</h2>'
+        "<table><thead><tr><th>实体 Entity</th><th>文件 File</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+        "<h2>校验规则 Expectation suites</h2><ul>" + "".join(suites) + "</ul></section>"
+    )
 
 
 def sanitise_site(docs_dir: Path) -> int:

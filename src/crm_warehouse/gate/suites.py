@@ -8,6 +8,7 @@ Each suite expects, for every file of its entity:
   - primary-key columns to be non-null, and the primary key to be unique within the file;
   - quotas: exactly one of user_id / team_id (the quota owner).
 """
+
 from __future__ import annotations
 
 import os
@@ -65,40 +66,64 @@ class ExpectColumnValuesToParseAsLandingType(ColumnMapExpectation):
 def build_suite(entity: Entity) -> gx.ExpectationSuite:
     """The expectation suite of one landing entity."""
     suite = gx.ExpectationSuite(name=entity.name, meta={"contract_entity": entity.name})
-    suite.add_expectation(gxe.ExpectTableColumnsToMatchSet(
-        column_set=list(entity.columns), exact_match=False,
-        description=f"The {entity.name} export has every contract column (extra columns are kept "
-                    "and ignored)."))
+    suite.add_expectation(
+        gxe.ExpectTableColumnsToMatchSet(
+            column_set=list(entity.columns),
+            exact_match=False,
+            description=f"The {entity.name} export has every contract column (extra columns are kept "
+            "and ignored).",
+        )
+    )
     for column in entity.columns:
         landing_type = column_type(column)
         if landing_type is LandingType.TEXT:
             continue
-        suite.add_expectation(ExpectColumnValuesToParseAsLandingType(
-            column=column, landing_type=landing_type.value,
-            description=f"Every non-empty `{column}` is {TYPE_RULES[landing_type]}."))
+        suite.add_expectation(
+            ExpectColumnValuesToParseAsLandingType(
+                column=column,
+                landing_type=landing_type.value,
+                description=f"Every non-empty `{column}` is {TYPE_RULES[landing_type]}.",
+            )
+        )
     for column, values in entity.accepted_values.items():
-        suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(
-            column=column, value_set=list(values),
-            description=f"`{column}` is one of: {', '.join(values)} (trimmed, any case)."))
+        suite.add_expectation(
+            gxe.ExpectColumnValuesToBeInSet(
+                column=column,
+                value_set=list(values),
+                description=f"`{column}` is one of: {', '.join(values)} (trimmed, any case).",
+            )
+        )
     alternatives = EXACTLY_ONE_OF.get(entity.name, ())
     for column in entity.primary_key:
         if column in alternatives:
             continue
-        suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(
-            column=column, description=f"`{column}` (primary key) is never empty."))
+        suite.add_expectation(
+            gxe.ExpectColumnValuesToNotBeNull(
+                column=column, description=f"`{column}` (primary key) is never empty."
+            )
+        )
     if alternatives:
-        suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(
-            column=one_of_column(alternatives), value_set=list(alternatives),
-            description=f"Exactly one of {' / '.join(alternatives)} is set on every row."))
+        suite.add_expectation(
+            gxe.ExpectColumnValuesToBeInSet(
+                column=one_of_column(alternatives),
+                value_set=list(alternatives),
+                description=f"Exactly one of {' / '.join(alternatives)} is set on every row.",
+            )
+        )
     if len(entity.primary_key) == 1:
-        suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(
-            column=entity.primary_key[0],
-            description=f"`{entity.primary_key[0]}` (primary key) is unique within the file."))
+        suite.add_expectation(
+            gxe.ExpectColumnValuesToBeUnique(
+                column=entity.primary_key[0],
+                description=f"`{entity.primary_key[0]}` (primary key) is unique within the file.",
+            )
+        )
     elif entity.primary_key:
-        suite.add_expectation(gxe.ExpectCompoundColumnsToBeUnique(
-            column_list=list(entity.primary_key),
-            description=f"The primary key ({', '.join(entity.primary_key)}) is unique within "
-                        "the file."))
+        suite.add_expectation(
+            gxe.ExpectCompoundColumnsToBeUnique(
+                column_list=list(entity.primary_key),
+                description=f"The primary key ({', '.join(entity.primary_key)}) is unique within the file.",
+            )
+        )
     return suite
 
 

@@ -14,13 +14,15 @@ Formats (see docs/push.md for the platform documents):
 - Feishu: ``{"msg_type": "interactive", "card": {...}}`` with a ``lark_md`` block, mentions as
   ``<at id=open_id></at>`` and a link button; signed fields ``timestamp`` and ``sign``.
 """
+
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from crm_warehouse.dashboards.labels import label_fmt, text as label_text
+from crm_warehouse.dashboards.labels import label_fmt
+from crm_warehouse.dashboards.labels import text as label_text
 
 from .chat_text import chat_text as esc
 from .config import Mention
@@ -33,16 +35,16 @@ class Message:
 
     kind: str
     key: str
-    title: tuple[str, str]                      # (zh, en)
-    lines: list[str]                            # Markdown, data already inert (chat_text)
+    title: tuple[str, str]  # (zh, en)
+    lines: list[str]  # Markdown, data already inert (chat_text)
     team_id: str | None = None
     region_id: str | None = None
-    role: str | None = None                     # the recipient's role (rep, team_lead, director)
+    role: str | None = None  # the recipient's role (rep, team_lead, director)
     mention_user_ids: list[str] = field(default_factory=list)
-    link: str | None = None                     # absolute URL (CRM_SITE_BASE_URL) or None
-    page: str | None = None                     # the page's path under the site
-    link_text: tuple[str, str] = ("", "")        # label push_open_link, set by compose
-    items: list[str] = field(default_factory=list)   # item keys the message covers (alert id + day)
+    link: str | None = None  # absolute URL (CRM_SITE_BASE_URL) or None
+    page: str | None = None  # the page's path under the site
+    link_text: tuple[str, str] = ("", "")  # label push_open_link, set by compose
+    items: list[str] = field(default_factory=list)  # item keys the message covers (alert id + day)
 
 
 @dataclass(frozen=True)
@@ -62,16 +64,17 @@ class Channel:
     """Base class; subclasses set the limits and the format."""
 
     platform = ""
-    max_bytes = 4000                 # our budget for the text part of one message
-    rate_limits: tuple[tuple[int, float], ...] = ((20, 60.0),)   # (messages, seconds) per robot
+    max_bytes = 4000  # our budget for the text part of one message
+    rate_limits: tuple[tuple[int, float], ...] = ((20, 60.0),)  # (messages, seconds) per robot
     rate_limit_codes: frozenset[int] = frozenset()
 
     # -- format ----------------------------------------------------------------------------
     def mention_text(self, mention: Mention) -> str:
         raise NotImplementedError
 
-    def build(self, title: str, text: str, mentions: list[Mention], link: str | None,
-              link_text: str) -> dict[str, Any]:
+    def build(
+        self, title: str, text: str, mentions: list[Mention], link: str | None, link_text: str
+    ) -> dict[str, Any]:
         raise NotImplementedError
 
     def text_of(self, payload: dict[str, Any]) -> str:
@@ -105,7 +108,9 @@ class Channel:
         return f"[{link_text}]({link})" if link else ""
 
     # -- sending ---------------------------------------------------------------------------
-    def prepare(self, url: str, secret: str | None, payload: dict[str, Any], now: float) -> tuple[str, dict[str, Any]]:
+    def prepare(
+        self, url: str, secret: str | None, payload: dict[str, Any], now: float
+    ) -> tuple[str, dict[str, Any]]:
         """URL and body to POST (signed where the platform signs); `now` is epoch seconds."""
         return url, payload
 
@@ -132,16 +137,21 @@ class DingTalk(Channel):
     platform = "dingtalk"
     max_bytes = 4000
     rate_limits = ((20, 60.0),)
-    rate_limit_codes = frozenset({130101, 410100})    # send too fast / flow limited
+    rate_limit_codes = frozenset({130101, 410100})  # send too fast / flow limited
 
     def mention_text(self, mention: Mention) -> str:
         return f"@{mention.value}"
 
     def build(self, title, text, mentions, link, link_text):
-        return {"msgtype": "markdown", "markdown": {"title": title, "text": text},
-                "at": {"atUserIds": [m.value for m in mentions if m.id_type == "user_id"],
-                       "atMobiles": [m.value for m in mentions if m.id_type == "mobile"],
-                       "isAtAll": False}}
+        return {
+            "msgtype": "markdown",
+            "markdown": {"title": title, "text": text},
+            "at": {
+                "atUserIds": [m.value for m in mentions if m.id_type == "user_id"],
+                "atMobiles": [m.value for m in mentions if m.id_type == "mobile"],
+                "isAtAll": False,
+            },
+        }
 
     def text_of(self, payload):
         return payload["markdown"]["text"]
@@ -154,9 +164,9 @@ class DingTalk(Channel):
 
 class WeCom(Channel):
     platform = "wecom"
-    max_bytes = 4096                                   # markdown content limit
+    max_bytes = 4096  # markdown content limit
     rate_limits = ((20, 60.0),)
-    rate_limit_codes = frozenset({45009})              # api freq out of limit
+    rate_limit_codes = frozenset({45009})  # api freq out of limit
 
     def mention_text(self, mention: Mention) -> str:
         return f"<@{mention.value}>"
@@ -170,27 +180,41 @@ class WeCom(Channel):
 
 class Feishu(Channel):
     platform = "feishu"
-    max_bytes = 18000                                  # request body at most 20 KB
+    max_bytes = 18000  # request body at most 20 KB
     rate_limits = ((100, 60.0), (5, 1.0))
-    rate_limit_codes = frozenset({11232})              # frequency limited
+    rate_limit_codes = frozenset({11232})  # frequency limited
 
     def mention_text(self, mention: Mention) -> str:
         return f"<at id={mention.value}></at>"
 
     def link_line(self, link, link_text):
-        return ""                                      # a button instead
+        return ""  # a button instead
 
     def build(self, title, text, mentions, link, link_text):
-        body = text.split("\n\n", 1)[1] if "\n\n" in text else text     # the header holds the title
+        body = text.split("\n\n", 1)[1] if "\n\n" in text else text  # the header holds the title
         elements: list[dict[str, Any]] = [{"tag": "div", "text": {"tag": "lark_md", "content": body}}]
         if link:
-            elements.append({"tag": "action", "actions": [{
-                "tag": "button", "text": {"tag": "plain_text", "content": link_text},
-                "type": "primary", "url": link}]})
-        return {"msg_type": "interactive", "card": {
-            "config": {"wide_screen_mode": True},
-            "header": {"title": {"tag": "plain_text", "content": title}, "template": "blue"},
-            "elements": elements}}
+            elements.append(
+                {
+                    "tag": "action",
+                    "actions": [
+                        {
+                            "tag": "button",
+                            "text": {"tag": "plain_text", "content": link_text},
+                            "type": "primary",
+                            "url": link,
+                        }
+                    ],
+                }
+            )
+        return {
+            "msg_type": "interactive",
+            "card": {
+                "config": {"wide_screen_mode": True},
+                "header": {"title": {"tag": "plain_text", "content": title}, "template": "blue"},
+                "elements": elements,
+            },
+        }
 
     def text_of(self, payload):
         return payload["card"]["elements"][0]["text"]["content"]

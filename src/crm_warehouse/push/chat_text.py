@@ -9,12 +9,29 @@ start markup with its full-width form: ``< > [ ] * _ ` ~ | # & \\`` become
 reports (``safe_markdown.escape_markdown``) is first unescaped, so a report figure reads the
 same in a push.
 """
+
 from __future__ import annotations
 
 import re
 
-_FULL_WIDTH = str.maketrans({"<": "＜", ">": "＞", "[": "［", "]": "］", "*": "＊", "_": "＿", "`": "｀",
-                             "~": "～", "|": "｜", "#": "＃", "&": "＆", "\\": "＼", "\r": " ", "\n": " "})
+_FULL_WIDTH = str.maketrans(
+    {
+        "<": "＜",
+        ">": "＞",
+        "[": "［",
+        "]": "］",
+        "*": "＊",
+        "_": "＿",
+        "`": "｀",
+        "~": "～",
+        "|": "｜",
+        "#": "＃",
+        "&": "＆",
+        "\\": "＼",
+        "\r": " ",
+        "\n": " ",
+    }
+)
 _REPORT_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 

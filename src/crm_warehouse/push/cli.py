@@ -8,6 +8,7 @@ critical alerts, briefings. See docs/push.md.
 Exit codes: 0 everything delivered (or written with --dry-run); 3 messages left pending or
 failed (they stay in the send log and go out on the next run); 2 usage or configuration error.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,10 +17,9 @@ import os
 import sys
 from pathlib import Path
 
-from crm_warehouse.project import ROOT
-
 import duckdb  # noqa: E402
 
+from crm_warehouse.project import ROOT
 from crm_warehouse.push.config import KINDS, PushConfigError  # noqa: E402
 from crm_warehouse.push.runner import PushOptions, run_push  # noqa: E402
 
@@ -33,14 +33,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="crmwh push", description=__doc__.splitlines()[0])
     p.add_argument("command", nargs="?", choices=["push"], default="push")
     p.add_argument("--warehouse", type=Path, default=serving, help="serving warehouse (read-only)")
-    p.add_argument("--send-log", type=Path, default=env.get("CRM_PUSH_SEND_LOG"),
-                   help="send log (default: push/send_log.duckdb beside the warehouse)")
-    p.add_argument("--kind", action="append", choices=KINDS, help="only these kinds (repeatable; default all)")
+    p.add_argument(
+        "--send-log",
+        type=Path,
+        default=env.get("CRM_PUSH_SEND_LOG"),
+        help="send log (default: push/send_log.duckdb beside the warehouse)",
+    )
+    p.add_argument(
+        "--kind", action="append", choices=KINDS, help="only these kinds (repeatable; default all)"
+    )
     p.add_argument("--team", help="reminders for this team only (a lead's one-click reminder), e.g. T002")
-    p.add_argument("--briefings", default="auto",
-                   help="auto (daily; weekly on Mondays; monthly on the 1st), none, or a list daily,weekly,monthly")
+    p.add_argument(
+        "--briefings",
+        default="auto",
+        help="auto (daily; weekly on Mondays; monthly on the 1st), none, or a list daily,weekly,monthly",
+    )
     p.add_argument("--today", type=dt.date.fromisoformat, help="the day deciding which briefings are due")
-    p.add_argument("--won-lookback-days", type=int, default=3, help="won deals of the last N days (default 3)")
+    p.add_argument(
+        "--won-lookback-days", type=int, default=3, help="won deals of the last N days (default 3)"
+    )
     p.add_argument("--dry-run", action="store_true", help="write each message as JSON instead of sending")
     p.add_argument("--out", type=Path, help="folder of the --dry-run files")
     p.add_argument("--retry-failed", action="store_true", help="send messages the platform refused again")
@@ -56,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         print("--dry-run needs --out DIR", file=sys.stderr)
         return EXIT_USAGE
     kinds = tuple(args.kind) if args.kind else (("reminder",) if args.team else KINDS)
+    periods: tuple[str, ...] | None
     if args.briefings == "auto":
         periods = None
     elif args.briefings == "none":
@@ -67,26 +79,41 @@ def main(argv: list[str] | None = None) -> int:
             print(f"--briefings: unknown period(s) {', '.join(bad)}", file=sys.stderr)
             return EXIT_USAGE
     send_log = args.send_log or args.warehouse.parent / "push" / "send_log.duckdb"
-    opts = PushOptions(warehouse=args.warehouse, send_log=send_log, kinds=kinds, team=args.team,
-                       briefing_periods=periods, today=args.today, dry_run=args.dry_run, out_dir=args.out,
-                       won_lookback_days=args.won_lookback_days, attempts=args.attempts,
-                       timeout_s=args.timeout, retry_failed=args.retry_failed)
+    opts = PushOptions(
+        warehouse=args.warehouse,
+        send_log=send_log,
+        kinds=kinds,
+        team=args.team,
+        briefing_periods=periods,
+        today=args.today,
+        dry_run=args.dry_run,
+        out_dir=args.out,
+        won_lookback_days=args.won_lookback_days,
+        attempts=args.attempts,
+        timeout_s=args.timeout,
+        retry_failed=args.retry_failed,
+    )
     try:
         result = run_push(opts)
     except (PushConfigError, ValueError, FileNotFoundError) as exc:
         print(f"push: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except duckdb.IOException as exc:
-        print(f"push: cannot open the send log {send_log} (another push running?) / 发送日志被占用: "
-              f"{exc.__class__.__name__}", file=sys.stderr)
+        print(
+            f"push: cannot open the send log {send_log} (another push running?) / 发送日志被占用: "
+            f"{exc.__class__.__name__}",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     print(result.summary())
     for what, rows in (("待重发 pending", result.pending), ("失败 failed", result.failed)):
         for key, robot, error in rows:
             print(f"  {what}: {key} -> {robot}: {error}", file=sys.stderr)
     if result.unrouted:
-        print(f"  无路由 unrouted (no route in seeds/ref_push_routes.csv): {', '.join(result.unrouted[:10])}",
-              file=sys.stderr)
+        print(
+            f"  无路由 unrouted (no route in seeds/ref_push_routes.csv): {', '.join(result.unrouted[:10])}",
+            file=sys.stderr,
+        )
     return EXIT_OK if result.ok else EXIT_UNDELIVERED
 
 

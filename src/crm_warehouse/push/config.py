@@ -5,21 +5,22 @@ Routes (``seeds/ref_push_routes.csv``) say which robot gets which message; peopl
 URL and secret come only from the environment (``CRM_PUSH_<ROBOT>_URL``,
 ``CRM_PUSH_<ROBOT>_SECRET``); ``CRM_PUSH_URL_OVERRIDE`` sends everything to one relay.
 """
+
 from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 from urllib.parse import quote, urlsplit
 
 from crm_warehouse.dashboards.paths import slug
-
 from crm_warehouse.project import SEEDS
+
 PLATFORMS = ("dingtalk", "wecom", "feishu")
 KINDS = ("won_deal", "reminder", "alert", "briefing")
-SCOPE_ORDER = ("team", "region", "role", "company")      # most specific first
+SCOPE_ORDER = ("team", "region", "role", "company")  # most specific first
 ROLES = ("rep", "team_lead", "director")
 ID_TYPES = {"dingtalk": ("user_id", "mobile"), "wecom": ("user_id",), "feishu": ("open_id",)}
 ROBOT_NAME = re.compile(r"[A-Z][A-Z0-9_]{0,47}")
@@ -57,7 +58,7 @@ class Endpoint:
     url: str
     secret: str | None
 
-    def __repr__(self) -> str:          # never print the token or the secret
+    def __repr__(self) -> str:  # never print the token or the secret
         return "Endpoint(<hidden>)"
 
 
@@ -67,7 +68,9 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str
         missing = [c for c in columns if c not in (reader.fieldnames or [])]
         if missing:
             raise PushConfigError(f"{path}: missing column(s) {', '.join(missing)}")
-        return [(n, {k: (v or "").strip() for k, v in row.items() if k}) for n, row in enumerate(reader, start=2)]
+        return [
+            (n, {k: (v or "").strip() for k, v in row.items() if k}) for n, row in enumerate(reader, start=2)
+        ]
 
 
 def _bad(path: Path, row: int, column: str, value: str, why: str) -> PushConfigError:
@@ -88,18 +91,31 @@ def load_routes(path: Path = SEEDS / "ref_push_routes.csv") -> list[Route]:
         if not row["scope_id"]:
             raise _bad(path, n, "scope_id", row["scope_id"], "is empty")
         if row["message_kind"] not in ("all", *KINDS):
-            raise _bad(path, n, "message_kind", row["message_kind"], f"is not all or one of {', '.join(KINDS)}")
+            raise _bad(
+                path, n, "message_kind", row["message_kind"], f"is not all or one of {', '.join(KINDS)}"
+            )
         if not ROBOT_NAME.fullmatch(row["robot"]):
-            raise _bad(path, n, "robot", row["robot"], "is not a robot name (A-Z, 0-9, _; starts with a letter)")
+            raise _bad(
+                path, n, "robot", row["robot"], "is not a robot name (A-Z, 0-9, _; starts with a letter)"
+            )
         if row["platform"] not in PLATFORMS:
             raise _bad(path, n, "platform", row["platform"], f"is not one of {', '.join(PLATFORMS)}")
-        routes.append(Route(row["route_id"], row["scope_type"], row["scope_id"], row["message_kind"],
-                            row["robot"], row["platform"]))
+        routes.append(
+            Route(
+                row["route_id"],
+                row["scope_type"],
+                row["scope_id"],
+                row["message_kind"],
+                row["robot"],
+                row["platform"],
+            )
+        )
     platforms: dict[str, str] = {}
     for r in routes:
         if platforms.setdefault(r.robot, r.platform) != r.platform:
-            raise PushConfigError(f"{path}: robot {r.robot} is routed on two platforms "
-                                  f"({platforms[r.robot]}, {r.platform})")
+            raise PushConfigError(
+                f"{path}: robot {r.robot} is routed on two platforms ({platforms[r.robot]}, {r.platform})"
+            )
     return routes
 
 
@@ -110,11 +126,21 @@ def load_people(path: Path = SEEDS / "ref_push_people.csv") -> dict[tuple[str, s
         if row["platform"] not in PLATFORMS:
             raise _bad(path, n, "platform", row["platform"], f"is not one of {', '.join(PLATFORMS)}")
         if row["id_type"] not in ID_TYPES[row["platform"]]:
-            raise _bad(path, n, "id_type", row["id_type"],
-                       f"is not an id {row['platform']} mentions by ({', '.join(ID_TYPES[row['platform']])})")
+            raise _bad(
+                path,
+                n,
+                "id_type",
+                row["id_type"],
+                f"is not an id {row['platform']} mentions by ({', '.join(ID_TYPES[row['platform']])})",
+            )
         if not PLATFORM_ID.fullmatch(row["platform_user_id"]):
-            raise _bad(path, n, "platform_user_id", row["platform_user_id"],
-                       "is not a platform id (letters, digits, _ . @ + -; at most 64)")
+            raise _bad(
+                path,
+                n,
+                "platform_user_id",
+                row["platform_user_id"],
+                "is not a platform id (letters, digits, _ . @ + -; at most 64)",
+            )
         key = (row["user_id"], row["platform"])
         if not row["user_id"] or key in people:
             raise _bad(path, n, "user_id", row["user_id"], f"is empty or repeated for {row['platform']}")
@@ -122,14 +148,21 @@ def load_people(path: Path = SEEDS / "ref_push_people.csv") -> dict[tuple[str, s
     return people
 
 
-def resolve_routes(routes: list[Route], kind: str, team_id: str | None, region_id: str | None,
-                   role: str | None) -> list[Route]:
+def resolve_routes(
+    routes: list[Route], kind: str, team_id: str | None, region_id: str | None, role: str | None
+) -> list[Route]:
     """The routes of the most specific scope that takes a message of `kind` about that team,
     region and recipient role (team, then region, then role, then company)."""
     wanted = {"team": team_id, "region": region_id, "role": role, "company": "all"}
     for scope in SCOPE_ORDER:
-        found = [r for r in routes if r.scope_type == scope and wanted[scope] is not None
-                 and r.scope_id == wanted[scope] and r.message_kind in ("all", kind)]
+        found = [
+            r
+            for r in routes
+            if r.scope_type == scope
+            and wanted[scope] is not None
+            and r.scope_id == wanted[scope]
+            and r.message_kind in ("all", kind)
+        ]
         if found:
             return found
     return []
@@ -143,7 +176,9 @@ def endpoint(robot: str, platform: str, env: Mapping[str, str]) -> Endpoint:
     secret = env.get(f"CRM_PUSH_{robot}_SECRET") or None
     override = env.get("CRM_PUSH_URL_OVERRIDE")
     if override:
-        url = override.replace("{platform}", quote(platform, safe="")).replace("{robot}", quote(robot, safe=""))
+        url = override.replace("{platform}", quote(platform, safe="")).replace(
+            "{robot}", quote(robot, safe="")
+        )
         name = "CRM_PUSH_URL_OVERRIDE"
     else:
         name = f"CRM_PUSH_{robot}_URL"
@@ -162,7 +197,11 @@ def site_base_url(env: Mapping[str, str]) -> str | None:
     if not base:
         return None
     parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() or c in "<>\"'()[]" for c in base):
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or any(c.isspace() or c in "<>\"'()[]" for c in base)
+    ):
         raise PushConfigError("CRM_SITE_BASE_URL is not an http(s) address")
     return base.rstrip("/") + "/"
 
@@ -176,9 +215,16 @@ def bundle_base_url(env: Mapping[str, str]) -> str | None:
     if not base:
         return None
     parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.netloc or "{" in parts.netloc \
-            or any(c.isspace() or c in "<>\"'()[]" for c in base) or re.search(r"\{(?!person\})", base):
-        raise PushConfigError("CRM_BUNDLE_BASE_URL is not an http(s) address (the only placeholder is {person})")
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or "{" in parts.netloc
+        or any(c.isspace() or c in "<>\"'()[]" for c in base)
+        or re.search(r"\{(?!person\})", base)
+    ):
+        raise PushConfigError(
+            "CRM_BUNDLE_BASE_URL is not an http(s) address (the only placeholder is {person})"
+        )
     return base.rstrip("/") + "/"
 
 

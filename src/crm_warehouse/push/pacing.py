@@ -5,11 +5,12 @@ DingTalk and WeCom accept 20 messages a minute per robot (DingTalk then blocks t
 exceed any window of the robot's platform. :func:`backoff_delays` gives the waits between
 attempts of one send (exponential, capped).
 """
+
 from __future__ import annotations
 
 import time
 from collections import defaultdict, deque
-from typing import Iterable
+from collections.abc import Iterable
 
 
 class SystemClock:
@@ -76,4 +77,4 @@ class Pacer:
 
 def backoff_delays(attempts: int, base: float = 2.0, factor: float = 2.0, cap: float = 30.0) -> list[float]:
     """Waits before attempts 2..`attempts` of one send: base, base*factor, … capped at `cap`."""
-    return [min(cap, base * factor ** i) for i in range(max(0, attempts - 1))]
+    return [min(cap, base * factor**i) for i in range(max(0, attempts - 1))]

@@ -9,15 +9,17 @@ pending (or failed) in the log and is counted in the result; the caller decides 
 Error texts are built here from the HTTP status or the platform's code and message, and any
 URL, token or secret is removed from them, so neither the log nor the console shows one.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import requests
 
@@ -26,8 +28,18 @@ from crm_warehouse.dashboards.paths import safe_output_path, slug
 
 from . import compose
 from .channels import CHANNELS, Message, Outcome
-from .config import (KINDS, PushConfigError, Route, bundle_base_url, bundle_link, endpoint, load_people, load_routes,
-                     resolve_routes, site_base_url)
+from .config import (
+    KINDS,
+    PushConfigError,
+    Route,
+    bundle_base_url,
+    bundle_link,
+    endpoint,
+    load_people,
+    load_routes,
+    resolve_routes,
+    site_base_url,
+)
 from .pacing import Pacer, SystemClock, backoff_delays
 from .sendlog import SendLog
 
@@ -44,7 +56,7 @@ class PushOptions:
     send_log: Path
     kinds: tuple[str, ...] = KINDS
     team: str | None = None
-    briefing_periods: tuple[str, ...] | None = None      # None: what is due on `today`
+    briefing_periods: tuple[str, ...] | None = None  # None: what is due on `today`
     today: dt.date | None = None
     dry_run: bool = False
     out_dir: Path | None = None
@@ -61,7 +73,7 @@ class PushResult:
     as_of: dt.date | None = None
     queued: int = 0
     sent: int = 0
-    pending: list[tuple[str, str, str | None]] = field(default_factory=list)   # key, robot, error
+    pending: list[tuple[str, str, str | None]] = field(default_factory=list)  # key, robot, error
     failed: list[tuple[str, str, str | None]] = field(default_factory=list)
     unrouted: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
@@ -73,10 +85,12 @@ class PushResult:
 
     def summary(self) -> str:
         """One line for the console (Chinese and English)."""
-        return (f"推送 push {self.as_of}: 新排队 queued {self.queued}, 已发送 sent {self.sent}, "
-                f"待重发 pending {len(self.pending)}, 失败 failed {len(self.failed)}, "
-                f"无路由 unrouted {len(self.unrouted)}"
-                + (f", 写入 wrote {len(self.written)} files" if self.written else ""))
+        return (
+            f"推送 push {self.as_of}: 新排队 queued {self.queued}, 已发送 sent {self.sent}, "
+            f"待重发 pending {len(self.pending)}, 失败 failed {len(self.failed)}, "
+            f"无路由 unrouted {len(self.unrouted)}"
+            + (f", 写入 wrote {len(self.written)} files" if self.written else "")
+        )
 
 
 def scrub(text: str, secrets: list[str]) -> str:
@@ -99,18 +113,28 @@ def compose_all(reader: MartReader, opts: PushOptions, log: SendLog, env: Mappin
     if "alert" in opts.kinds:
         messages += compose.alerts(reader, as_of, log.item_logged, base)
     if "briefing" in opts.kinds:
-        periods = list(opts.briefing_periods) if opts.briefing_periods is not None else \
-            compose.due_periods(opts.today or dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date())
+        periods = (
+            list(opts.briefing_periods)
+            if opts.briefing_periods is not None
+            else compose.due_periods(opts.today or dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date())
+        )
         messages += compose.briefings(reader, as_of, periods, base)
     bundles = bundle_base_url(env)
-    if bundles:   # links open the page in the person's bundle (same path as on the site)
+    if bundles:  # links open the page in the person's bundle (same path as on the site)
         for m in messages:
-            m.link = bundle_link(bundles, m.mention_user_ids[0] if m.mention_user_ids else None, m.page) or m.link
+            m.link = (
+                bundle_link(bundles, m.mention_user_ids[0] if m.mention_user_ids else None, m.page) or m.link
+            )
     return messages
 
 
-def run_push(opts: PushOptions, env: Mapping[str, str] | None = None, clock=None,
-             session: requests.Session | None = None, routes: list[Route] | None = None) -> PushResult:
+def run_push(
+    opts: PushOptions,
+    env: Mapping[str, str] | None = None,
+    clock=None,
+    session: requests.Session | None = None,
+    routes: list[Route] | None = None,
+) -> PushResult:
     """Compose, queue and send (or, with ``dry_run``, write the payloads to ``out_dir``).
     `env`, `clock`, `session` and `routes` default to the process environment, the wall clock,
     a new HTTP session and the routing seed."""
@@ -129,8 +153,12 @@ def run_push(opts: PushOptions, env: Mapping[str, str] | None = None, clock=None
                 result.unrouted.append(message.key)
             for route in targets:
                 channel = CHANNELS[route.platform]
-                mentions = [people[(u, route.platform)] for u in message.mention_user_ids if (u, route.platform) in people]
-                if log.known(message.key, route.robot):      # queued or sent before, whole or in parts
+                mentions = [
+                    people[(u, route.platform)]
+                    for u in message.mention_user_ids
+                    if (u, route.platform) in people
+                ]
+                if log.known(message.key, route.robot):  # queued or sent before, whole or in parts
                     continue
                 payloads = channel.payloads(message, mentions)
                 for i, payload in enumerate(payloads, start=1):
@@ -157,16 +185,25 @@ def _write_dry(out_dir: Path | None, route, kind: str, key: str, payload: dict[s
     return path
 
 
-def _send_due(log: SendLog, opts: PushOptions, env: Mapping[str, str], clock, session: requests.Session,
-              result: PushResult) -> None:
+def _send_due(
+    log: SendLog,
+    opts: PushOptions,
+    env: Mapping[str, str],
+    clock,
+    session: requests.Session,
+    result: PushResult,
+) -> None:
     pacer = Pacer(clock)
-    unreachable: dict[str, str] = {}        # robot -> error: its other messages wait for the next run
+    unreachable: dict[str, str] = {}  # robot -> error: its other messages wait for the next run
+    error: str | None
     for entry in log.due(opts.retry_failed):
         channel = CHANNELS[entry.platform]
         if entry.robot in unreachable:
             error = f"not tried this run: {entry.robot} kept failing ({unreachable[entry.robot]})"
             log.record(entry, entry.state, 0, error)
-            (result.failed if entry.state == "failed" else result.pending).append((entry.message_key, entry.robot, error))
+            (result.failed if entry.state == "failed" else result.pending).append(
+                (entry.message_key, entry.robot, error)
+            )
             continue
         try:
             target = endpoint(entry.robot, entry.platform, env)
@@ -209,4 +246,3 @@ def _send_due(log: SendLog, opts: PushOptions, env: Mapping[str, str], clock, se
         else:
             result.pending.append((entry.message_key, entry.robot, error))
             unreachable[entry.robot] = error or "no answer"
-

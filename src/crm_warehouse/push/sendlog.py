@@ -9,6 +9,7 @@ the message itself, e.g. a bad signature or format: kept and reported, re-queued
 the URL or the secret. Items (the alerts a summary covers, as alert id + day) are logged
 too, so an alert is announced once even when tomorrow's summary differs.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -79,20 +80,38 @@ class SendLog:
     def known(self, message_key: str, robot: str) -> bool:
         """True when the message was queued for the robot before, whole or split into parts
         (``<key>#i/n``), in any state."""
-        return self.con.execute(
-            "select count(*) from push_messages where robot = ? and (message_key = ? or starts_with(message_key, ?))",
-            [robot, message_key, message_key + "#"]).fetchone()[0] > 0
+        return (
+            self.con.execute(
+                "select count(*) from push_messages where robot = ? and (message_key = ? or starts_with(message_key, ?))",
+                [robot, message_key, message_key + "#"],
+            ).fetchall()[0][0]
+            > 0
+        )
 
     def item_logged(self, item_key: str) -> bool:
         """True when some queued or sent message already covers the item."""
-        return self.con.execute("select count(*) from push_items where item_key = ?", [item_key]).fetchone()[0] > 0
+        return (
+            self.con.execute("select count(*) from push_items where item_key = ?", [item_key]).fetchall()[0][
+                0
+            ]
+            > 0
+        )
 
-    def enqueue(self, message_key: str, robot: str, platform: str, kind: str, payload: dict[str, Any],
-                items: list[str]) -> None:
+    def enqueue(
+        self,
+        message_key: str,
+        robot: str,
+        platform: str,
+        kind: str,
+        payload: dict[str, Any],
+        items: list[str],
+    ) -> None:
         """Queue a message as pending with its exact payload and the items it covers."""
-        self.con.execute("insert into push_messages (message_key, robot, platform, kind, state, attempts, "
-                         "payload_json, queued_at) values (?, ?, ?, ?, 'pending', 0, ?, ?)",
-                         [message_key, robot, platform, kind, json.dumps(payload, ensure_ascii=False), _now()])
+        self.con.execute(
+            "insert into push_messages (message_key, robot, platform, kind, state, attempts, "
+            "payload_json, queued_at) values (?, ?, ?, ?, 'pending', 0, ?, ?)",
+            [message_key, robot, platform, kind, json.dumps(payload, ensure_ascii=False), _now()],
+        )
         for item in items:
             self.con.execute("insert or ignore into push_items values (?, ?, ?)", [item, message_key, robot])
 
@@ -102,8 +121,9 @@ class SendLog:
         rows = self.con.execute(
             "select message_key, robot, platform, kind, state, attempts, last_error, payload_json "
             "from push_messages where list_contains(?, state) order by queued_at, message_key, robot",
-            [states]).fetchall()
-        return [Entry(*r[:7], json.loads(r[7])) for r in rows]
+            [states],
+        ).fetchall()
+        return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7])) for r in rows]
 
     def record(self, entry: Entry, state: str, attempts: int, error: str | None) -> None:
         """Store the result of sending `entry` (attempts made this run are added)."""
@@ -112,14 +132,15 @@ class SendLog:
             "update push_messages set state = ?, attempts = attempts + ?, last_error = ?, "
             "last_attempt_at = ?, sent_at = case when ? = 'sent' then ? else sent_at end "
             "where message_key = ? and robot = ?",
-            [state, attempts, error, now, state, now, entry.message_key, entry.robot])
+            [state, attempts, error, now, state, now, entry.message_key, entry.robot],
+        )
 
     def rows(self) -> list[dict[str, Any]]:
         """Every logged message (for reports and tests)."""
         cur = self.con.execute("select * from push_messages order by queued_at, message_key, robot")
         names = [d[0] for d in cur.description]
-        return [dict(zip(names, r)) for r in cur.fetchall()]
+        return [dict(zip(names, r, strict=False)) for r in cur.fetchall()]
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)

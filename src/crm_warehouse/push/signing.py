@@ -5,6 +5,7 @@
 - Feishu (签名校验): ``sign = base64(HmacSHA256(key=f"{timestamp_s}\\n{secret}", msg=b""))``,
   sent as ``timestamp`` and ``sign`` fields of the JSON body.
 """
+
 from __future__ import annotations
 
 import base64
@@ -15,8 +16,10 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
     """DingTalk's signature (base64, not yet URL-encoded) of a millisecond timestamp."""
-    message = f"{timestamp_ms}\n{secret}".encode("utf-8")
-    return base64.b64encode(hmac.new(secret.encode("utf-8"), message, hashlib.sha256).digest()).decode("ascii")
+    message = f"{timestamp_ms}\n{secret}".encode()
+    return base64.b64encode(hmac.new(secret.encode("utf-8"), message, hashlib.sha256).digest()).decode(
+        "ascii"
+    )
 
 
 def dingtalk_signed_url(url: str, secret: str, timestamp_ms: int) -> str:
@@ -29,5 +32,5 @@ def dingtalk_signed_url(url: str, secret: str, timestamp_ms: int) -> str:
 
 def feishu_sign(secret: str, timestamp_s: int) -> str:
     """Feishu's signature of a second timestamp (the secret and timestamp are the HMAC key)."""
-    key = f"{timestamp_s}\n{secret}".encode("utf-8")
+    key = f"{timestamp_s}\n{secret}".encode()
     return base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode("ascii")

@@ -1,4 +1,5 @@
 """Archive and rollback: previous good warehouses in history/, pruning, leftovers of killed runs."""
+
 from __future__ import annotations
 
 import os
@@ -55,7 +56,8 @@ def clean_leftovers(layout: Layout) -> list[str]:
     script creates are touched."""
     candidate = layout.candidate
     patterns = [
-        (candidate.parent, candidate.name), (candidate.parent, candidate.name + ".wal"),
+        (candidate.parent, candidate.name),
+        (candidate.parent, candidate.name + ".wal"),
         (layout.serve_candidate.parent, f"{layout.serving.stem}*"),
         (layout.private_dir, f".{layout.serving.name}.*.tmp"),
         (candidate.parent, f"{layout.serving.stem}.*{layout.serving.suffix}*"),  # older build names

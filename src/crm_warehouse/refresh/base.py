@@ -1,13 +1,15 @@
 """The refresh run's state: its options, console, run log and lock, the step context and dbt's environment."""
+
 from __future__ import annotations
 
 import contextlib
 import json
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 from crm_warehouse.project import ROOT
 from crm_warehouse.refresh.layout import Layout, stamp
@@ -47,7 +49,7 @@ class RefreshBase:
         self.log = RunLog(self.layout.log, self.run_id)
         self.lock = RefreshLock(self.layout.lock, opts.lock_max_age_s)
         self.command = command
-        self.summary: dict[str, object] = {}
+        self.summary: dict[str, Any] = {}
         self.steps: list[dict] = []
 
     @contextlib.contextmanager
@@ -73,12 +75,14 @@ class RefreshBase:
         salt = env.pop(SALT_ENV, "") or env.get(DBT_SALT_ENV, "")
         env[DBT_SALT_ENV] = salt
         env.pop(AS_OF_ENV, None)  # passed as --vars, never read from the environment by dbt
-        env.update({
-            "CRM_LANDING_DIR": str(self.opts.landing_dir),
-            "CRM_LANDING_FORMAT": self.opts.fmt,
-            "DBT_PROFILES_DIR": os.environ.get("DBT_PROFILES_DIR", str(ROOT)),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        })
+        env.update(
+            {
+                "CRM_LANDING_DIR": str(self.opts.landing_dir),
+                "CRM_LANDING_FORMAT": self.opts.fmt,
+                "DBT_PROFILES_DIR": os.environ.get("DBT_PROFILES_DIR", str(ROOT)),
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            }
+        )
         if self.opts.target == "duckdb":
             env["CRM_DUCKDB_PATH"] = str(self.layout.candidate)
         else:

@@ -1,8 +1,11 @@
 """The run itself: adapt the source, gate, prepare the build file, freshness, dbt build, then publish."""
+
 from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
+from typing import cast
 
 from crm_warehouse.refresh.archive import clean_leftovers
 from crm_warehouse.refresh.codes import (
@@ -34,28 +37,41 @@ class BuildStep(PublishStep):
 
         opts = self.opts
         if opts.source_dir is None:
-            raise RefreshError(EXIT_USAGE, "CRM_SOURCE_MAPPING is set but CRM_SOURCE_DIR (the "
-                               "folder of the CRM's exports) is not")
+            raise RefreshError(
+                EXIT_USAGE,
+                "CRM_SOURCE_MAPPING is set but CRM_SOURCE_DIR (the folder of the CRM's exports) is not",
+            )
         try:
-            report = adapt(opts.source_mapping, opts.source_dir, opts.landing_dir)
+            report = adapt(cast(Path, opts.source_mapping), opts.source_dir, opts.landing_dir)
         except MappingError as exc:
             self.console.error(str(exc))
-            raise RefreshError(EXIT_GATE, f"source mapping refused: {opts.source_mapping}",
-                               gate_messages=[str(exc)][:50]) from None
+            raise RefreshError(
+                EXIT_GATE, f"source mapping refused: {opts.source_mapping}", gate_messages=[str(exc)][:50]
+            ) from None
         except AdaptRefused as exc:
             for line in exc.problems[:50]:
                 self.console.error(line)
-            raise RefreshError(EXIT_GATE, f"adaptation of {opts.source_dir} with "
-                               f"{opts.source_mapping} refused ({len(exc.problems)} problem(s))",
-                               gate_messages=exc.problems[:50]) from None
+            raise RefreshError(
+                EXIT_GATE,
+                f"adaptation of {opts.source_dir} with "
+                f"{opts.source_mapping} refused ({len(exc.problems)} problem(s))",
+                gate_messages=exc.problems[:50],
+            ) from None
         if report["rejected_rows"]:
-            self.log.warn(f"adaptation rejected {report['rejected_rows']} row(s): "
-                          f"{opts.landing_dir / '_adapt' / 'rejects.csv'}", self.console)
-        return {"mapping": str(opts.source_mapping), "source_dir": str(opts.source_dir),
-                "rejected_rows": report["rejected_rows"],
-                "absent_entities": report["absent_entities"],
-                "unavailable_indicators": [i["indicator_code"]
-                                           for i in report["unavailable_indicators"]["values"]]}
+            self.log.warn(
+                f"adaptation rejected {report['rejected_rows']} row(s): "
+                f"{opts.landing_dir / '_adapt' / 'rejects.csv'}",
+                self.console,
+            )
+        return {
+            "mapping": str(opts.source_mapping),
+            "source_dir": str(opts.source_dir),
+            "rejected_rows": report["rejected_rows"],
+            "absent_entities": report["absent_entities"],
+            "unavailable_indicators": [
+                i["indicator_code"] for i in report["unavailable_indicators"]["values"]
+            ],
+        }
 
     # ---- run
 
@@ -88,9 +104,11 @@ class BuildStep(PublishStep):
             if not result.ok:
                 for line in result.messages or [result.output.strip()]:
                     self.console.error(line)
-                raise RefreshError(EXIT_GATE, f"landing gate '{name}' failed with exit code "
-                                   f"{result.exit_code}: {opts.landing_dir}",
-                                   gate_messages=result.messages[:50])
+                raise RefreshError(
+                    EXIT_GATE,
+                    f"landing gate '{name}' failed with exit code {result.exit_code}: {opts.landing_dir}",
+                    gate_messages=result.messages[:50],
+                )
 
         if duck:
             with self.step("prepare") as info:
@@ -110,8 +128,11 @@ class BuildStep(PublishStep):
                             layout.candidate.unlink(missing_ok=True)
                             info["history_carried"] = []
                             info["_status"] = "warn"
-                            self.log.warn(f"issue and alert history not carried over from "
-                                          f"{layout.serving}: {exc.__class__.__name__}: {exc}", self.console)
+                            self.log.warn(
+                                f"issue and alert history not carried over from "
+                                f"{layout.serving}: {exc.__class__.__name__}: {exc}",
+                                self.console,
+                            )
                 self.summary["mode"] = info["mode"]
 
         if opts.freshness:
@@ -119,8 +140,12 @@ class BuildStep(PublishStep):
                 sources = layout.dbt_dir / "sources.json"
                 sources.unlink(missing_ok=True)
                 try:
-                    rc = run_dbt(["source", "freshness", *self.dbt_common()], self.dbt_env(),
-                                 layout.log.parent / "dbt-freshness.log", opts.verbose)
+                    rc = run_dbt(
+                        ["source", "freshness", *self.dbt_common()],
+                        self.dbt_env(),
+                        layout.log.parent / "dbt-freshness.log",
+                        opts.verbose,
+                    )
                 except OSError as exc:  # warn only, whatever happens
                     rc = -1
                     info["error"] = f"{exc.__class__.__name__}: {exc}"
@@ -131,8 +156,11 @@ class BuildStep(PublishStep):
                 not_passing = (summary or {}).get("not_passing", [])
                 if rc != 0 or not_passing:
                     info["_status"] = "warn"
-                    self.log.warn(f"source freshness: {len(not_passing)} source(s) not fresh"
-                                  + (f" (dbt exit {rc})" if rc else ""), None)
+                    self.log.warn(
+                        f"source freshness: {len(not_passing)} source(s) not fresh"
+                        + (f" (dbt exit {rc})" if rc else ""),
+                        None,
+                    )
 
         with self.step("build") as info:
             results = layout.dbt_dir / "run_results.json"
@@ -147,8 +175,9 @@ class BuildStep(PublishStep):
             info["dbt_exit_code"] = rc
             if summary:
                 info["counts"] = summary["counts"]
-                self.summary["tests"] = {k: v for k, v in summary["counts"].items()
-                                         if k in ("test", "unit_test")}
+                self.summary["tests"] = {
+                    k: v for k, v in summary["counts"].items() if k in ("test", "unit_test")
+                }
                 self.summary["node_counts"] = summary["counts"]
                 self.summary["models"] = summary["models"]
                 if summary["warned"]:
@@ -157,19 +186,27 @@ class BuildStep(PublishStep):
             failed = summary["failed"] if summary else []
             if rc != 0 or failed:
                 self.summary["failed_nodes"] = failed
-                detail = failed or [{"node": "(dbt stopped before running nodes)",
-                                     "message": "\n".join(dbt_error_lines(output))}]
+                detail = failed or [
+                    {
+                        "node": "(dbt stopped before running nodes)",
+                        "message": "\n".join(dbt_error_lines(output)),
+                    }
+                ]
                 for node in detail:
                     self.console.error(f"FAILED {node['node']}: {node.get('message', '')}".strip())
                 self.console.error(f"dbt output: {output}")
                 if not failed:
                     self.summary["dbt_errors"] = dbt_error_lines(output)
                 if duck:
-                    for path in (layout.candidate, layout.candidate.with_name(layout.candidate.name + ".wal")):
+                    for path in (
+                        layout.candidate,
+                        layout.candidate.with_name(layout.candidate.name + ".wal"),
+                    ):
                         path.unlink(missing_ok=True)
                 names = ", ".join(n["node"] for n in failed[:5]) or "see dbt output"
-                raise RefreshError(EXIT_DBT, f"dbt build failed (exit {rc}; {len(failed)} failed "
-                                   f"node(s): {names})")
+                raise RefreshError(
+                    EXIT_DBT, f"dbt build failed (exit {rc}; {len(failed)} failed node(s): {names})"
+                )
             info["_note"] = self._counts_note(summary)
 
         if not duck:

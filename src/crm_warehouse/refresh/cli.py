@@ -36,6 +36,7 @@ Exit codes:
   50  unexpected error (a bug or an environment problem; traceback in stderr and the log)
   60  interrupted (SIGTERM/SIGINT); serving untouched unless the swap had already happened
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,43 +56,76 @@ from crm_warehouse.refresh.settings import AS_OF_ENV, check_as_of_date
 def build_parser() -> argparse.ArgumentParser:
     env = os.environ
     parser = argparse.ArgumentParser(
-        prog="crmwh refresh", description=__doc__.splitlines()[0],
+        prog="crmwh refresh",
+        description=__doc__.splitlines()[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Exit codes:" + __doc__.split("Exit codes:", 1)[1])
+        epilog="Exit codes:" + __doc__.split("Exit codes:", 1)[1],
+    )
     parser.add_argument("command", nargs="?", choices=["run", "rollback"], default="run")
-    parser.add_argument("--landing-dir", type=Path,
-                        default=Path(env.get("CRM_LANDING_DIR", ROOT / "data" / "landing")))
-    parser.add_argument("--serving-path", type=Path,
-                        default=Path(env.get("CRM_SERVING_PATH", ROOT / "warehouse" / "crm.duckdb")))
-    parser.add_argument("--keep", type=int, default=int(env.get("CRM_REFRESH_KEEP", "3")),
-                        help="previous good warehouses kept in history (default 3)")
-    parser.add_argument("--full-refresh", action="store_true",
-                        help="build from an empty file (default: continue from the serving file)")
+    parser.add_argument(
+        "--landing-dir", type=Path, default=Path(env.get("CRM_LANDING_DIR", ROOT / "data" / "landing"))
+    )
+    parser.add_argument(
+        "--serving-path",
+        type=Path,
+        default=Path(env.get("CRM_SERVING_PATH", ROOT / "warehouse" / "crm.duckdb")),
+    )
+    parser.add_argument(
+        "--keep",
+        type=int,
+        default=int(env.get("CRM_REFRESH_KEEP", "3")),
+        help="previous good warehouses kept in history (default 3)",
+    )
+    parser.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="build from an empty file (default: continue from the serving file)",
+    )
     parser.add_argument("--target", choices=["duckdb", "spark"], default=env.get("CRM_DBT_TARGET", "duckdb"))
-    parser.add_argument("--gate", choices=["auto", *GATES], default=env.get("CRM_REFRESH_GATE", "auto"),
-                        help="auto: crmwh gate when present, else crmwh check")
-    parser.add_argument("--format", dest="fmt", choices=["csv", "parquet"],
-                        default=env.get("CRM_LANDING_FORMAT", "csv"))
-    parser.add_argument("--no-freshness", dest="freshness", action="store_false",
-                        help="skip `dbt source freshness`")
+    parser.add_argument(
+        "--gate",
+        choices=["auto", *GATES],
+        default=env.get("CRM_REFRESH_GATE", "auto"),
+        help="auto: crmwh gate when present, else crmwh check",
+    )
+    parser.add_argument(
+        "--format", dest="fmt", choices=["csv", "parquet"], default=env.get("CRM_LANDING_FORMAT", "csv")
+    )
+    parser.add_argument(
+        "--no-freshness", dest="freshness", action="store_false", help="skip `dbt source freshness`"
+    )
     parser.add_argument("--quiet", action="store_true", help="errors only (default when stdout is not a TTY)")
     parser.add_argument("--verbose", action="store_true", help="stream dbt's output")
     parser.add_argument("--dbt-arg", action="append", default=[], help="extra argument for dbt build")
     parser.add_argument("--to", type=Path, help="rollback: the warehouse file to restore")
-    parser.add_argument("--as-of-date", default=env.get(AS_OF_ENV),
-                        help="YYYY-MM-DD as-of date of every figure, not after today "
-                             "(default env CRM_AS_OF_DATE, else the last date in the data)")
+    parser.add_argument(
+        "--as-of-date",
+        default=env.get(AS_OF_ENV),
+        help="YYYY-MM-DD as-of date of every figure, not after today "
+        "(default env CRM_AS_OF_DATE, else the last date in the data)",
+    )
     parser.add_argument("--history-dir", type=Path, default=env.get("CRM_REFRESH_HISTORY_DIR"))
     parser.add_argument("--parquet-dir", type=Path, default=env.get("CRM_REFRESH_PARQUET_DIR"))
     parser.add_argument("--log-file", type=Path, default=env.get("CRM_REFRESH_LOG"))
     parser.add_argument("--lock-file", type=Path, default=env.get("CRM_REFRESH_LOCK"))
-    parser.add_argument("--source-mapping", type=Path, default=env.get("CRM_SOURCE_MAPPING") or None,
-                        help="adapt the CRM's own exports with this mapping first (docs/adapt.md)")
-    parser.add_argument("--source-dir", type=Path, default=env.get("CRM_SOURCE_DIR") or None,
-                        help="folder of the CRM's own exports, for --source-mapping")
-    parser.add_argument("--lock-max-age", type=float,
-                        default=float(env.get("CRM_REFRESH_LOCK_MAX_AGE", DEFAULT_LOCK_MAX_AGE_S)),
-                        help="seconds after which a lock is stale even if its pid runs (default 6 h)")
+    parser.add_argument(
+        "--source-mapping",
+        type=Path,
+        default=env.get("CRM_SOURCE_MAPPING") or None,
+        help="adapt the CRM's own exports with this mapping first (docs/adapt.md)",
+    )
+    parser.add_argument(
+        "--source-dir",
+        type=Path,
+        default=env.get("CRM_SOURCE_DIR") or None,
+        help="folder of the CRM's own exports, for --source-mapping",
+    )
+    parser.add_argument(
+        "--lock-max-age",
+        type=float,
+        default=float(env.get("CRM_REFRESH_LOCK_MAX_AGE", DEFAULT_LOCK_MAX_AGE_S)),
+        help="seconds after which a lock is stale even if its pid runs (default 6 h)",
+    )
     return parser
 
 
@@ -105,12 +139,25 @@ def main(argv: list[str] | None = None) -> int:
     except RefreshError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
-    layout = Layout.from_serving(args.serving_path, args.history_dir, args.parquet_dir,
-                                 args.log_file, args.lock_file)
+    layout = Layout.from_serving(
+        args.serving_path, args.history_dir, args.parquet_dir, args.log_file, args.lock_file
+    )
     opts = Options(
-        landing_dir=Path(os.path.abspath(args.landing_dir)), layout=layout, keep=args.keep,
-        full_refresh=args.full_refresh, target=args.target, gate=args.gate, fmt=args.fmt,
-        freshness=args.freshness, quiet=args.quiet or not sys.stdout.isatty(), verbose=args.verbose,
-        dbt_args=args.dbt_arg, lock_max_age_s=args.lock_max_age, rollback_to=args.to, as_of_date=as_of,
-        source_mapping=args.source_mapping, source_dir=args.source_dir)
+        landing_dir=Path(os.path.abspath(args.landing_dir)),
+        layout=layout,
+        keep=args.keep,
+        full_refresh=args.full_refresh,
+        target=args.target,
+        gate=args.gate,
+        fmt=args.fmt,
+        freshness=args.freshness,
+        quiet=args.quiet or not sys.stdout.isatty(),
+        verbose=args.verbose,
+        dbt_args=args.dbt_arg,
+        lock_max_age_s=args.lock_max_age,
+        rollback_to=args.to,
+        as_of_date=as_of,
+        source_mapping=args.source_mapping,
+        source_dir=args.source_dir,
+    )
     return Refresh(opts, command=args.command).execute()

@@ -1,4 +1,5 @@
 """Exit codes of the refresh and the errors that carry them."""
+
 from __future__ import annotations
 
 EXIT_OK = 0
@@ -26,8 +27,14 @@ EXIT_INTERRUPTED = 60
 
 
 OUTCOMES = {
-    EXIT_OK: "ok", EXIT_USAGE: "bad_settings", EXIT_LOCKED: "locked", EXIT_GATE: "gate_failed", EXIT_DBT: "dbt_failed",
-    EXIT_PUBLISH: "publish_failed", EXIT_UNEXPECTED: "unexpected_error", EXIT_INTERRUPTED: "interrupted",
+    EXIT_OK: "ok",
+    EXIT_USAGE: "bad_settings",
+    EXIT_LOCKED: "locked",
+    EXIT_GATE: "gate_failed",
+    EXIT_DBT: "dbt_failed",
+    EXIT_PUBLISH: "publish_failed",
+    EXIT_UNEXPECTED: "unexpected_error",
+    EXIT_INTERRUPTED: "interrupted",
 }
 
 

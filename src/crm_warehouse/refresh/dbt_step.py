@@ -1,4 +1,5 @@
 """The dbt step: run dbt as a child process, and read its run results and source freshness."""
+
 from __future__ import annotations
 
 import contextlib
@@ -33,9 +34,16 @@ def run_dbt(args: list[str], env: dict[str, str], output: Path, stream: bool) ->
     cmd = [dbt_executable(), *args]
     with output.open("w", encoding="utf-8") as fh:
         fh.write("$ " + " ".join(cmd) + "\n")
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, errors="replace",
-                                preexec_fn=_die_with_parent)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            preexec_fn=_die_with_parent,
+        )
         try:
             assert proc.stdout is not None
             for line in proc.stdout:
@@ -70,19 +78,28 @@ def summarize_run_results(path: Path) -> dict | None:
         counts[kind][status] += 1
         message = result.get("message")
         if status in FAILED_STATUSES:
-            failed.append({"node": uid, "status": status,
-                           "message": (str(message) if message else "")[:1000]})
+            failed.append(
+                {"node": uid, "status": status, "message": (str(message) if message else "")[:1000]}
+            )
         elif status == "warn":
             warned.append(uid)
         if kind in ("model", "seed", "snapshot"):
             response = result.get("adapter_response") or {}
-            entry = {"status": status, "seconds": round(float(result.get("execution_time") or 0), 3),
-                     "relation": result.get("relation_name")}
+            entry = {
+                "status": status,
+                "seconds": round(float(result.get("execution_time") or 0), 3),
+                "relation": result.get("relation_name"),
+            }
             if response.get("rows_affected") is not None:
                 entry["rows_affected"] = response["rows_affected"]
             models[uid] = entry
-    return {"counts": counts, "failed": failed, "warned": warned, "models": models,
-            "elapsed_s": data.get("elapsed_time")}
+    return {
+        "counts": counts,
+        "failed": failed,
+        "warned": warned,
+        "models": models,
+        "elapsed_s": data.get("elapsed_time"),
+    }
 
 
 def summarize_freshness(path: Path) -> dict | None:
@@ -97,9 +114,14 @@ def summarize_freshness(path: Path) -> dict | None:
         counts[status] = counts.get(status, 0) + 1
         if status != "pass":
             age = result.get("max_loaded_at_time_ago_in_s")
-            stale.append({"source": result.get("unique_id"), "status": status,
-                          "max_loaded_at": result.get("max_loaded_at"),
-                          "age_hours": round(age / 3600, 1) if isinstance(age, (int, float)) else None})
+            stale.append(
+                {
+                    "source": result.get("unique_id"),
+                    "status": status,
+                    "max_loaded_at": result.get("max_loaded_at"),
+                    "age_hours": round(age / 3600, 1) if isinstance(age, (int, float)) else None,
+                }
+            )
     return {"counts": counts, "not_passing": stale}
 
 

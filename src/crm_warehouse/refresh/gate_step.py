@@ -1,11 +1,12 @@
 """The landing gate step: the Great Expectations gate (through its function) or the structural check."""
+
 from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from crm_warehouse.refresh.runlog import Console, RunLog
 
@@ -42,8 +43,13 @@ def gx_gate(landing_dir: Path, fmt: str, out_dir: Path) -> GateResult:
     gate = load_landing_gate()
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = gate(landing_dir, fmt, docs_dir=out_dir / "data_docs", summary=out_dir / "summary.txt",
-                    json_path=out_dir / "result.json")
+        code = gate(
+            landing_dir,
+            fmt,
+            docs_dir=out_dir / "data_docs",
+            summary=out_dir / "summary.txt",
+            json_path=out_dir / "result.json",
+        )
     messages = [line for line in err.getvalue().splitlines() if line.strip()]
     return GateResult("gx", int(code or 0), messages, out.getvalue() + err.getvalue())
 
@@ -53,8 +59,9 @@ def _basic_gate(landing_dir: Path, fmt: str, quick: bool) -> GateResult:
 
     problems = check_landing(landing_dir, fmt, quick=quick)
     messages = [f"LANDING ERROR {p}" for p in problems]
-    return GateResult("basic-quick" if quick else "basic", 2 if problems else 0, messages,
-                      "\n".join(messages))
+    return GateResult(
+        "basic-quick" if quick else "basic", 2 if problems else 0, messages, "\n".join(messages)
+    )
 
 
 GATES: dict[str, Gate] = {
@@ -73,7 +80,10 @@ def choose_gate(name: str, log: RunLog, console: Console) -> tuple[str, Gate]:
     try:
         load_landing_gate()
     except Exception as exc:  # a broken gate module: fall back, say so
-        log.warn(f"the landing gate could not be loaded ({exc.__class__.__name__}: {exc}); "
-                 "using the structural check (crmwh check)", console)
+        log.warn(
+            f"the landing gate could not be loaded ({exc.__class__.__name__}: {exc}); "
+            "using the structural check (crmwh check)",
+            console,
+        )
         return "basic", GATES["basic"]
     return "gx", GATES["gx"]

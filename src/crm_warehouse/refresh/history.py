@@ -1,4 +1,5 @@
 """History carry: the issue and alert histories a full rebuild must not lose."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,8 +10,7 @@ from crm_warehouse.refresh.sql import quote_literal
 HISTORY_TABLES = ("data_quality.fct_data_quality_issues", "marts.fct_alerts")
 
 
-def carry_history(serving: Path, candidate: Path,
-                  tables: tuple[str, ...] = HISTORY_TABLES) -> list[str]:
+def carry_history(serving: Path, candidate: Path, tables: tuple[str, ...] = HISTORY_TABLES) -> list[str]:
     """Copy the history tables (open/resolved data-quality issues and alerts) from the serving
     warehouse into a new, empty build file, so a full rebuild continues their history: those
     models are `full_refresh=false` and run incrementally on the carried rows."""
@@ -21,8 +21,12 @@ def carry_history(serving: Path, candidate: Path,
     carried = []
     try:
         con.execute(f"attach {quote_literal(str(serving))} as previous (read_only)")
-        present = {f"{s}.{t}" for s, t in con.execute(
-            "select schema_name, table_name from duckdb_tables() where database_name = 'previous'").fetchall()}
+        present = {
+            f"{s}.{t}"
+            for s, t in con.execute(
+                "select schema_name, table_name from duckdb_tables() where database_name = 'previous'"
+            ).fetchall()
+        }
         for name in tables:
             if name not in present:
                 continue

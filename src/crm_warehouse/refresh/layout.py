@@ -1,4 +1,5 @@
 """Paths and layout: every file and folder a refresh touches, derived from the serving path."""
+
 from __future__ import annotations
 
 import contextlib
@@ -21,8 +22,14 @@ class Layout:
     lock: Path
 
     @classmethod
-    def from_serving(cls, serving: Path, history: Path | None = None, parquet: Path | None = None,
-                     log: Path | None = None, lock: Path | None = None) -> "Layout":
+    def from_serving(
+        cls,
+        serving: Path,
+        history: Path | None = None,
+        parquet: Path | None = None,
+        log: Path | None = None,
+        lock: Path | None = None,
+    ) -> Layout:
         serving = Path(os.path.abspath(serving))
         home = serving.parent
         return cls(

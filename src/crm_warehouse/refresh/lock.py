@@ -1,4 +1,5 @@
 """The refresh lock: one refresh at a time per serving file; a stale lock of a dead process is taken over."""
+
 from __future__ import annotations
 
 import contextlib
@@ -19,10 +20,13 @@ def _proc_start_epoch(pid: int) -> float | None:
     """When a process started (Linux /proc), or None when unknown."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
-        fields = stat[stat.rindex(")") + 2:].split()
+        fields = stat[stat.rindex(")") + 2 :].split()
         ticks = int(fields[19])  # field 22 of stat, counted after pid and comm
-        btime = next(int(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
-                     if line.startswith("btime "))
+        btime = next(
+            int(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime ")
+        )
         return btime + ticks / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, StopIteration, IndexError):
         return None
@@ -37,15 +41,17 @@ def pid_alive(pid: int) -> bool:
         return True
     with contextlib.suppress(OSError, IndexError):
         stat = Path(f"/proc/{pid}/stat").read_text()
-        if stat[stat.rindex(")") + 2:].split()[0] in ("Z", "X"):
+        if stat[stat.rindex(")") + 2 :].split()[0] in ("Z", "X"):
             return False  # killed, not yet reaped
     return True
 
 
 class Locked(Exception):
     def __init__(self, holder: dict) -> None:
-        super().__init__(f"another refresh is running: pid {holder.get('pid')} on "
-                         f"{holder.get('host')}, started {holder.get('started_at')}")
+        super().__init__(
+            f"another refresh is running: pid {holder.get('pid')} on "
+            f"{holder.get('host')}, started {holder.get('started_at')}"
+        )
         self.holder = holder
 
 
@@ -98,10 +104,17 @@ class RefreshLock:
                 reason = self.stale_reason(holder)
                 if reason is None:
                     raise Locked(holder)
-                warning = (f"stale lock recovered ({reason}): pid {holder.get('pid')}, started "
-                           f"{holder.get('started_at')}")
-            record = {"pid": os.getpid(), "host": socket.gethostname(), "started_at": now_iso(),
-                      "started_epoch": time.time(), "argv": sys.argv}
+                warning = (
+                    f"stale lock recovered ({reason}): pid {holder.get('pid')}, started "
+                    f"{holder.get('started_at')}"
+                )
+            record = {
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "started_at": now_iso(),
+                "started_epoch": time.time(),
+                "argv": sys.argv,
+            }
             tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
             tmp.write_text(json.dumps(record))
             os.replace(tmp, self.path)
@@ -114,7 +127,10 @@ class RefreshLock:
         with open(self.guard, "a") as guard:
             fcntl.flock(guard, fcntl.LOCK_EX)
             holder = self.read()
-            if holder and holder.get("pid") == self.record["pid"] \
-                    and holder.get("started_epoch") == self.record["started_epoch"]:
+            if (
+                holder
+                and holder.get("pid") == self.record["pid"]
+                and holder.get("started_epoch") == self.record["started_epoch"]
+            ):
                 self.path.unlink(missing_ok=True)
         self.record = None

@@ -1,4 +1,5 @@
 """Publishing: inspection and checksums of a build, the serving file, and the Parquet copies of the marts."""
+
 from __future__ import annotations
 
 import os
@@ -23,12 +24,17 @@ def table_checksum(con, schema: str, table: str) -> tuple[int, int]:
     cols = con.execute(
         "select column_name, data_type from information_schema.columns "
         "where table_schema = ? and table_name = ? and table_catalog = current_database() "
-        "order by ordinal_position", [schema, table]).fetchall()
-    exprs = [f"round({quote_ident(c)}, 9)" if t.upper() in ("DOUBLE", "FLOAT", "REAL") else quote_ident(c)
-             for c, t in cols]
+        "order by ordinal_position",
+        [schema, table],
+    ).fetchall()
+    exprs = [
+        f"round({quote_ident(c)}, 9)" if t.upper() in ("DOUBLE", "FLOAT", "REAL") else quote_ident(c)
+        for c, t in cols
+    ]
     row = con.execute(
         f"select count(*), coalesce(sum(hash({', '.join(exprs)})), 0) "
-        f"from {quote_ident(schema)}.{quote_ident(table)}").fetchone()
+        f"from {quote_ident(schema)}.{quote_ident(table)}"
+    ).fetchone()
     return int(row[0]), int(row[1])
 
 
@@ -52,8 +58,11 @@ def inspect_candidate(path: Path) -> dict[str, int]:
         con.execute("checkpoint")
         rows = {}
         for schema, table in base_tables(con):
-            rows[f"{schema}.{table}"] = int(con.execute(
-                f"select count(*) from {quote_ident(schema)}.{quote_ident(table)}").fetchone()[0])
+            rows[f"{schema}.{table}"] = int(
+                con.execute(f"select count(*) from {quote_ident(schema)}.{quote_ident(table)}").fetchall()[0][
+                    0
+                ]
+            )
     finally:
         con.close()
     wal = path.with_name(path.name + ".wal")
@@ -70,13 +79,17 @@ def export_parquet(db: Path, dest: Path, schemas: tuple[str, ...] = MART_SCHEMAS
 
     con = duckdb.connect(str(db), read_only=True)
     written = []
-    dest.mkdir(parents=True, exist_ok=True)  # a (partial) build without mart tables publishes an empty version
+    dest.mkdir(
+        parents=True, exist_ok=True
+    )  # a (partial) build without mart tables publishes an empty version
     try:
         for schema, table in base_tables(con, schemas):
             target = dest / schema / f"{table}.parquet"
             target.parent.mkdir(parents=True, exist_ok=True)
-            con.execute(f"copy (select * from {quote_ident(schema)}.{quote_ident(table)}) "
-                        f"to {quote_literal(str(target))} (format parquet, compression zstd)")
+            con.execute(
+                f"copy (select * from {quote_ident(schema)}.{quote_ident(table)}) "
+                f"to {quote_literal(str(target))} (format parquet, compression zstd)"
+            )
             written.append(f"{schema}.{table}")
     finally:
         con.close()
@@ -90,16 +103,23 @@ def copy_comments(con, source: str, schemas: tuple[str, ...]) -> int:
     marks = ", ".join("?" for _ in schemas)
     tables = con.execute(
         "select schema_name, table_name, comment from duckdb_tables() where database_name = ? "
-        f"and schema_name in ({marks}) and comment is not null", [source, *schemas]).fetchall()
+        f"and schema_name in ({marks}) and comment is not null",
+        [source, *schemas],
+    ).fetchall()
     columns = con.execute(
         "select schema_name, table_name, column_name, comment from duckdb_columns() "
         f"where database_name = ? and schema_name in ({marks}) and comment is not null",
-        [source, *schemas]).fetchall()
+        [source, *schemas],
+    ).fetchall()
     for schema, table, comment in tables:
-        con.execute(f"comment on table {quote_ident(schema)}.{quote_ident(table)} is {quote_literal(comment)}")
+        con.execute(
+            f"comment on table {quote_ident(schema)}.{quote_ident(table)} is {quote_literal(comment)}"
+        )
     for schema, table, column, comment in columns:
-        con.execute(f"comment on column {quote_ident(schema)}.{quote_ident(table)}.{quote_ident(column)} "
-                    f"is {quote_literal(comment)}")
+        con.execute(
+            f"comment on column {quote_ident(schema)}.{quote_ident(table)}.{quote_ident(column)} "
+            f"is {quote_literal(comment)}"
+        )
     return len(tables) + len(columns)
 
 
@@ -118,7 +138,9 @@ def make_serving_file(full: Path, dest: Path, schemas: tuple[str, ...] = SERVING
         con.execute(f"attach {quote_literal(str(full))} as full_build (read_only)")
         tables = con.execute(
             "select schema_name, table_name from duckdb_tables() where database_name = 'full_build' "
-            "and schema_name in (" + ", ".join("?" for _ in schemas) + ") order by 1, 2", list(schemas)).fetchall()
+            "and schema_name in (" + ", ".join("?" for _ in schemas) + ") order by 1, 2",
+            list(schemas),
+        ).fetchall()
         for schema in sorted({t[0] for t in tables}):
             con.execute(f"create schema if not exists {quote_ident(schema)}")
         for schema, table in tables:
@@ -145,8 +167,10 @@ def serving_writer(serving: Path) -> str | None:
 
     wal = serving.with_name(serving.name + ".wal")
     if wal.exists():
-        return (f"{wal} exists: a process has the serving file open for writing (or crashed while "
-                f"writing) / 服务库文件正被写入或有未合并的 WAL")
+        return (
+            f"{wal} exists: a process has the serving file open for writing (or crashed while "
+            f"writing) / 服务库文件正被写入或有未合并的 WAL"
+        )
     if not serving.exists():
         return None
     try:
@@ -154,8 +178,10 @@ def serving_writer(serving: Path) -> str | None:
     except duckdb.Error as exc:
         text = str(exc)
         if "lock" in text.lower():
-            return (f"a process holds {serving} open for writing ({text.splitlines()[0]}) / "
-                    f"有进程以读写方式打开了服务库文件")
+            return (
+                f"a process holds {serving} open for writing ({text.splitlines()[0]}) / "
+                f"有进程以读写方式打开了服务库文件"
+            )
     return None
 
 
@@ -177,7 +203,10 @@ def swap_parquet(layout: Layout, version: Path) -> None:
     os.replace(tmp, link)
     fsync_dir(link.parent)
     # Keep the version just replaced one more cycle (a reader may be globbing it right now).
-    versions = sorted((p for p in layout.parquet_store.iterdir() if not p.name.endswith(".tmp")),
-                      key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+    versions = sorted(
+        (p for p in layout.parquet_store.iterdir() if not p.name.endswith(".tmp")),
+        key=lambda p: (p.stat().st_mtime, p.name),
+        reverse=True,
+    )
     for old in [p for p in versions if p.resolve() != version.resolve()][1:]:
         remove_path(old)

@@ -1,4 +1,5 @@
 """The publish and push steps: a green build becomes the serving file, its Parquet copies and history."""
+
 from __future__ import annotations
 
 import os
@@ -45,7 +46,9 @@ class PublishStep(RefreshBase):
         parts = []
         for kind in ("model", "test", "unit_test"):
             if kind in summary["counts"]:
-                parts.append(kind + " " + ", ".join(f"{s} {n}" for s, n in sorted(summary["counts"][kind].items())))
+                parts.append(
+                    kind + " " + ", ".join(f"{s} {n}" for s, n in sorted(summary["counts"][kind].items()))
+                )
         return "; ".join(parts)
 
     def publish(self) -> None:
@@ -77,10 +80,14 @@ class PublishStep(RefreshBase):
                 writer = serving_writer(layout.serving)
                 if writer:
                     remove_path(version)
-                    raise RefreshError(EXIT_PUBLISH, (
-                        f"not publishing over the serving file: {writer}. Close the read-write "
-                        f"connection (BI tools must open {layout.serving.name} read-only) and run "
-                        f"the refresh again; nothing was changed. / 未发布：请关闭对服务库的读写连接后重试。"))
+                    raise RefreshError(
+                        EXIT_PUBLISH,
+                        (
+                            f"not publishing over the serving file: {writer}. Close the read-write "
+                            f"connection (BI tools must open {layout.serving.name} read-only) and run "
+                            f"the refresh again; nothing was changed. / 未发布：请关闭对服务库的读写连接后重试。"
+                        ),
+                    )
                 # the private full build first: if the run dies here, the next one builds from it
                 layout.private_dir.mkdir(parents=True, exist_ok=True)
                 os.chmod(layout.private_dir, 0o700)

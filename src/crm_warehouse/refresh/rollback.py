@@ -1,4 +1,5 @@
 """Rollback: put the previous good warehouse (or a chosen one) back in service."""
+
 from __future__ import annotations
 
 import os
@@ -41,10 +42,15 @@ class RollbackStep(RefreshBase):
                     if not chosen.is_file():
                         raise RefreshError(EXIT_PUBLISH, f"rollback: {chosen} does not exist")
                 else:
-                    options = [p for p in history_files(layout)
-                               if not (layout.serving.exists() and os.path.samefile(p, layout.serving))]
+                    options = [
+                        p
+                        for p in history_files(layout)
+                        if not (layout.serving.exists() and os.path.samefile(p, layout.serving))
+                    ]
                     if not options:
-                        raise RefreshError(EXIT_PUBLISH, f"rollback: no previous warehouse in {layout.history}")
+                        raise RefreshError(
+                            EXIT_PUBLISH, f"rollback: no previous warehouse in {layout.history}"
+                        )
                     chosen = options[0]
                 info["restore"] = str(chosen)
                 import duckdb
@@ -57,7 +63,9 @@ class RollbackStep(RefreshBase):
                 archived = archive_serving(layout, layout.rolled_back)
                 info["archived_current"] = str(archived) if archived else None
                 if chosen.parent == layout.history:
-                    os.replace(chosen, layout.serving)  # moved out of history: the next rollback goes further back
+                    os.replace(
+                        chosen, layout.serving
+                    )  # moved out of history: the next rollback goes further back
                 else:
                     tmp = layout.serving.with_name(f".{layout.serving.name}.{os.getpid()}.tmp")
                     shutil.copy2(chosen, tmp)

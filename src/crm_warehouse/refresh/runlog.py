@@ -1,4 +1,5 @@
 """The console (step lines, errors) and the JSON-lines run log of the refresh."""
+
 from __future__ import annotations
 
 import json

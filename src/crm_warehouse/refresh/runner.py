@@ -1,4 +1,5 @@
 """The refresh run: the command (run or rollback) under the lock, signals, and the run's outcome."""
+
 from __future__ import annotations
 
 import contextlib
@@ -43,10 +44,19 @@ class Refresh(BuildStep, RollbackStep):
         code = EXIT_UNEXPECTED
         error: str | None = None
         try:
-            self.log.emit("start", command=self.command, pid=os.getpid(), host=socket.gethostname(),
-                          argv=sys.argv[1:], landing_dir=str(self.opts.landing_dir),
-                          serving=str(self.layout.serving), target=self.opts.target,
-                          full_refresh=self.opts.full_refresh, gate=self.opts.gate, keep=self.opts.keep)
+            self.log.emit(
+                "start",
+                command=self.command,
+                pid=os.getpid(),
+                host=socket.gethostname(),
+                argv=sys.argv[1:],
+                landing_dir=str(self.opts.landing_dir),
+                serving=str(self.layout.serving),
+                target=self.opts.target,
+                full_refresh=self.opts.full_refresh,
+                gate=self.opts.gate,
+                keep=self.opts.keep,
+            )
             self.console.info(f"{self.command} {self.run_id}: serving {self.layout.serving}")
             with self.step("lock") as info:
                 info["lock_file"] = str(self.layout.lock)
@@ -75,23 +85,43 @@ class Refresh(BuildStep, RollbackStep):
                 signal.signal(sig, handler)
         total = round(time.monotonic() - started, 3)
         try:
-            self.log.emit("end", outcome=OUTCOMES.get(code, "error"), exit_code=code, duration_s=total,
-                          error=error, steps=self.steps, warnings=self.log.warnings, **self.summary)
+            self.log.emit(
+                "end",
+                outcome=OUTCOMES.get(code, "error"),
+                exit_code=code,
+                duration_s=total,
+                error=error,
+                steps=self.steps,
+                warnings=self.log.warnings,
+                **self.summary,
+            )
         except OSError as exc:
             self.console.error(f"cannot write the run log {self.layout.log}: {exc}")
         if code == EXIT_OK:
-            self.console.info(f"{self.command} done in {total:.1f} s: {self.layout.serving}"
-                              + (f" ({len(self.log.warnings)} warning(s), see {self.layout.log})"
-                                 if self.log.warnings else ""))
+            self.console.info(
+                f"{self.command} done in {total:.1f} s: {self.layout.serving}"
+                + (
+                    f" ({len(self.log.warnings)} warning(s), see {self.layout.log})"
+                    if self.log.warnings
+                    else ""
+                )
+            )
         else:
             self.console.error(f"refresh {OUTCOMES.get(code)} (exit {code}): {error}")
             if self.command == "run" and code != EXIT_LOCKED:
                 if self.opts.target != "duckdb":
-                    self.console.error("spark: models built before the failure were replaced in place "
-                                       "(no swap on Spark, see docs/operations.md)")
+                    self.console.error(
+                        "spark: models built before the failure were replaced in place "
+                        "(no swap on Spark, see docs/operations.md)"
+                    )
                 else:
-                    self.console.error(f"serving warehouse {self.layout.serving} "
-                                       + ("was not changed" if not self.summary.get("published")
-                                          else "was replaced (the swap had happened); see the log"))
+                    self.console.error(
+                        f"serving warehouse {self.layout.serving} "
+                        + (
+                            "was not changed"
+                            if not self.summary.get("published")
+                            else "was replaced (the swap had happened); see the log"
+                        )
+                    )
             self.console.error(f"run log: {self.layout.log}")
         return code

@@ -1,4 +1,5 @@
 """Small DuckDB helpers: quoting, and the base tables of a warehouse file."""
+
 from __future__ import annotations
 
 
@@ -11,8 +12,10 @@ def quote_literal(text: str) -> str:
 
 
 def base_tables(con, schemas: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
-    sql = ("select table_schema, table_name from information_schema.tables "
-           "where table_type = 'BASE TABLE' and table_catalog = current_database()")
+    sql = (
+        "select table_schema, table_name from information_schema.tables "
+        "where table_type = 'BASE TABLE' and table_catalog = current_database()"
+    )
     params: list = []
     if schemas is not None:
         sql += " and table_schema in (" + ", ".join("?" for _ in schemas) + ")"

@@ -10,6 +10,7 @@ The admin password is SUPERSET_ADMIN_PASSWORD when set, else generated once and 
 <home>/admin_password (mode 600); the secret key likewise in <home>/secret_key. Neither is
 ever written into the repository. See docs/superset.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,13 +47,15 @@ def free_port() -> int:
 
 def environment(home: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "SUPERSET_HOME": str(home),
-        "SUPERSET_CONFIG_PATH": str(HERE / "superset_config.py"),
-        "SUPERSET_SECRET_KEY": _secret_file(home / "secret_key"),
-        "FLASK_APP": "superset",
-        "SCARF_ANALYTICS": "false",
-    })
+    env.update(
+        {
+            "SUPERSET_HOME": str(home),
+            "SUPERSET_CONFIG_PATH": str(HERE / "superset_config.py"),
+            "SUPERSET_SECRET_KEY": _secret_file(home / "secret_key"),
+            "FLASK_APP": "superset",
+            "SCARF_ANALYTICS": "false",
+        }
+    )
     return env
 
 
@@ -61,7 +64,9 @@ def _superset(env: dict[str, str], *args: str, secret_args: int = 0) -> None:
     result = subprocess.run([str(binary), *args], env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         shown = args[: len(args) - secret_args] if secret_args else args
-        raise SystemExit(f"superset {' '.join(shown)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+        raise SystemExit(
+            f"superset {' '.join(shown)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}"
+        )
 
 
 def prepare(warehouse: Path, home: Path) -> tuple[dict[str, str], Path]:
@@ -77,8 +82,22 @@ def prepare(warehouse: Path, home: Path) -> tuple[dict[str, str], Path]:
     password = os.environ.get("SUPERSET_ADMIN_PASSWORD") or _secret_file(home / "admin_password")
     _superset(env, "db", "upgrade")
     if not (home / ".initialised").exists():
-        _superset(env, "fab", "create-admin", "--username", ADMIN, "--firstname", "Superset", "--lastname", "Admin",
-                  "--email", "admin@localhost", "--password", password, secret_args=1)
+        _superset(
+            env,
+            "fab",
+            "create-admin",
+            "--username",
+            ADMIN,
+            "--firstname",
+            "Superset",
+            "--lastname",
+            "Admin",
+            "--email",
+            "admin@localhost",
+            "--password",
+            password,
+            secret_args=1,
+        )
         _superset(env, "init")
         (home / ".initialised").touch()
     else:
@@ -100,9 +119,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.prepare_only:
         return 0
     port = args.port or free_port()
-    where = "SUPERSET_ADMIN_PASSWORD" if os.environ.get("SUPERSET_ADMIN_PASSWORD") else home / "admin_password"
-    print(f"Superset: http://{HOST}:{port}/superset/dashboard/{dashboard.SLUG}/  (user {ADMIN}, password in {where})",
-          flush=True)
+    where = (
+        "SUPERSET_ADMIN_PASSWORD" if os.environ.get("SUPERSET_ADMIN_PASSWORD") else home / "admin_password"
+    )
+    print(
+        f"Superset: http://{HOST}:{port}/superset/dashboard/{dashboard.SLUG}/  (user {ADMIN}, password in {where})",
+        flush=True,
+    )
     binary = Path(sys.executable).parent / "superset"
     os.execve(str(binary), [str(binary), "run", "--host", HOST, "--port", str(port), "--with-threads"], env)
     return 0

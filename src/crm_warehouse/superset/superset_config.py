@@ -4,6 +4,7 @@ Everything that varies per machine comes from the environment that crmwh superse
 sets: SUPERSET_HOME (its metadata database and generated secret live there, never in the
 repository) and SUPERSET_SECRET_KEY.
 """
+
 import os
 
 _HOME = os.environ["SUPERSET_HOME"]
