@@ -5,6 +5,7 @@ from __future__ import annotations
 from .labels import text as label_text
 from .labels import text_fmt
 from .marts import MartReader
+from .report_indicators import indicator_grain, indicator_rows, indicator_sections
 from .report_model import DIRECTOR_MAX_ROWS, Entity, Report, Section, Window
 from .report_rep import _change, previous_week_label
 from .report_sections import (
@@ -14,9 +15,6 @@ from .report_sections import (
     alerts_section,
     business_line_section,
     deals_section,
-    indicator_grain,
-    indicator_rows,
-    indicator_sections,
     leaderboard_sections,
     new_report,
     stalled_section,

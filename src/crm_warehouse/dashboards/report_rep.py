@@ -9,14 +9,13 @@ from .formatting import MISSING, fmt_change, fmt_date, fmt_number
 from .labels import text as label_text
 from .labels import text_fmt
 from .marts import MartReader
+from .report_indicators import indicator_rows, indicator_sections
 from .report_model import ACTIVITY_STATUS, Entity, Report, Section, Window
 from .report_sections import (
     RAISED_AFTER_HISTORY_START,
     alerts_rows,
     alerts_section,
     deals_section,
-    indicator_rows,
-    indicator_sections,
     leaderboard_sections,
     new_report,
     stalled_section,

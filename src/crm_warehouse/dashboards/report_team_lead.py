@@ -7,6 +7,7 @@ from typing import Any
 from .labels import label, text_fmt
 from .labels import text as label_text
 from .marts import MartReader
+from .report_indicators import indicator_rows, indicator_sections
 from .report_model import PROBLEM_FLAGS, Entity, Report, Section, Window
 from .report_rep import _change, _completed_visits, previous_week_label
 from .report_sections import (
@@ -14,8 +15,6 @@ from .report_sections import (
     alerts_rows,
     alerts_section,
     deals_section,
-    indicator_rows,
-    indicator_sections,
     leaderboard_sections,
     new_report,
     stalled_section,
