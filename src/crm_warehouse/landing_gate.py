@@ -40,6 +40,7 @@ def _positive(text: str) -> int:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The gate's command line (defaults from CRM_LANDING_DIR and CRM_LANDING_FORMAT)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--landing-dir", type=Path, default=Path(os.environ.get("CRM_LANDING_DIR", ROOT / "data" / "landing"))

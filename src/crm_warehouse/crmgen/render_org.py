@@ -26,6 +26,7 @@ from .world import World
 
 
 def users(w: World, T: int):
+    """The users export as of cut-off T: (columns, change_day, ids), as every renderer returns."""
     D = T // DAY
     appear = w.hire_day * DAY + 8 * HOUR + 30 * 60
     idx = np.flatnonzero(appear <= T)
@@ -67,6 +68,7 @@ TEAMS_UPDATED = np.int64(np.datetime64("2023-12-01T09:00:00", "s").astype(np.int
 
 
 def teams(w: World, T: int):
+    """The teams export as of cut-off T."""
     n = len(w.team_name)
     ids = fmt_id("T", np.arange(1, n + 1), 3)
     from .config import REGIONS
@@ -85,6 +87,7 @@ def teams(w: World, T: int):
 
 
 def team_memberships(w: World, T: int):
+    """The team memberships export as of cut-off T."""
     D = T // DAY
     sel = np.flatnonzero(w.mem_start <= D)
     sel = sel[np.lexsort((w.mem_start[sel], w.mem_user[sel]))]
@@ -100,6 +103,7 @@ def team_memberships(w: World, T: int):
 
 
 def accounts(w: World, T: int):
+    """The accounts export as of cut-off T (with the planted defects)."""
     D = T // DAY
     idx = np.flatnonzero(w.acc_created <= T)
     owner, seg = w.owner_at(idx, np.full(len(idx), D))
@@ -131,6 +135,7 @@ def accounts(w: World, T: int):
 
 
 def account_owner_history(w: World, T: int):
+    """The account owner history export as of cut-off T."""
     D = T // DAY
     sel = np.flatnonzero((w.seg_start <= D) & (w.acc_created[w.seg_acc] <= T))
     end_shown = (w.seg_end[sel] < BIGDAY) & (w.seg_end[sel] + 1 <= D)
@@ -145,6 +150,7 @@ def account_owner_history(w: World, T: int):
 
 
 def contacts(w: World, T: int):
+    """The contacts export as of cut-off T."""
     idx = np.flatnonzero(w.con_created <= T)
     dts = w.con_del_ts[idx]
     edit = np.where(w.con_edit_ts[idx] < dts, w.con_edit_ts[idx], NEVER)
@@ -174,6 +180,7 @@ def contacts(w: World, T: int):
 
 
 def campaigns(w: World, T: int):
+    """The campaigns export as of cut-off T."""
     idx = np.flatnonzero(w.cmp_updated <= T)
     ids = fmt_id("CMP", idx + 1, 4)
     cols = {
@@ -190,6 +197,7 @@ def campaigns(w: World, T: int):
 
 
 def leads(w: World, T: int):
+    """The leads export as of cut-off T."""
     idx = np.flatnonzero(w.lead_created <= T)
     L = lambda a: a[idx]  # noqa: E731
     cr, wk, mq, sq, cv, dq, dl = (

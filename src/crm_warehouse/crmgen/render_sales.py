@@ -27,6 +27,7 @@ from .world import World
 
 
 def opportunities(w: World, T: int, part=None):
+    """The opportunities export as of cut-off T (one part of the rows when ``part`` is given)."""
     o = w.opps
     tr = o.tr
     lo, hi = part or (0, len(o.created))
@@ -88,6 +89,7 @@ def opportunities(w: World, T: int, part=None):
 
 
 def opportunity_stage_history(w: World, T: int, part=None):
+    """The opportunity stage history export as of cut-off T (one part when ``part`` is given)."""
     o = w.opps
     tr = o.tr
     lo, hi = part or (0, len(tr["opp"]))
@@ -111,6 +113,7 @@ def opportunity_stage_history(w: World, T: int, part=None):
 
 
 def contracts(w: World, T: int):
+    """The contracts export as of cut-off T."""
     c = w.contracts
     idx = np.flatnonzero((c.rec <= T) & ~c.hidden)
     dts = c.del_ts[idx]
@@ -146,6 +149,7 @@ def contracts(w: World, T: int):
 
 
 def quotas(w: World, T: int):
+    """The quotas export as of cut-off T."""
     q = w.quota
     sel = np.flatnonzero(q["pub_ts"] <= T)
     is_team = q["team"][sel] >= 0
@@ -165,6 +169,7 @@ def quotas(w: World, T: int):
 
 
 def product_usage(w: World, T: int, part=None):
+    """The product usage export as of cut-off T (one part when ``part`` is given)."""
     u = w.usage
     lo, hi = part or (0, len(u["account"]))
     sel = lo + np.flatnonzero(u["pub_day"][lo:hi] <= T // DAY)
@@ -183,6 +188,7 @@ def product_usage(w: World, T: int, part=None):
 
 
 def costs(w: World, T: int):
+    """The costs export as of cut-off T."""
     c = w.costs
     sel = np.flatnonzero(c["pub_ts"] <= T)
     cols = {
@@ -195,6 +201,7 @@ def costs(w: World, T: int):
 
 
 def activities(w: World, ch: Chunk, T: int, id_base: int):
+    """The activities of one chunk as of cut-off T, numbered from ``id_base``."""
     a = ch.a
     sel = np.flatnonzero(a["created"] <= T)
     A = lambda k: a[k][sel]  # noqa: E731

@@ -29,6 +29,7 @@ def _has_scope(entity: Entity) -> bool:
 
 
 def director_daily(reader: MartReader, entity: Entity, w: Window) -> Report:
+    """The director's daily report (日报) for the as-of day."""
     report = new_report("daily", entity, w)
     deals, n_deals, amount = deals_section(reader, entity, w.as_of, w.as_of, label_text("deals_signed_today"))
     pairs = [
@@ -115,6 +116,7 @@ def _teams_standing(reader: MartReader, entity: Entity) -> Section:
 
 
 def director_weekly(reader: MartReader, entity: Entity, w: Window) -> Report:
+    """The director's weekly report (周报)."""
     report = new_report("weekly", entity, w)
     cond, params = team_scope_filter(entity, "b.team_id")
     trend = reader.rows(
@@ -164,6 +166,7 @@ def director_weekly(reader: MartReader, entity: Entity, w: Window) -> Report:
 
 
 def director_monthly(reader: MartReader, entity: Entity, w: Window) -> Report:
+    """The director's monthly report (月报)."""
     report = new_report("monthly", entity, w)
     sections: list[Section] = []
     found = False

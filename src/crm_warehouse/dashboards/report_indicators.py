@@ -39,6 +39,7 @@ def indicator_grain(entity: Entity) -> list[tuple[str, str, str]]:
 
 
 def indicator_rows(reader: MartReader, grain: str, entity_id: str, w: Window) -> list[dict]:
+    """The month's indicator values of one entity at one grain (marts.indicator_values)."""
     return reader.rows(
         "select indicator_code, indicator_name_zh, indicator_name_en, unit, actual_value, "
         "target_value, target_value_to_date, attainment_to_date, status_code, prior_period_value, "
@@ -55,6 +56,8 @@ def _indicator_key(row: dict[str, Any]) -> tuple[int, str]:
 
 
 def indicator_sections(rows: list[dict[str, Any]], label: str) -> list[Section]:
+    """The month's indicator sections: indicators with a target, those off track, and the largest moves vs the prior month."""
+
     def name(r: dict[str, Any]) -> str:
         return f"{cell(r['indicator_name_zh'])} {cell(r['indicator_name_en'])}"
 

@@ -42,6 +42,7 @@ def _completed_visits(
 
 
 def rep_daily(reader: MartReader, entity: Entity, w: Window) -> Report:
+    """The rep's daily report (日报) for the as-of day."""
     report = new_report("daily", entity, w)
     wb = _rep_workbench(reader, entity)
     report.no_data = wb is None
@@ -135,6 +136,7 @@ def _visit_list(reader: MartReader, entity: Entity, code: str) -> list[dict[str,
 
 
 def rep_weekly(reader: MartReader, entity: Entity, w: Window) -> Report:
+    """The rep's weekly report (周报)."""
     report = new_report("weekly", entity, w)
     trend = reader.one(
         "select visits, previous_week_visits_to_date, ka_visits, calls, meetings_and_demos, "
@@ -173,6 +175,7 @@ def rep_weekly(reader: MartReader, entity: Entity, w: Window) -> Report:
 
 
 def rep_monthly(reader: MartReader, entity: Entity, w: Window) -> Report:
+    """The rep's monthly report (月报)."""
     report = new_report("monthly", entity, w)
     rows = indicator_rows(reader, "rep", entity.user_id or "", w)
     report.no_data = not rows

@@ -42,6 +42,7 @@ from .roles import region_filter, scope_filter, team_scope_filter
 def deals_section(
     reader: MartReader, entity: Entity, start: dt.date, end: dt.date, title: str
 ) -> tuple[Section, int, float]:
+    """The deals signed between start and end in the entity's scope: (section, number of deals, total amount)."""
     cond, params = scope_filter(entity)
     rows = reader.rows(
         "select signed_date, user_id, user_name, team_name, account_name, contract_type, "
@@ -87,6 +88,7 @@ RAISED_AFTER_HISTORY_START = (
 
 
 def alerts_rows(reader: MartReader, where: str, params: list[Any]) -> list[dict[str, Any]]:
+    """The alerts matching a SQL filter (with their subject's name), critical first, newest first."""
     return reader.rows(
         "select a.alert_id, a.severity, a.rule_name_zh, a.rule_name_en, a.message_zh, "
         "a.message_en, a.first_raised_as_of, a.subject_user_id, u.user_name as subject_name, "
@@ -101,6 +103,7 @@ def alerts_rows(reader: MartReader, where: str, params: list[Any]) -> list[dict[
 def alerts_section(
     rows: list[dict[str, Any]], title: str, as_of: dt.date, with_subject: bool = False, limit: int = MAX_ROWS
 ) -> Section:
+    """A section listing alerts (new ones marked; capped, the rest counted in a note)."""
     headers = [label_text("severity"), label_text("alert")]
     if with_subject:
         headers.append(label_text("related_rep"))
@@ -124,6 +127,7 @@ def alerts_section(
 def alert_counts_section(
     reader: MartReader, entity: Entity, start: dt.date, end: dt.date, title: str
 ) -> Section:
+    """The alerts newly raised between start and end in the entity's region, counted by rule and severity."""
     cond, params = region_filter(entity)
     rows = reader.rows(
         "select rule_name_zh, rule_name_en, severity, count(*) as n, "
@@ -237,6 +241,7 @@ def leaderboard_scopes(entity: Entity, reader: MartReader | None = None) -> list
 
 
 def leaderboard_sections(reader: MartReader, entity: Entity, w: Window) -> list[Section]:
+    """The month's leaderboard of each scope the entity reads."""
     sections = []
     for scope_type, scope_id, scope_label in leaderboard_scopes(entity, reader) or [("region", "", "")]:
         rows = reader.rows(
@@ -295,6 +300,7 @@ def leaderboard_sections(reader: MartReader, entity: Entity, w: Window) -> list[
 
 
 def stalled_section(reader: MartReader, entity: Entity) -> Section:
+    """The opportunities stalled in their stage within the entity's team scope, largest first."""
     cond, params = team_scope_filter(entity)
     rows = reader.rows(
         "select s.opportunity_id, s.user_id, u.user_name, s.account_name, s.stage_name_zh, "
@@ -335,6 +341,7 @@ def stalled_section(reader: MartReader, entity: Entity) -> Section:
 
 # -- report header -------------------------------------------------------------------------
 def new_report(period: str, entity: Entity, w: Window) -> Report:
+    """An empty report of a period for an entity: its title and header lines (dates, subject, Excel link)."""
     pzh, pen = PERIOD_LABELS[period]
     rzh, ren = ROLE_LABELS[entity.role]
     title = f"{rzh}{pzh} {ren} {pen.lower()} — {cell(entity.name)}"

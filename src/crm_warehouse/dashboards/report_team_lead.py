@@ -32,6 +32,7 @@ def _members_sql() -> str:
 
 
 def team_lead_daily(reader: MartReader, entity: Entity, w: Window) -> Report:
+    """The team lead's daily report (日报) for the as-of day."""
     report = new_report("daily", entity, w)
     tb = _team_board(reader, entity)
     report.no_data = tb is None
@@ -98,6 +99,7 @@ def team_lead_daily(reader: MartReader, entity: Entity, w: Window) -> Report:
 
 
 def team_lead_weekly(reader: MartReader, entity: Entity, w: Window) -> Report:
+    """The team lead's weekly report (周报)."""
     report = new_report("weekly", entity, w)
     trend = reader.rows(
         "select user_id, user_name, visits, previous_week_visits_to_date, won_deals "
@@ -144,6 +146,7 @@ def team_lead_weekly(reader: MartReader, entity: Entity, w: Window) -> Report:
 
 
 def team_lead_monthly(reader: MartReader, entity: Entity, w: Window) -> Report:
+    """The team lead's monthly report (月报)."""
     report = new_report("monthly", entity, w)
     rows = indicator_rows(reader, "team", entity.team_id or "", w)
     report.no_data = not rows

@@ -14,6 +14,7 @@ from .report_model import Entity
 
 # -- entities ------------------------------------------------------------------------------
 def list_reps(reader: MartReader) -> list[Entity]:
+    """Every active rep (core.dim_users), as report entities with their current team and region."""
     rows = reader.rows(
         "select user_id, user_name, current_team_id, current_team_name, current_region_id, "
         "current_region_name from {core.dim_users} "
@@ -35,6 +36,7 @@ def list_reps(reader: MartReader) -> list[Entity]:
 
 
 def list_team_leads(reader: MartReader) -> list[Entity]:
+    """Every team lead with their team, as report entities."""
     rows = reader.rows(
         "select t.team_id, t.team_name, t.region_id, t.region_name, t.leader_user_id, "
         "u.user_name from {core.dim_teams} t left join {core.dim_users} u "
@@ -117,6 +119,7 @@ def region_filter(entity: Entity, column: str = "region_id") -> tuple[str, list[
 def scope_filter(
     entity: Entity, team_col: str = "team_id", user_col: str = "user_id", region_col: str = "region_id"
 ) -> tuple[str, list[Any]]:
+    """The SQL filter (text, parameters) of what the entity reads: a rep's own rows, a lead's team, else the region(s)."""
     if entity.role == "rep":
         return f"{user_col} = ?", [entity.user_id]
     if entity.role == "team_lead":

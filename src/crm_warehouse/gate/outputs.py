@@ -27,6 +27,7 @@ _HEADLINES = {
 
 
 def summary_text(result: GateResult, rows_per_failure: int = 10) -> str:
+    """The gate's plain-text summary: headline, files, and per failed expectation some rows."""
     scope = f", first {result.sample_rows} data rows per file" if result.sample_rows else ""
     lines = [
         f"Landing gate {_HEADLINES[result.status]}: {result.landing_dir} "
@@ -71,11 +72,13 @@ def summary_text(result: GateResult, rows_per_failure: int = 10) -> str:
 
 
 def problem_text(problem: Problem, result: GateResult) -> str:
+    """One structural problem as a line (file relative to the landing folder, row, column)."""
     shown = _display(Path(problem.path), Path(result.landing_dir))
     return str(Problem(shown, problem.message, problem.row, problem.column))
 
 
 def result_json(result: GateResult) -> dict:
+    """The gate's result as a JSON-ready dict."""
     return {
         "status": result.status,
         "exit_code": result.exit_code,
@@ -119,6 +122,7 @@ def result_json(result: GateResult) -> dict:
 
 
 def write_outputs(result: GateResult, summary_path: Path | None, json_path: Path | None) -> str:
+    """Write the summary and JSON files (when paths are given) and return the summary text."""
     text = summary_text(result)
     if summary_path is not None:
         summary_path.parent.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,8 @@ from crm_warehouse.refresh.settings import AS_OF_ENV, DBT_SALT_ENV, SALT_ENV
 
 @dataclass
 class Options:
+    """How a refresh runs: landing folder, layout, history kept, target, gate, as-of date, source mapping."""
+
     landing_dir: Path
     layout: Layout
     keep: int = 3
@@ -54,6 +56,7 @@ class RefreshBase:
 
     @contextlib.contextmanager
     def step(self, name: str) -> Iterator[dict]:
+        """Run one step of the refresh: time it, log it (name, status, seconds, the info it fills) and show it."""
         info: dict = {}
         started = time.monotonic()
         self.console.step_start(name)
@@ -69,6 +72,7 @@ class RefreshBase:
             self.console.step_end(status, seconds, note)
 
     def dbt_env(self) -> dict[str, str]:
+        """The environment of the dbt child: the salt only under dbt's secret prefix, the landing folder and the build file."""
         env = dict(os.environ)
         # dbt sees the salt only under the secret prefix it scrubs from its logs; the plugin
         # (DuckDB) and ${env:...} (Spark) read it at run time, so no SQL text holds it.
@@ -91,6 +95,7 @@ class RefreshBase:
         return env
 
     def dbt_common(self) -> list[str]:
+        """The arguments every dbt command of this run takes: target, target and log paths, the as-of date."""
         d = str(self.layout.dbt_dir)
         args = ["--target", self.opts.target, "--target-path", d, "--log-path", d, "--no-use-colors"]
         if self.opts.as_of_date:

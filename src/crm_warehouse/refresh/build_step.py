@@ -76,6 +76,7 @@ class BuildStep(PublishStep):
     # ---- run
 
     def refresh(self) -> None:
+        """The run: adapt (when mapped), gate, prepare the build file, freshness, dbt build, publish, push."""
         opts, layout = self.opts, self.layout
         duck = opts.target == "duckdb"
         with self.step("settings") as info:

@@ -54,6 +54,7 @@ from crm_warehouse.refresh.settings import AS_OF_ENV, check_as_of_date
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line of ``crmwh refresh`` and ``crmwh rollback`` (options from the environment by default)."""
     env = os.environ
     parser = argparse.ArgumentParser(
         prog="crmwh refresh",
@@ -130,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``crmwh refresh`` / ``crmwh rollback``: parse the command line, run, and return the exit code."""
     args = build_parser().parse_args(argv)
     if args.keep < 0:
         print("--keep must be 0 or more", file=sys.stderr)

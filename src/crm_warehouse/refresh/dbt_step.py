@@ -15,6 +15,7 @@ FAILED_STATUSES = ("error", "fail", "runtime error")
 
 
 def dbt_executable() -> str:
+    """The dbt beside this Python (the venv's), else ``dbt`` on PATH."""
     candidate = Path(sys.executable).with_name("dbt")
     return str(candidate) if candidate.exists() else "dbt"
 
@@ -103,6 +104,8 @@ def summarize_run_results(path: Path) -> dict | None:
 
 
 def summarize_freshness(path: Path) -> dict | None:
+    """Counts by status of dbt's sources.json (source freshness) and the sources not passing, or None
+    when the file is missing or unreadable."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -126,6 +129,7 @@ def summarize_freshness(path: Path) -> dict | None:
 
 
 def dbt_error_lines(output: Path, limit: int = 15) -> list[str]:
+    """The last error lines of a dbt log (at most ``limit``), for the console and the run log."""
     try:
         lines = output.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:

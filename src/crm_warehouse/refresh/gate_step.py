@@ -13,6 +13,8 @@ from crm_warehouse.refresh.runlog import Console, RunLog
 
 @dataclass
 class GateResult:
+    """What a landing gate answered: its name, exit code, messages (structural faults) and output."""
+
     gate: str
     exit_code: int
     messages: list[str] = field(default_factory=list)
@@ -20,6 +22,7 @@ class GateResult:
 
     @property
     def ok(self) -> bool:
+        """True when the gate passed (exit code 0)."""
         return self.exit_code == 0
 
 

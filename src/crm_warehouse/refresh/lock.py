@@ -33,6 +33,7 @@ def _proc_start_epoch(pid: int) -> float | None:
 
 
 def pid_alive(pid: int) -> bool:
+    """True when a process with this pid runs (a zombie counts as dead)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -47,6 +48,8 @@ def pid_alive(pid: int) -> bool:
 
 
 class Locked(Exception):
+    """Another live refresh holds the lock."""
+
     def __init__(self, holder: dict) -> None:
         super().__init__(
             f"another refresh is running: pid {holder.get('pid')} on "
@@ -69,6 +72,7 @@ class RefreshLock:
         self.record: dict | None = None
 
     def read(self) -> dict | None:
+        """The lock file's content (pid, host, start time); None when there is none, {} when it is unreadable."""
         try:
             data = json.loads(self.path.read_text())
             return data if isinstance(data, dict) else {}
@@ -78,6 +82,8 @@ class RefreshLock:
             return {}  # unreadable: treated as stale
 
     def stale_reason(self, holder: dict) -> str | None:
+        """Why the holder's lock is stale (unreadable, older than the maximum age, or its process is gone),
+        else None."""
         pid, started = holder.get("pid"), holder.get("started_epoch")
         if not isinstance(pid, int) or not isinstance(started, (int, float)):
             return "lock file is unreadable"
@@ -122,6 +128,7 @@ class RefreshLock:
             return warning
 
     def release(self) -> None:
+        """Remove the lock file if this process holds it."""
         if self.record is None:
             return
         with open(self.guard, "a") as guard:

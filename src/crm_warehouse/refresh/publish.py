@@ -39,6 +39,7 @@ def table_checksum(con, schema: str, table: str) -> tuple[int, int]:
 
 
 def mart_checksums(path: Path, schemas: tuple[str, ...] = MART_SCHEMAS) -> dict[str, tuple[int, int]]:
+    """Row count and content checksum of every base table of the given schemas, by schema.table."""
     import duckdb
 
     con = duckdb.connect(str(path), read_only=True)
@@ -186,6 +187,7 @@ def serving_writer(serving: Path) -> str | None:
 
 
 def current_parquet_version(layout: Layout) -> Path | None:
+    """The Parquet version the Parquet path links to, or None when it is not a link."""
     if layout.parquet.is_symlink():
         return Path(os.path.realpath(layout.parquet))
     return None

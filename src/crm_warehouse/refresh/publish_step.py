@@ -52,6 +52,7 @@ class PublishStep(RefreshBase):
         return "; ".join(parts)
 
     def publish(self) -> None:
+        """Check the candidate, make the serving file and its Parquet copies, archive the old one and swap in."""
         layout, opts = self.layout, self.opts
         try:
             with self.step("inspect") as info:

@@ -28,6 +28,7 @@ class RollbackStep(RefreshBase):
     # ---- rollback
 
     def rollback(self) -> None:
+        """Put the newest (or the chosen) warehouse of history back as the serving file, under the lock."""
         layout = self.layout
         to = self.opts.rollback_to
         with self.step("cleanup") as info:

@@ -24,22 +24,26 @@ class Console:
             self.broken = True
 
     def info(self, text: str) -> None:
+        """Print an informational line (not with --quiet)."""
         if not self.quiet:
             self._break_line()
             print(text, flush=True)
 
     def step_start(self, name: str) -> None:
+        """Show that a step starts."""
         self.open_step, self.broken = name, False
         if not self.quiet:
             print(f"  {name:<12} ...", end="", flush=True)
 
     def step_end(self, status: str, seconds: float, note: str = "") -> None:
+        """Show how a step ended and how long it took."""
         if not self.quiet:
             lead = f"  {self.open_step:<12} ..." if self.broken else ""
             print(f"{lead} {status} ({seconds:.1f} s){'  ' + note if note else ''}", flush=True)
         self.open_step, self.broken = None, False
 
     def error(self, text: str) -> None:
+        """Print an error line on stderr (always)."""
         if not self.quiet:
             self._break_line()
         print(text, file=sys.stderr, flush=True)
@@ -54,6 +58,7 @@ class RunLog:
         self.warnings: list[str] = []
 
     def emit(self, event: str, **fields: object) -> None:
+        """Append one event (with the run id and time) to the JSON-lines run log."""
         record = {"ts": now_iso(), "run_id": self.run_id, "event": event, **fields}
         line = json.dumps(record, ensure_ascii=False, default=str) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -65,6 +70,7 @@ class RunLog:
             os.close(fd)
 
     def warn(self, message: str, console: Console | None = None) -> None:
+        """Record a warning in the run log and show it."""
         self.warnings.append(message)
         self.emit("warning", message=message)
         if console is not None:

@@ -33,6 +33,7 @@ class Refresh(BuildStep, RollbackStep):
     # ---- entry points
 
     def execute(self) -> int:
+        """Run the command under the lock with SIGTERM/SIGINT handled; log the outcome; return the exit code."""
         previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
 
         def interrupted(signum, frame):  # noqa: ARG001

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 
 def quote_ident(name: str) -> str:
+    """A DuckDB identifier in double quotes."""
     return '"' + name.replace('"', '""') + '"'
 
 
 def quote_literal(text: str) -> str:
+    """A DuckDB string literal in single quotes."""
     return "'" + text.replace("'", "''") + "'"
 
 
 def base_tables(con, schemas: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+    """(schema, table) of every base table of a DuckDB connection, of the given schemas or all."""
     sql = (
         "select table_schema, table_name from information_schema.tables "
         "where table_type = 'BASE TABLE' and table_catalog = current_database()"
