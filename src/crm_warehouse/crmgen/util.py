@@ -25,10 +25,12 @@ def rng_for(seed: int, *keys: object) -> np.random.Generator:
 
 
 def day_number(iso_date: str) -> int:
+    """Days since 1970-01-01 of an ISO date."""
     return int(np.datetime64(iso_date, "D").astype(np.int64))
 
 
 def day_to_iso(day: int) -> str:
+    """The ISO date of a day number."""
     return str(np.datetime64(int(day), "D"))
 
 
@@ -46,6 +48,7 @@ def month_index(days: np.ndarray) -> np.ndarray:
 
 
 def month_first_day(month_idx: np.ndarray) -> np.ndarray:
+    """The day number of the first day of each month index (months since 1970-01)."""
     return (
         np.asarray(month_idx, dtype=np.int64).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
     )
@@ -78,6 +81,7 @@ def _obj(a: np.ndarray, missing: np.ndarray | None) -> np.ndarray:
 
 
 def fmt_ts(ts: np.ndarray) -> np.ndarray:
+    """Timestamps (seconds since the epoch; negative = missing) as 'YYYY-MM-DD HH:MM:SS', missing as None."""
     ts = np.asarray(ts, dtype=np.int64)
     missing = ts < 0
     s = np.datetime_as_string(np.where(missing, 0, ts).astype("datetime64[s]"), unit="s")
@@ -89,6 +93,7 @@ def fmt_ts(ts: np.ndarray) -> np.ndarray:
 
 
 def fmt_day(days: np.ndarray) -> np.ndarray:
+    """Day numbers as ISO dates, missing (very negative) as None."""
     days = np.asarray(days, dtype=np.int64)
     missing = days < -(10**6)
     s = np.datetime_as_string(np.where(missing, 0, days).astype("datetime64[D]"), unit="D")
@@ -115,6 +120,7 @@ def fmt_id(prefix: str, nums: np.ndarray, width: int) -> np.ndarray:
 
 
 def fmt_money(cents: np.ndarray, missing: np.ndarray | None = None) -> np.ndarray:
+    """Amounts in cents as decimal text with two places; rows flagged ``missing`` as None."""
     c = np.asarray(cents, dtype=np.int64)
     if len(c) == 0:
         return np.zeros(0, dtype=object)
@@ -127,6 +133,7 @@ def fmt_money(cents: np.ndarray, missing: np.ndarray | None = None) -> np.ndarra
 
 
 def fmt_int(v: np.ndarray, missing: np.ndarray | None = None) -> np.ndarray:
+    """Integers as text; rows flagged ``missing`` as None."""
     return _obj(np.asarray(v, dtype=np.int64).astype(str), missing)
 
 
@@ -134,12 +141,14 @@ BOOL_WORDS = np.array([["false", "true"], ["0", "1"], ["否", "是"]], dtype=obj
 
 
 def fmt_bool(values: np.ndarray, style: np.ndarray | None = None) -> np.ndarray:
+    """Booleans as text, in the spelling each row's style picks (true/false, 1/0, 是/否)."""
     v = np.asarray(values, dtype=bool).astype(np.int64)
     st = np.zeros(len(v), dtype=np.int64) if style is None else np.asarray(style, dtype=np.int64)
     return BOOL_WORDS[st, v]
 
 
 def pick(table: np.ndarray, idx: np.ndarray, missing: np.ndarray | None = None) -> np.ndarray:
+    """Values of ``table`` at ``idx`` (negative = missing), missing as None."""
     out = np.asarray(table, dtype=object)[np.where(idx < 0, 0, idx)]
     if missing is None:
         missing = idx < 0

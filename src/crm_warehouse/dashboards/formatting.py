@@ -33,6 +33,7 @@ SEVERITY_LABELS["warning"] = SEVERITY_LABELS["warn"]
 
 
 def is_missing(value: Any) -> bool:
+    """True for None, NaN and infinities: shown as the missing mark."""
     return value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value)))
 
 
@@ -75,6 +76,7 @@ def fmt_change(ratio: Any) -> str:
 
 
 def fmt_date(value: Any) -> str:
+    """A date (or date-time, to the minute) as text, the missing mark for None."""
     if value is None:
         return MISSING
     if isinstance(value, dt.datetime):
@@ -85,18 +87,22 @@ def fmt_date(value: Any) -> str:
 
 
 def unit_suffix(unit: str | None) -> tuple[str, str]:
+    """The (Chinese, English) suffix shown after a value of this unit (days and hours only)."""
     if unit in ("days", "hours"):
         return UNIT_LABELS[unit]
     return ("", "")
 
 
 def status_label(code: str | None) -> tuple[str, str]:
+    """The (Chinese, English) label of an indicator status code."""
     return STATUS_LABELS.get(code, STATUS_LABELS[None])
 
 
 def severity_label(code: str | None) -> tuple[str, str]:
+    """The (Chinese, English) label of an alert severity."""
     return SEVERITY_LABELS.get(code or "", (code or "", code or ""))
 
 
 def month_label(value: dt.date) -> tuple[str, str]:
+    """A month as (Chinese, English) text: 2026年11月, Nov 2026."""
     return (f"{value.year}年{value.month}月", value.strftime("%b %Y"))

@@ -20,42 +20,51 @@ def cell(value: Any) -> str:
 
 
 def person(name: Any, user_id: Any) -> str:
+    """A person as 'name (user id)'."""
     return f"{cell(name)} ({cell(user_id)})"
 
 
 def yes_no(flag: Any) -> str:
+    """The label of yes or no."""
     return label_text("yes") if flag else label_text("no")
 
 
 def money(value: Any) -> str:
+    """An amount in CNY as report text."""
     return fmt_number(value, "cny")
 
 
 def count(value: Any) -> str:
+    """A count as report text."""
     return fmt_number(value, "count")
 
 
 def ratio(value: Any) -> str:
+    """A ratio as report text."""
     return fmt_number(value, "ratio")
 
 
 def status_text(code: str | None) -> str:
+    """An indicator status as 'Chinese English' text."""
     zh, en = status_label(code)
     return f"{zh} {en}"
 
 
 def severity_text(code: str | None) -> str:
+    """An alert severity as text, the missing mark when there is none."""
     zh, en = severity_label(code)
     return cell(f"{zh} {en}" if zh != en else zh) if code else MISSING
 
 
 def capped(rows: list[list[str]], total: int, limit: int = MAX_ROWS) -> tuple[list[list[str]], str | None]:
+    """The first ``limit`` rows, and a note of how many more there are (None when none)."""
     shown = rows[:limit]
     more = total - len(shown)
     return shown, (text_fmt("more_not_shown", more=more) if more > 0 else None)
 
 
 def week_label(w: Window) -> str:
+    """The as-of week as text: ISO week and its dates (in progress when it is)."""
     year, week, _ = w.as_of.isocalendar()
     text = (
         f"{text_fmt('week_of_year', year=year, week=week)}: "
@@ -67,6 +76,7 @@ def week_label(w: Window) -> str:
 
 
 def month_text(w: Window) -> str:
+    """The as-of month as text (in progress when it is)."""
     zh, en = month_label(w.month_start)
     text = f"{zh} {en}"
     if w.month_in_progress:
@@ -75,6 +85,7 @@ def month_text(w: Window) -> str:
 
 
 def subject_text(entity: Entity) -> str:
+    """Whom a report is about: the rep and team, the team and lead, the company, or the director and region(s)."""
     if entity.role == "rep":
         return f"{person(entity.name, entity.user_id)} · {label_text('team')}: {cell(entity.team_name)}"
     if entity.role == "team_lead":

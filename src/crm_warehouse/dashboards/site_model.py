@@ -107,6 +107,7 @@ class Fig:
 
 
 def fig(row: dict[str, Any] | None, col: str, unit: str | None, table: str, **key: Any) -> Fig:
+    """A figure of a page: the row's value in ``col`` with the mart row and column it shows."""
     return Fig(None if row is None else row.get(col), unit, src(table, col, **key))
 
 
@@ -157,6 +158,7 @@ def series(
     source: dict[str, Any] | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
+    """A chart series: names, values, style and the mart rows it draws."""
     out: dict[str, Any] = {
         "name_zh": name_zh,
         "name_en": name_en,
@@ -170,6 +172,7 @@ def series(
 
 
 def series_src(table: str, category_col: str, col: str, agg: str | None = None, **key: Any) -> dict[str, Any]:
+    """The source of a chart series: the mart column drawn, per category column."""
     out = src(table, col, agg, **key)
     out["category_col"] = category_col
     return out
@@ -222,15 +225,18 @@ class SiteRun:
 
 # --------------------------------------------------------------------------- helpers
 def month_start(day: dt.date) -> dt.date:
+    """The first day of the day's month."""
     return day.replace(day=1)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months`` after the day's month."""
     index = day.year * 12 + day.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def trend_months(as_of: dt.date) -> list[dt.date]:
+    """The first days of the trend's months, oldest first, ending with the as-of month."""
     start = month_start(as_of)
     return [add_months(start, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
 
