@@ -67,11 +67,12 @@ def test_docs_list_every_subcommand_with_its_exit_codes():
         assert f"| `crmwh {name}` | {command.help} | {command.exit_codes} |" in doc, name
 
 
-def test_no_sys_path_edits_in_the_package_or_the_tests():
+def test_no_import_path_edits_in_the_package_or_the_tests():
+    needle = "sys" + ".path"  # spelled apart so that a grep for it finds nothing here either
     offenders = [
         str(path.relative_to(ROOT))
         for folder in ("src", "scripts", "tests")
         for path in (ROOT / folder).rglob("*.py")
-        if "sys.path" in path.read_text(encoding="utf-8") and path.name != "test_cli.py"
+        if needle in path.read_text(encoding="utf-8")
     ]
     assert not offenders, offenders
