@@ -46,7 +46,7 @@ def superset(tmp_path_factory):
     password = secrets.token_urlsafe(16)
     env = dict(os.environ, SUPERSET_ADMIN_PASSWORD=password)
     log = (home / "serve.log").open("w")
-    process = subprocess.Popen([str(SUPERSET_PYTHON), str(ROOT / "scripts" / "superset" / "serve.py"),
+    process = subprocess.Popen([str(SUPERSET_PYTHON), "-m", "crm_warehouse", "superset",
                                 "--warehouse", str(WAREHOUSE), "--home", str(home), "--port", str(port)],
                                env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
