@@ -24,6 +24,7 @@ class AccountsMixin:
 
     # ------------------------------------------------------------------ accounts (before leads)
     def build_base_accounts(self):
+        """Simulate the base book of accounts that exist before any lead converts."""
         cfg, rng = self.cfg, self.rng("accounts")
         acc_created, acc_group, acc_owner0 = [], [], []
         # legacy accounts, created before the history starts
@@ -101,6 +102,7 @@ class AccountsMixin:
         return out
 
     def build_lead_accounts(self):
+        """Add the accounts created from converted leads."""
         need = np.flatnonzero((self.lead_conv >= 0) & (self.lead_account < 0))
         base = len(self.acc_created)
         self.lead_account[need] = base + np.arange(len(need))
@@ -112,6 +114,7 @@ class AccountsMixin:
         self.acc_dup_of = np.full(len(self.acc_created), -1, dtype=np.int64)
 
     def add_duplicate_accounts(self, rng, rate):
+        """Add duplicate accounts (the same customer entered twice) at the given rate."""
         n = len(self.acc_created)
         k = int(rng.binomial(n, min(rate, 0.5))) if rate > 0 else 0
         if k == 0:
@@ -133,6 +136,8 @@ class AccountsMixin:
         self.acc_dup_of = np.concatenate([self.acc_dup_of, orig])
 
     def finish_accounts(self):
+        """Add the duplicate accounts, then draw every account's attributes: size, key account, industry,
+        ownership, city, names."""
         rng = self.rng("accounts_attr")
         self.add_duplicate_accounts(self.rng("dup_accounts"), self.rates.get("duplicate_account", 0.0))
         n = len(self.acc_created)
@@ -224,6 +229,7 @@ class AccountsMixin:
         self._acc_lookup_build()
 
     def make_account_names(self, rng, n, city_i, reg):
+        """Company names for ``n`` accounts in the given cities and regions."""
         out = np.empty(n, dtype=object)
         used: set[str] = set()
         inds = list(N.INDUSTRY_SUFFIX.values())

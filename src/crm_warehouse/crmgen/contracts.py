@@ -98,6 +98,7 @@ class ContractsMixin:
         return k
 
     def upsell_batch(self, rng, lo_c):
+        """Upsell opportunities of the contracts from index ``lo_c`` on."""
         c = self.contracts
         n = c.count()
         idx = np.arange(lo_c, n)
@@ -150,6 +151,7 @@ class ContractsMixin:
         return out
 
     def renewal_batch(self, rng, lo_c):
+        """Renewal opportunities of the contracts from index ``lo_c`` on."""
         c = self.contracts
         n = c.count()
         idx = np.arange(lo_c, n)

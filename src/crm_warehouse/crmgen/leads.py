@@ -22,6 +22,7 @@ class LeadsMixin:
 
     # ------------------------------------------------------------------ campaigns
     def build_campaigns(self):
+        """Simulate the marketing campaigns."""
         rng = self.rng("campaigns")
         months = month_index(np.array([self.start_day - 31, self.horizon_day]))
         rows = []
@@ -74,6 +75,7 @@ class LeadsMixin:
 
     # ------------------------------------------------------------------ leads
     def build_leads(self):
+        """Simulate the leads, from campaigns and other sources."""
         cfg, rng = self.cfg, self.rng("leads")
         # campaign leads
         k = rng.poisson(

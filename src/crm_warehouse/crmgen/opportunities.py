@@ -22,6 +22,7 @@ class OpportunitiesMixin:
 
     # ------------------------------------------------------------------ opportunities
     def build_opportunities(self):
+        """Simulate new-business opportunities, then renewals and upsells generation by generation."""
         cfg, rng = self.cfg, self.rng("opportunities")
         batches = []
         # rep-sourced new business from the portfolio

@@ -29,6 +29,7 @@ class OrganisationMixin:
 
     # ------------------------------------------------------------------ org
     def build_org(self):
+        """Simulate the organisation: regions, teams, people and roles, transfers and terminations."""
         cfg, rng = self.cfg, self.rng("org")
         regions = sorted({r for r, _, _ in cfg.teams})
         self.region_ids = regions
@@ -210,9 +211,11 @@ class OrganisationMixin:
         )
 
     def team_at(self, users, days):
+        """The team of each user on each day."""
         users = np.asarray(users)
         days = np.asarray(days)
         return np.where(days < self.transfer_day[users], self.team0[users], self.team1[users])
 
     def group_at(self, users, days):
+        """The group (region and business line) of each user on each day."""
         return self.team_group[self.team_at(users, days)]

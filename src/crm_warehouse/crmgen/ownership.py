@@ -22,6 +22,7 @@ class OwnershipMixin:
 
     # ------------------------------------------------------------------ ownership
     def build_ownership(self):
+        """Simulate who owns each account over time."""
         rng = self.rng("ownership")
         n = self.n_accounts
         seg_acc, seg_owner, seg_start, seg_event = [], [], [], []
@@ -88,6 +89,7 @@ class OwnershipMixin:
         self.seg_key = self.seg_acc * BIGDAY + self.seg_start
 
     def owner_at(self, acc, days):
+        """The owner of each account on each day."""
         q = np.asarray(acc, dtype=np.int64) * BIGDAY + np.asarray(days, dtype=np.int64)
         i = np.searchsorted(self.seg_key, q, side="right") - 1
         i = np.maximum(i, 0)
@@ -96,6 +98,7 @@ class OwnershipMixin:
 
     # ------------------------------------------------------------------ contacts
     def build_contacts(self):
+        """Simulate the contacts of the accounts."""
         rng = self.rng("contacts")
         n = self.n_accounts
         k0 = np.clip(1 + rng.poisson(1.0, n), 1, 4)
@@ -168,6 +171,7 @@ class OwnershipMixin:
         self.port_start, self.port_count = group_starts(self.port_key, self.n_users * self.port_nm)
 
     def portfolio_pick(self, rng, users, days):
+        """An account from each user's portfolio in the month of each day (-1 when it is empty)."""
         m = month_index(days) - self.port_m0
         key = np.asarray(users) * self.port_nm + np.clip(m, 0, self.port_nm - 1)
         c = self.port_count[key]

@@ -18,6 +18,7 @@ class QuotasCostsMixin:
     """World.build_quotas and World.build_costs."""
 
     def build_quotas(self):
+        """Simulate the quotas per rep and month."""
         rng = self.rng("quotas")
         m0 = int(month_index(np.array([self.start_day]))[0])
         m1 = int(month_index(np.array([self.horizon_day]))[0]) + 1
@@ -84,6 +85,7 @@ class QuotasCostsMixin:
         )
 
     def build_costs(self):
+        """Simulate the cost records."""
         rng = self.rng("costs")
         m0 = int(month_index(np.array([self.start_day]))[0])
         m1 = int(month_index(np.array([self.horizon_day]))[0])

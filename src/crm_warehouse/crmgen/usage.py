@@ -19,6 +19,7 @@ class UsageMixin:
 
     # ------------------------------------------------------------------ usage, quotas, costs
     def build_usage(self):
+        """Simulate the product usage of the contracted accounts."""
         rng = self.rng("usage")
         c = self.contracts
         sel = np.flatnonzero((c.line == LINE_SW) & (c.recurring > 0) & (c.del_ts >= NEVER))

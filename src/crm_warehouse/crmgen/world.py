@@ -62,10 +62,12 @@ class World(
         self.build()
 
     def rng(self, *keys):
+        """The random stream named by ``keys`` for this seed and scale (independent of other streams)."""
         return rng_for(self.seed, self.cfg.name, *keys)
 
     # ------------------------------------------------------------------ build
     def build(self):
+        """Build every domain in order."""
         self.build_org()
         self.build_campaigns()
         self.build_base_accounts()

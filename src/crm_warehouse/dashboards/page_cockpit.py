@@ -16,6 +16,7 @@ class CockpitPages(SiteBuilderBase):
 
     # -- pages ---------------------------------------------------------------------------------
     def cockpit(self, scope: str, region: dict[str, Any] | None) -> Page:
+        """The director cockpit of the company (no region) or of one region."""
         self._use("cockpit")
         grain, entity_id = ("company", "company") if region is None else ("region", region["region_id"])
         kpi_key = dict(grain=grain, entity_id=entity_id)
@@ -269,6 +270,7 @@ class CockpitPages(SiteBuilderBase):
         }
 
     def arr_movements(self, chart_id: str, grain: str, entity_id: str) -> Chart:
+        """The chart of ARR movements by month (new, expansion, reactivation, contraction, churn)."""
         rows = self.r.rows(
             "select period_start_date, arr_new_amount, arr_expansion_amount, arr_reactivation_amount, "
             "arr_contraction_amount, arr_churned_amount from {marts.saas_economics} where grain = ? "

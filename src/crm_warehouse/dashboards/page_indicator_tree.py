@@ -24,6 +24,7 @@ class IndicatorTreePage(SiteBuilderBase):
     """SiteBuilder.indicator_tree: indicator-tree.html."""
 
     def indicator_tree(self) -> Page:
+        """The indicator tree page of the as-of month."""
         self._use("indicator_tree")
         t = "marts.indicator_tree"
         rows = self.r.rows(

@@ -11,6 +11,7 @@ class LeaderboardsPage(SiteBuilderBase):
     """SiteBuilder.leaderboards: leaderboards.html."""
 
     def leaderboards(self) -> Page:
+        """The leaderboards page: rankings, team contest and won-deal feed."""
         self._use("leaderboards")
         # reps are ranked within their business line: software and content deals differ in size
         metrics = self.r.rows(

@@ -23,6 +23,7 @@ class RepPages(SiteBuilderBase):
     """SiteBuilder.rep: rep/<user_id>.html."""
 
     def rep(self, rep: dict[str, Any]) -> Page:
+        """The workbench of one rep."""
         self._use("rep")
         uid = rep["user_id"]
         wb = self.r.one("select * from {marts.rep_workbench} where user_id = ?", [uid])
@@ -190,6 +191,7 @@ class RepPages(SiteBuilderBase):
         return flags
 
     def visit_pace(self, uid: str, wb: dict[str, Any]) -> Chart:
+        """The chart of a rep's visits in the month against the pace over its working days."""
         days = self.r.rows(
             "select date_day, is_working_day from {core.dim_date} where date_day between ? and ? "
             "order by date_day",

@@ -24,6 +24,7 @@ class TeamPages(SiteBuilderBase):
     """SiteBuilder.team: team/<team_id>.html."""
 
     def team(self, team: dict[str, Any]) -> Page:
+        """The board of one team for its lead."""
         self._use("team")
         tid = team["team_id"]
         board = self.r.one("select * from {marts.team_board} where team_id = ?", [tid])

@@ -46,6 +46,7 @@ class SiteBuilderBase:
         self.r.consumer = PAGE_CONSUMERS[kind]
 
     def stage_names(self) -> dict[str, tuple[str, str, int]]:
+        """Stage code -> (Chinese name, English name, order)."""
         rows = self.r.rows(
             "select stage_code, stage_name_zh, stage_name_en, stage_order "
             "from {core.dim_stages} where not is_unknown order by stage_order"
@@ -53,12 +54,14 @@ class SiteBuilderBase:
         return {r["stage_code"]: (r["stage_name_zh"], r["stage_name_en"], r["stage_order"]) for r in rows}
 
     def teams(self) -> list[dict[str, Any]]:
+        """Every team (core.dim_teams), by region."""
         return self.r.rows(
             "select team_id, team_name, business_line, region_id, region_name, leader_user_id "
             "from {core.dim_teams} where not is_unknown order by region_id, team_id"
         )
 
     def reps(self) -> list[dict[str, Any]]:
+        """Every active rep (core.dim_users), by team."""
         return self.r.rows(
             "select user_id, user_name, current_team_id as team_id, current_team_name as team_name, "
             "current_region_id as region_id from {core.dim_users} "
@@ -66,6 +69,7 @@ class SiteBuilderBase:
         )
 
     def regions(self) -> list[dict[str, Any]]:
+        """Every region (core.dim_teams)."""
         return self.r.rows(
             "select distinct region_id, region_name from {core.dim_teams} "
             "where not is_unknown order by region_id"
@@ -73,6 +77,7 @@ class SiteBuilderBase:
 
     # -- shared charts -------------------------------------------------------------------------
     def indicator_trend(self, chart_id: str, code: str, grain: str, entity_id: str) -> Chart:
+        """The monthly trend chart of one indicator for one entity."""
         rows = self.r.rows(
             "select period_start_date, indicator_name_zh, indicator_name_en, unit, actual_value, "
             "target_value, same_period_last_year_value from {marts.indicator_values} "
@@ -126,6 +131,7 @@ class SiteBuilderBase:
         )
 
     def lead_funnel(self, chart_id: str, grain: str, entity_id: str, contract_key: dict[str, Any]) -> Chart:
+        """The lead funnel chart of one entity."""
         codes = ["mql_count", "sql_count", "new_opportunity_count"]
         rows = self.r.rows(
             "select indicator_code, indicator_name_zh, indicator_name_en, actual_value "
@@ -192,6 +198,7 @@ class SiteBuilderBase:
         )
 
     def pipeline_by_stage(self, chart_id: str, **key: Any) -> Chart:
+        """The open pipeline by stage chart."""
         names = self.stage_names()
         where, params = key_where(key)
         rows = self.r.rows(
@@ -228,6 +235,7 @@ class SiteBuilderBase:
         )
 
     def open_alerts(self, where: str, params: list[Any], limit: int = 30) -> list[dict[str, Any]]:
+        """The open alerts matching a filter, most urgent first, at most ``limit``."""
         return self.r.rows(
             "select alert_id, rule_code, rule_name_zh, rule_name_en, severity, record_name, message_zh, "
             "message_en, first_raised_as_of, measured_value, threshold_value from {marts.fct_alerts} "
@@ -237,6 +245,7 @@ class SiteBuilderBase:
         )
 
     def count_open_alerts(self, where: str, params: list[Any]) -> int:
+        """How many open alerts match a filter."""
         return int(
             self.r.scalar(f"select count(*) as n from {{marts.fct_alerts}} where is_open and {where}", params)
             or 0
@@ -300,6 +309,7 @@ class SiteBuilderBase:
         return self._lines
 
     def line_name(self, code: str | None) -> str:
+        """The display name of a business line code."""
         return next(
             (line["entity_name"] for line in self.business_lines() if line["entity_id"] == code), code or ""
         )
