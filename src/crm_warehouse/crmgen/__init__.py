@@ -6,7 +6,8 @@ Modules:
                         organisation, leads, accounts, ownership, opportunities, contracts,
                         usage, quotas (quotas and costs); common and tables hold shared pieces
   activities            activities, generated chunk by chunk
-  defects               the planted data-entry defects
+  defects               the planted data-entry defects (defect_tools: the manifest and picks;
+                        real_world: the habits of real exports)
   render, generate      the exports of a cut-off (full and delta) and the run
   shapes                the same world as a Salesforce, HubSpot or Chinese CRM Excel export
                         (shape_salesforce, shape_hubspot, shape_cn_excel, shape_columns)

@@ -11,63 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import names as N
 from .common import LINE_CT, workhour
+from .defect_tools import Defects, _pick
+from .real_world import _real_world
 from .util import DAY, HOUR, NEVER
 from .world import World
-
-
-class Defects:
-    def __init__(self):
-        self.rows = []  # (rule, entity, idx array, detail array|str, activation array)
-
-    def add(self, rule, entity, idx, detail, activation):
-        idx = np.asarray(idx, dtype=np.int64)
-        if len(idx):
-            self.rows.append((rule, entity, idx, detail, np.asarray(activation, dtype=np.int64)))
-
-
-# How CRM users really type coded values (free text where a code is expected).
-INDUSTRY_VARIANTS = {
-    "制造业": ["Manufacturing", "制造 业", "製造業", "制造"],
-    "互联网": ["Internet", "IT/互联网", "互联网　"],
-    "金融": ["Finance", "金融业"],
-    "零售": ["Retail", "零售业"],
-    "医疗健康": ["Healthcare", "医疗"],
-    "教育": ["Education", "教育培训"],
-    "物流": ["Logistics", "物流运输"],
-    "房地产": ["Real estate", "房地產"],
-    "能源": ["Energy", "新能源"],
-    "政府与公共事业": ["Government", "政府"],
-}
-PROVINCE_EN = {
-    "北京": "Beijing",
-    "天津": "Tianjin",
-    "河北": "Hebei",
-    "山东": "Shandong",
-    "上海": "Shanghai",
-    "江苏": "Jiangsu",
-    "浙江": "Zhejiang",
-    "广东": "Guangdong",
-    "福建": "Fujian",
-    "四川": "Sichuan",
-    "重庆": "Chongqing",
-    "云南": "Yunnan",
-    "贵州": "Guizhou",
-}
-MUNICIPALITIES = {"北京", "天津", "上海", "重庆"}
-LINE_VARIANTS = {"software": ["Software", "SOFTWARE"], "content": ["Content", "CONTENT"]}
-
-
-def _variant(rng, pool: dict, values) -> np.ndarray:
-    return np.array([pool[v][int(rng.integers(0, len(pool[v])))] for v in values], dtype=object)
-
-
-def _pick(rng, cand, rate, weight=None):
-    if rate <= 0 or not cand.any():
-        return np.zeros(len(cand), dtype=bool)
-    p = np.full(len(cand), rate) if weight is None else np.minimum(0.5, rate * weight)
-    return cand & (rng.random(len(cand)) < np.minimum(p, 0.5))
 
 
 def apply(w: World, rates: dict) -> Defects:
@@ -416,76 +364,3 @@ def apply(w: World, rates: dict) -> Defects:
 
     _real_world(w, rates, d, used, aused)
     return d
-
-
-def _real_world(w: World, rates: dict, d: Defects, used: np.ndarray, aused: np.ndarray) -> None:
-    """Defects real CRM exports carry: coded values typed as free text, open deals without an
-    account, won deals at 0, lost deals with their quoted amount cleared. A separate random
-    stream, so the other defects stay where they were."""
-    rng = w.rng("defects", "real_world")
-    o = w.opps
-    tr = o.tr
-    n_o = len(o.created)
-    n_a = w.n_accounts
-    # accounts: industry, province, city written as free text (static: the value of every export)
-    w.acc_industry_text = np.full(n_a, None, dtype=object)
-    w.acc_province_text = np.full(n_a, None, dtype=object)
-    w.acc_city_text = np.full(n_a, None, dtype=object)
-    ok = ~aused & ~w.acc_missing_industry & ~w.acc_missing_employees  # one defect per account
-    s = np.flatnonzero(_pick(rng, ok, rates.get("industry_not_in_reference", 0)))
-    ok[s] = False
-    names = np.array(N.INDUSTRIES, dtype=object)
-    w.acc_industry_text[s] = _variant(rng, INDUSTRY_VARIANTS, names[w.acc_industry[s]])
-    d.add("industry_not_in_reference", "accounts", s, "industry", w.acc_created[s])
-    s = np.flatnonzero(_pick(rng, ok, rates.get("region_not_in_reference.province", 0)))
-    ok[s] = False
-    prov = w.acc_province[s]
-    long_form = np.array([p + ("市" if p in MUNICIPALITIES else "省") for p in prov], dtype=object)
-    english = np.array([PROVINCE_EN[p] for p in prov], dtype=object)
-    w.acc_province_text[s] = np.where(rng.random(len(s)) < 0.5, long_form, english)
-    d.add("region_not_in_reference", "accounts", s, "province", w.acc_created[s])
-    s = np.flatnonzero(_pick(rng, ok, rates.get("region_not_in_reference.city", 0)))
-    w.acc_city_text[s] = np.array([c + "市" for c in w.acc_city[s]], dtype=object)
-    d.add("region_not_in_reference", "accounts", s, "city", w.acc_created[s])
-
-    # opportunities: business line in another case (staging lower-cases it, the export does not)
-    live = o.del_ts >= NEVER
-    o.line_text = np.full(n_o, None, dtype=object)
-    s = np.flatnonzero(_pick(rng, live & ~used, rates.get("business_line_variant", 0)))
-    used[s] = True
-    lines = np.array(["software", "content"], dtype=object)
-    o.line_text[s] = _variant(rng, LINE_VARIANTS, lines[o.line[s]])
-    d.add("business_line_variant", "opportunities", s, "business_line", o.created[s])
-
-    # open opportunities (open beyond the horizon) whose account is left empty
-    o.no_account = np.zeros(n_o, dtype=bool)
-    open_to_end = (o.close_rec > w.horizon_ts) & (o.created < w.horizon_ts)
-    cand = live & ~used & open_to_end & (o.orph_acc < 0) & (o.account >= 0)
-    s = np.flatnonzero(_pick(rng, cand, rates.get("open_opportunity_without_account", 0)))
-    used[s] = True
-    o.no_account[s] = True
-    d.add(
-        "open_opportunity_without_account",
-        "opportunities",
-        s,
-        "account_id empty on an open opportunity",
-        o.created[s],
-    )
-
-    # won at amount 0; lost after proposal with the amount cleared (from the closing on)
-    o.zero_when_closed = np.zeros(n_o, dtype=bool)
-    has_amt = np.zeros(n_o, dtype=bool)
-    has_amt[tr["opp"][~tr["miss"]]] = True
-    closed_in = o.close_rec < w.horizon_ts
-    cand = live & ~used & o.won & closed_in & has_amt & ~o.neg
-    s = np.flatnonzero(_pick(rng, cand, rates.get("won_with_zero_amount", 0)))
-    used[s] = True
-    o.zero_when_closed[s] = True
-    d.add("won_with_zero_amount", "opportunities", s, "won with amount 0", o.close_rec[s])
-    quoted = np.zeros(n_o, dtype=bool)
-    quoted[tr["opp"][(tr["stage"] >= 3) & (tr["stage"] <= 4) & ~tr["hidden"]]] = True
-    cand = live & ~used & ~o.won & closed_in & has_amt & ~o.neg & quoted
-    s = np.flatnonzero(_pick(rng, cand, rates.get("lost_deal_zero_amount", 0)))
-    used[s] = True
-    o.zero_when_closed[s] = True
-    d.add("lost_deal_zero_amount", "opportunities", s, "lost after proposal with amount 0", o.close_rec[s])
