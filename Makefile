@@ -57,14 +57,15 @@ PUSH_ARGS ?=
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON_BOOT) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade "pip==25.3"
 	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	$(BIN)/pip check
 	touch $@
 
-setup: $(VENV)/.installed ## create .venv and install the pinned dependencies
+setup: $(VENV)/.installed ## create .venv, install the pinned dependencies and the crm_warehouse package (editable)
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -74,16 +75,16 @@ browser: ## install Debian's chromium and CJK fonts (browser tests, screenshots)
 	scripts/install_browser.sh
 
 data: setup ## generate the demo landing exports into data/landing (SCALE=, SEED=)
-	$(BIN)/python scripts/generate_landing.py --scale $(SCALE) --seed $(SEED) --out $(DEMO_LANDING) --quiet
+	$(BIN)/crmwh generate --scale $(SCALE) --seed $(SEED) --out $(DEMO_LANDING) --quiet
 
 data-small: setup ## generate the small-scale exports (100+ reps) into data/small: make test's second data set
-	$(BIN)/python scripts/generate_landing.py --scale small --seed $(SEED) --out $(SMALL_LANDING) --quiet
+	$(BIN)/crmwh generate --scale small --seed $(SEED) --out $(SMALL_LANDING) --quiet
 
 delta: setup ## write the next day's delta export into data/landing
-	$(BIN)/python scripts/generate_landing.py --scale $(SCALE) --seed $(SEED) --out $(DEMO_LANDING) --delta --quiet
+	$(BIN)/crmwh generate --scale $(SCALE) --seed $(SEED) --out $(DEMO_LANDING) --delta --quiet
 
 gate: setup ## Great Expectations landing gate: Data Docs and summary in warehouse/gate/
-	$(BIN)/python scripts/landing_gate.py --landing-dir $(LANDING_DIR)
+	$(BIN)/crmwh gate --landing-dir $(LANDING_DIR)
 
 # make adapt MAPPING=mappings/salesforce.yml IN=<the CRM's exports> OUT=<landing folder> (docs/adapt.md);
 # make build / make refresh run it first when CRM_SOURCE_MAPPING and CRM_SOURCE_DIR are set.
@@ -91,59 +92,60 @@ MAPPING ?=
 IN ?=
 OUT ?=
 adapt: setup ## adapt a CRM's own exports (Salesforce, HubSpot, Chinese CRM Excel) to the landing contract (MAPPING= IN= OUT=)
-	$(BIN)/python scripts/adapt.py --mapping "$(MAPPING)" --in "$(IN)" --out "$(OUT)"
+	$(BIN)/crmwh adapt --mapping "$(MAPPING)" --in "$(IN)" --out "$(OUT)"
 
 test-adapt: setup ## round trip of every shipped mapping, with a warehouse build per source (make test builds the Chinese Excel one)
 	$(TEST_ENV) CRM_TEST_ADAPT_ALL=1 $(BIN)/python -m pytest tests/python/test_adapt_roundtrip.py -q --durations=8
 
 build: setup ## check the landing files and build the warehouse (swapped in only when green; needs CRM_PII_SALT; AS_OF=)
-	$(BIN)/python scripts/build_warehouse.py --landing-dir $(LANDING_DIR) $(AS_OF_ARG)
+	$(BIN)/crmwh build --landing-dir $(LANDING_DIR) $(AS_OF_ARG)
 
 refresh: setup ## nightly refresh: gate, freshness, incremental build into a fresh file, atomic swap, Parquet copies (needs CRM_PII_SALT; AS_OF=, REFRESH_ARGS=)
-	$(BIN)/python scripts/refresh.py --landing-dir $(LANDING_DIR) $(AS_OF_ARG) $(REFRESH_ARGS)
+	$(BIN)/crmwh refresh --landing-dir $(LANDING_DIR) $(AS_OF_ARG) $(REFRESH_ARGS)
 
 rollback: setup ## put the previous good warehouse back in service (TO=warehouse/history/crm.<ts>.duckdb to choose)
-	$(BIN)/python scripts/refresh.py rollback $(if $(TO),--to $(TO))
+	$(BIN)/crmwh rollback $(if $(TO),--to $(TO))
 
 demo: data $(NODE_STAMP) ## the main job: set up, generate demo data, build the demo warehouse and its dashboard site
-	CRM_PII_SALT=$(DEMO_SALT) $(BIN)/python scripts/build_warehouse.py --landing-dir $(DEMO_LANDING)
-	$(BIN)/python scripts/build_site.py --warehouse warehouse/crm.duckdb --out $(SITE_DIR) --dbt-docs
+	CRM_PII_SALT=$(DEMO_SALT) $(BIN)/crmwh build --landing-dir $(DEMO_LANDING)
+	$(BIN)/crmwh site --warehouse warehouse/crm.duckdb --out $(SITE_DIR) --dbt-docs
 
 site: setup $(NODE_STAMP) ## dashboard site + daily/weekly/monthly role reports from the served marts into site/ (SITE_WAREHOUSE=)
-	$(BIN)/python scripts/build_site.py --warehouse $(SITE_WAREHOUSE) --out $(SITE_DIR) --dbt-docs
+	$(BIN)/crmwh site --warehouse $(SITE_WAREHOUSE) --out $(SITE_DIR) --dbt-docs
 
 site-bundles: setup $(NODE_STAMP) ## the site, then one bundle per person (rep, team lead, director) into site-bundles/ (BUNDLES_DIR=; docs/delivery.md)
-	$(BIN)/python scripts/build_site.py --warehouse $(SITE_WAREHOUSE) --out $(SITE_DIR) --bundles --bundles-out $(BUNDLES_DIR)
+	$(BIN)/crmwh site --warehouse $(SITE_WAREHOUSE) --out $(SITE_DIR) --bundles --bundles-out $(BUNDLES_DIR)
 
 push: setup ## group-robot pushes (DingTalk, WeCom, Feishu) of what is due, from the served marts (PUSH_ARGS="--team T002", "--dry-run --out DIR", …; docs/push.md)
-	$(BIN)/python scripts/push.py --warehouse $(PUSH_WAREHOUSE) $(PUSH_ARGS)
+	$(BIN)/crmwh push --warehouse $(PUSH_WAREHOUSE) $(PUSH_ARGS)
 
 bi-views: setup ## DuckDB file of views over the Parquet marts for BI tools (warehouse/bi_parquet.duckdb)
-	$(BIN)/python scripts/bi_views.py --parquet warehouse/parquet --out warehouse/bi_parquet.duckdb
+	$(BIN)/crmwh bi-views --parquet warehouse/parquet --out warehouse/bi_parquet.duckdb
 
 semantic-metrics: setup ## regenerate the semantic layer's metrics (models/marts/semantic/metrics.yml) from the indicator catalog
-	$(BIN)/python scripts/semantic_metrics.py
+	$(BIN)/crmwh semantic-metrics
 
 semantic-manifest: setup ## dbt parse into target/ so `mf query` finds the semantic manifest (docs/semantic-layer.md)
 	CRM_DUCKDB_PATH=$(abspath $(SITE_WAREHOUSE)) $(BIN)/dbt parse --target duckdb
 
-$(SUPERSET_VENV)/.installed: requirements-superset.txt
+$(SUPERSET_VENV)/.installed: requirements-superset.txt pyproject.toml
 	$(PYTHON_BOOT) -m venv $(SUPERSET_VENV)
 	$(SUPERSET_VENV)/bin/pip install --quiet --upgrade "pip==25.3"
 	$(SUPERSET_VENV)/bin/pip install --quiet -r requirements-superset.txt
+	$(SUPERSET_VENV)/bin/pip install --quiet --no-deps -e .
 	$(SUPERSET_VENV)/bin/pip check
 	touch $@
 
 superset-setup: $(SUPERSET_VENV)/.installed ## install Superset (pinned) into its own .venv-superset
 
 superset: $(SUPERSET_VENV)/.installed ## Superset on 127.0.0.1 with the cockpit dashboard over a read-only copy of the served warehouse (SUPERSET_PORT=, SUPERSET_ADMIN_PASSWORD=; docs/superset.md)
-	$(SUPERSET_VENV)/bin/python scripts/superset/serve.py --warehouse $(SUPERSET_WAREHOUSE) --home warehouse/superset --port $(SUPERSET_PORT)
+	$(SUPERSET_VENV)/bin/crmwh superset --warehouse $(SUPERSET_WAREHOUSE) --home warehouse/superset --port $(SUPERSET_PORT)
 
 test-superset: setup $(SUPERSET_VENV)/.installed browser ## browser test of the Superset dashboard (not part of make test; SUPERSET_WAREHOUSE=)
 	CRM_TEST_DUCKDB=$(abspath $(SUPERSET_WAREHOUSE)) $(BIN)/python -m pytest tests/superset -q
 
 screenshots: site browser ## README screenshots of the cockpit and a workbench into docs/img/
-	$(BIN)/python scripts/screenshot_site.py --site $(SITE_DIR) --out docs/img
+	$(BIN)/crmwh screenshots --site $(SITE_DIR) --out docs/img
 
 SPARK_TESTS := tests/python/test_site.py::test_spark_marts_give_the_same_site tests/python/test_spark_limits.py::test_views_fit_the_spark_metastore
 
@@ -166,9 +168,12 @@ test: data data-small ## run every test: lint, DuckDB dev build, unit tests with
 		CRM_REQUIRE_SPARK=1 $(MAKE) --no-print-directory test-python PYTEST_ARGS="$(SPARK_TESTS)" || status=1; fi; \
 	exit $$status
 
-lint: setup ## sqlfluff lint of models, macros and tests
+lint: setup ## ruff (lint and format check) and mypy on the Python package, sqlfluff lint of models, macros and tests
 	mkdir -p warehouse
-	$(BIN)/python scripts/semantic_metrics.py --check
+	$(BIN)/ruff check src
+	$(BIN)/ruff format --check src
+	$(BIN)/mypy
+	$(BIN)/crmwh semantic-metrics --check
 	CRM_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests/generic tests/data_quality tests/indicators tests/roles tests/utils analyses --processes 2
 
 test-duckdb: setup ## dbt build (models, unit and data tests) on DuckDB into a scratch file
@@ -191,15 +196,15 @@ test-unit-as-of: setup ## the unit tests again with the var as_of_date set to a 
 
 test-production: setup $(NODE_STAMP) ## the production path as the README sets it up: random CRM_PII_SALT, month-end as-of date; asserts it publishes and leaks no salt
 	rm -rf $(PRODUCTION_TEST_DIR) && mkdir -p $(PRODUCTION_TEST_DIR)
-	$(BIN)/python scripts/check_production_build.py --landing-dir $(PRODUCTION_TEST_LANDING) \
+	$(BIN)/crmwh check-production --landing-dir $(PRODUCTION_TEST_LANDING) \
 		--serving-path $(abspath $(PRODUCTION_TEST_DIR))/crm.duckdb --as-of-date $(PRODUCTION_TEST_AS_OF)
-	$(BIN)/python scripts/build_site.py --warehouse $(PRODUCTION_TEST_DIR)/crm.duckdb --out $(PRODUCTION_TEST_DIR)/site
+	$(BIN)/crmwh site --warehouse $(PRODUCTION_TEST_DIR)/crm.duckdb --out $(PRODUCTION_TEST_DIR)/site
 
 benchmark: setup ## scale benchmark (BENCH_SCALE=large): prints build time, memory, ratios
-	$(BIN)/python scripts/benchmark.py --scale $(BENCH_SCALE)
+	$(BIN)/crmwh benchmark --scale $(BENCH_SCALE)
 
 docs: setup ## static dbt docs site (lineage, descriptions) that opens from disk: target/docs/index.html, from a copy of the served warehouse
-	$(BIN)/python scripts/build_dbt_docs.py --warehouse warehouse/crm.duckdb --out target/docs/index.html
+	$(BIN)/crmwh docs --warehouse warehouse/crm.duckdb --out target/docs/index.html
 
 clean: ## remove generated data, warehouses, the site and dbt artefacts
 	rm -rf data warehouse target logs $(SITE_DIR) $(SITE_DIR).tmp $(SITE_DIR).old reports node_modules $(BUNDLES_DIR) $(BUNDLES_DIR).tmp $(BUNDLES_DIR).old

@@ -42,7 +42,7 @@
 
 
 {#- The export file names the hook reads; the same pattern as SAFE_FILE_NAME in
-    scripts/check_landing.py (a test keeps them identical; docs/landing-contract.md). -#}
+    crmwh check (a test keeps them identical; docs/landing-contract.md). -#}
 {% macro landing_file_name_pattern() -%}
     {{ return('(?:[^\\W_]|【)[\\w .()（）【】-]*') }}
 {%- endmacro %}

@@ -29,7 +29,6 @@ if _main is not None and getattr(_main, "__spec__", None) is None and not hasatt
 # session's base folder: the first worker builds, the others wait and read its result). A
 # shared build is read-only: a test that changes files copies them first.
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
 TEST_WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB") or ROOT / "warehouse" / "crm.duckdb")
 
 
@@ -66,8 +65,8 @@ def shared_site(shared_root: Path):
         pytest.skip(f"no warehouse at {TEST_WAREHOUSE}: set CRM_TEST_DUCKDB or run `make demo` first")
 
     def build(folder: Path):
-        from dashboards.crm_links import ENV_PREFIX
-        from dashboards.site import build_site
+        from crm_warehouse.dashboards.crm_links import ENV_PREFIX
+        from crm_warehouse.dashboards.site import build_site
 
         with pytest.MonkeyPatch.context() as mp:
             for key in [k for k in os.environ if k.startswith(ENV_PREFIX)]:
@@ -78,7 +77,7 @@ def shared_site(shared_root: Path):
 
 
 DEMO_LANDING = Path(os.environ.get("CRM_TEST_LANDING_DIR") or ROOT / "data" / "landing")
-GENERATE = [sys.executable, str(ROOT / "scripts" / "generate_landing.py"), "--scale", "demo", "--seed", "42",
+GENERATE = [sys.executable, "-m", "crm_warehouse", "generate", "--scale", "demo", "--seed", "42",
             "--quiet"]
 # the star schema and its parents, with no test that also reads an unselected model
 CORE_ONLY = ["--dbt-arg=--select=+path:models/marts/core", "--dbt-arg=--indirect-selection=cautious"]

@@ -14,12 +14,10 @@ from pathlib import Path
 import duckdb
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import refresh  # noqa: E402,F401  (re-exported for the refresh tests)
+from crm_warehouse import refresh  # noqa: E402,F401  (re-exported for the refresh tests)
 
 MINIMAL = ROOT / "tests" / "python" / "data" / "landing_minimal"
-SCRIPT = ROOT / "scripts" / "refresh.py"
+SCRIPT = ["-m", "crm_warehouse", "refresh"]
 FAST = ["--gate", "basic", "--no-freshness"]  # the gate and freshness are tested by `golden`
 
 
@@ -31,14 +29,14 @@ def env() -> dict[str, str]:
 
 
 def run_refresh(serving: Path, landing: Path | None, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, str(SCRIPT), *args, "--serving-path", str(serving)]
+    cmd = [sys.executable, *SCRIPT, *args, "--serving-path", str(serving)]
     if landing is not None:
         cmd += ["--landing-dir", str(landing)]
     return subprocess.run(cmd, cwd=ROOT, env=env(), capture_output=True, text=True, timeout=timeout)
 
 
 def start_refresh(serving: Path, landing: Path, *args: str) -> subprocess.Popen:
-    cmd = [sys.executable, str(SCRIPT), *args, "--serving-path", str(serving), "--landing-dir", str(landing)]
+    cmd = [sys.executable, *SCRIPT, *args, "--serving-path", str(serving), "--landing-dir", str(landing)]
     return subprocess.Popen(cmd, cwd=ROOT, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

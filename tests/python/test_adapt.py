@@ -1,4 +1,4 @@
-"""The source-mapping adapter (scripts/adapt): bad mappings, unknown values, broken rows,
+"""The source-mapping adapter (src/crm_warehouse/adapt): bad mappings, unknown values, broken rows,
 encodings and Excel quirks get clear messages naming file, row and column; nothing is
 silently dropped; mapping YAML never reaches outside the input folder."""
 from __future__ import annotations
@@ -15,11 +15,10 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
 
-from adapt.mapping import MappingError, load_mapping  # noqa: E402
-from adapt.run import AdaptRefused, adapt  # noqa: E402
-from check_landing import check_landing  # noqa: E402
+from crm_warehouse.adapt.mapping import MappingError, load_mapping  # noqa: E402
+from crm_warehouse.adapt.run import AdaptRefused, adapt  # noqa: E402
+from crm_warehouse.check_landing import check_landing  # noqa: E402
 
 SF = ROOT / "mappings" / "salesforce.yml"
 OPP_HEADER = ["Id", "AccountId", "OwnerId", "Lead__c", "Business_Line__c", "Type", "StageName",
@@ -224,7 +223,7 @@ def test_xlsx_merged_headers_dates_text_numbers_and_trailing_rows(tmp_path):
 
 
 def test_excel_serial_dates(tmp_path):
-    from adapt.expressions import parse_timestamp
+    from crm_warehouse.adapt.expressions import parse_timestamp
 
     assert parse_timestamp("46000", {"excel_serial": True}) == datetime(2025, 12, 9)
     assert parse_timestamp("45966.5", {"excel_serial": True}) == datetime(2025, 11, 5, 12)
@@ -255,7 +254,7 @@ def test_absent_entities_land_header_only_and_pass_the_landing_check(tmp_path):
 
 
 def test_availability_table_covers_the_catalog():
-    from adapt.availability import catalog, indicator_needs
+    from crm_warehouse.adapt.availability import catalog, indicator_needs
 
     for row in catalog():
         indicator_needs(row)   # raises KeyError on a component without an entry
@@ -264,7 +263,7 @@ def test_availability_table_covers_the_catalog():
 def test_cli_exit_codes_and_messages(tmp_path):
     mapping = only_opportunities(tmp_path)
     write(tmp_path / "in" / "Opportunity.csv", OPP_HEADER, [opp(1, "Verbal Commit")])
-    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "adapt.py"), "--mapping", str(mapping),
+    run = subprocess.run([sys.executable, "-m", "crm_warehouse", "adapt", "--mapping", str(mapping),
                           "--in", str(tmp_path / "in"), "--out", str(tmp_path / "out")],
                          capture_output=True, text=True)
     assert run.returncode == 2

@@ -24,11 +24,9 @@ import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from adapt.run import adapt  # noqa: E402
-from crmgen.shapes import read_native  # noqa: E402
+from crm_warehouse.adapt.run import adapt  # noqa: E402
+from crm_warehouse.crmgen.shapes import read_native  # noqa: E402
 from warehouse_helpers import run_dbt  # noqa: E402
 
 SOURCES = ("salesforce", "hubspot", "cn_crm_excel")
@@ -44,7 +42,7 @@ LOSSY = {
 }
 # Indicators a source expresses only approximately, beyond those its absent entities rule out.
 APPROXIMATE = {"salesforce": {"pipeline_amount"}}   # month-end stage from the save time
-GENERATE = [sys.executable, str(ROOT / "scripts" / "generate_landing.py"), "--scale", "tiny",
+GENERATE = [sys.executable, "-m", "crm_warehouse", "generate", "--scale", "tiny",
             "--seed", "42", "--defect-multiplier", "0", "--quiet"]
 
 

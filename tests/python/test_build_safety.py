@@ -1,5 +1,5 @@
 """Bad landing input stops the build with a message naming the file and column, and the
-serving warehouse is never replaced by a half-built one (scripts/build_warehouse.py and the
+serving warehouse is never replaced by a half-built one (crmwh build and the
 dbt landing hook)."""
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ import pytest
 
 from warehouse_helpers import MINIMAL_LANDING, ROOT, copy_landing, dbt_env, run_dbt
 
-BUILD = ROOT / "scripts" / "build_warehouse.py"
+BUILD = ["-m", "crm_warehouse", "build"]
 GOOD_BYTES = b"last good warehouse (stand-in bytes)"
 
 
 def build(landing: Path, serving: Path, *extra: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, str(BUILD), "--landing-dir", str(landing), "--serving-path", str(serving), *extra]
+    cmd = [sys.executable, *BUILD, "--landing-dir", str(landing), "--serving-path", str(serving), *extra]
     return subprocess.run(cmd, cwd=ROOT, env=dbt_env(landing, serving), capture_output=True, text=True,
                           check=False)
 
@@ -98,7 +98,7 @@ def test_dbt_hook_alone_names_file_and_column(tmp_path: Path) -> None:
 def test_production_build_without_a_salt_is_refused(tmp_path: Path, serving: Path) -> None:
     landing = copy_landing(MINIMAL_LANDING, tmp_path / "landing")
     env = dbt_env(landing, serving, CRM_PII_SALT="", DBT_ENV_SECRET_CRM_PII_SALT="")
-    cmd = [sys.executable, str(BUILD), "--landing-dir", str(landing), "--serving-path", str(serving)]
+    cmd = [sys.executable, *BUILD, "--landing-dir", str(landing), "--serving-path", str(serving)]
     result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 4, result.stderr
     assert "CRM_PII_SALT is not set" in result.stderr and "盐值" in result.stderr
@@ -139,7 +139,7 @@ def test_salted_build_publishes_serving_schemas_only_and_leaks_no_salt(tmp_path:
     before = hashlib.sha256(serving.read_bytes()).hexdigest()
     env = dbt_env(landing, serving, CRM_PII_SALT=salt, CRM_AS_OF_DATE="2025-06-30")
     del env["DBT_ENV_SECRET_CRM_PII_SALT"]  # as an operator sets it: CRM_PII_SALT only
-    cmd = [sys.executable, str(BUILD), "--landing-dir", str(landing), "--serving-path", str(serving),
+    cmd = [sys.executable, *BUILD, "--landing-dir", str(landing), "--serving-path", str(serving),
            "--dbt-arg=--select", "--dbt-arg=+stg_crm__users +dim_contacts +int_as_of_date",
            "--dbt-arg=--indirect-selection=cautious"]
     result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)

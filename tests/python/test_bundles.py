@@ -15,10 +15,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dashboards.labels import text  # noqa: E402
-from push.config import PushConfigError, bundle_base_url, bundle_link  # noqa: E402
+from crm_warehouse.dashboards.labels import text  # noqa: E402
+from crm_warehouse.push.config import PushConfigError, bundle_base_url, bundle_link  # noqa: E402
 from test_excel import built  # noqa: E402,F401  (the shared session fixture)
 from test_site import link_problems  # noqa: E402
 
@@ -146,9 +144,9 @@ def test_pushed_links_open_the_persons_bundle(built):
 
 
 def test_pushed_reminders_and_briefings_link_into_the_persons_bundle(built, tmp_path):
-    from dashboards.marts import MartReader
-    from push.runner import PushOptions, compose_all
-    from push.sendlog import SendLog
+    from crm_warehouse.dashboards.marts import MartReader
+    from crm_warehouse.push.runner import PushOptions, compose_all
+    from crm_warehouse.push.sendlog import SendLog
 
     run, _, _ = built
     root = _bundles(built)

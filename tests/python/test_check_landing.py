@@ -1,4 +1,4 @@
-"""Unit tests of the structural landing check (scripts/check_landing.py)."""
+"""Unit tests of the structural landing check (crmwh check)."""
 from __future__ import annotations
 
 import shutil
@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
 
-from check_landing import check_csv, check_landing, main  # noqa: E402
-from landing_contract import load_contract  # noqa: E402
+from crm_warehouse.check_landing import check_csv, check_landing, main  # noqa: E402
+from crm_warehouse.landing_contract import load_contract  # noqa: E402
 
 MINIMAL = ROOT / "tests" / "python" / "data" / "landing_minimal"
 CONTRACT = load_contract()

@@ -1,4 +1,4 @@
-"""scripts/compare_marts.py on a tiny hand-made warehouse: equal, changed, tolerance, new columns."""
+"""crmwh compare-marts on a tiny hand-made warehouse: equal, changed, tolerance, new columns."""
 
 import subprocess
 import sys
@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "scripts" / "compare_marts.py"
+SCRIPT = ["-m", "crm_warehouse", "compare-marts"]
 
 
 def make_warehouse(path: Path, rows: list[tuple], extra_column: bool = False) -> None:
@@ -22,7 +22,7 @@ def make_warehouse(path: Path, rows: list[tuple], extra_column: bool = False) ->
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True)
+    return subprocess.run([sys.executable, *SCRIPT, *args], capture_output=True, text=True)
 
 
 def test_equal_reordered_within_tolerance_and_new_column(tmp_path):

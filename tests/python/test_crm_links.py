@@ -17,10 +17,9 @@ import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-from dashboards.crm_links import CrmLinkError, CrmLinks  # noqa: E402
-from dashboards.site import build_site  # noqa: E402
-from dashboards.visit_csv import COLUMNS, visit_rows  # noqa: E402
+from crm_warehouse.dashboards.crm_links import CrmLinkError, CrmLinks  # noqa: E402
+from crm_warehouse.dashboards.site import build_site  # noqa: E402
+from crm_warehouse.dashboards.visit_csv import COLUMNS, visit_rows  # noqa: E402
 
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB") or ROOT / "warehouse" / "crm.duckdb")
 TEMPLATES = {

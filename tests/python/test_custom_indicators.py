@@ -69,7 +69,7 @@ def dbt_in(project: Path, args: list[str], landing: Path, db: Path) -> subproces
 def built(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("custom")
     landing = work / "landing"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_landing.py"), "--scale", "tiny", "--seed", "42",
+    subprocess.run([sys.executable, "-m", "crm_warehouse", "generate", "--scale", "tiny", "--seed", "42",
                     "--out", str(landing), "--quiet"], check=True, timeout=300)
     project = copy_project(work / "project")
     append_rows(project / "seeds" / "ref_indicator_components.csv", NEW_COMPONENTS)

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-from dashboards.dbt_docs import build_dbt_docs  # noqa: E402
-from dashboards.marts import MartReader  # noqa: E402
-from dashboards.site import SiteBuilder  # noqa: E402
+from crm_warehouse.dashboards.dbt_docs import build_dbt_docs  # noqa: E402
+from crm_warehouse.dashboards.marts import MartReader  # noqa: E402
+from crm_warehouse.dashboards.site import SiteBuilder  # noqa: E402
 
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB") or ROOT / "warehouse" / "test" / "crm.duckdb")
 LANDING = Path(os.environ.get("CRM_TEST_LANDING_DIR") or ROOT / "data" / "landing")
@@ -26,7 +25,7 @@ def docs_page(tmp_path_factory) -> Path:
 
 
 def test_docs_page_opens_from_disk_without_network(docs_page):
-    from dashboards.browser import offline_browser
+    from crm_warehouse.dashboards.browser import offline_browser
 
     if os.environ.get("CRM_REQUIRE_BROWSER") != "1":
         pytest.importorskip("playwright")

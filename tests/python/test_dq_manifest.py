@@ -45,7 +45,7 @@ def run_dbt(landing: Path, db: Path, work: Path) -> None:
 
 
 def generate(out: Path, *extra: str) -> None:
-    cmd = [sys.executable, str(ROOT / "scripts" / "generate_landing.py"), "--scale", "demo", "--seed", "42",
+    cmd = [sys.executable, "-m", "crm_warehouse", "generate", "--scale", "demo", "--seed", "42",
            "--out", str(out), "--quiet", *extra]
     subprocess.run(cmd, check=True, capture_output=True, text=True)
 

@@ -17,11 +17,10 @@ import pytest
 from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-from dashboards.excel import Figure, Sheet, page_sheets, report_value, sheet_name, write_workbook  # noqa: E402
-from dashboards.bundles import build_bundles  # noqa: E402
-from dashboards.labels import text  # noqa: E402
-from dashboards.site import build_site  # noqa: E402
+from crm_warehouse.dashboards.excel import Figure, Sheet, page_sheets, report_value, sheet_name, write_workbook  # noqa: E402
+from crm_warehouse.dashboards.bundles import build_bundles  # noqa: E402
+from crm_warehouse.dashboards.labels import text  # noqa: E402
+from crm_warehouse.dashboards.site import build_site  # noqa: E402
 
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB") or ROOT / "warehouse" / "crm.duckdb")
 HOSTILE = ["=1+1", "@SUM(A1)", "-2+3"]

@@ -14,11 +14,10 @@ from urllib.parse import unquote
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
 
-import landing_gate  # noqa: E402
-from dashboards.browser import chromium_path, offline_browser  # noqa: E402
-from gate.safe_docs import sanitise_css, sanitise_html  # noqa: E402
+from crm_warehouse import landing_gate  # noqa: E402
+from crm_warehouse.dashboards.browser import chromium_path, offline_browser  # noqa: E402
+from crm_warehouse.gate.safe_docs import sanitise_css, sanitise_html  # noqa: E402
 
 MINIMAL = ROOT / "tests" / "python" / "data" / "landing_minimal"
 REQUIRE_BROWSER = os.environ.get("CRM_REQUIRE_BROWSER") == "1"

@@ -1,4 +1,4 @@
-"""Tests of the synthetic landing generator (scripts/generate_landing.py, scripts/crmgen/)."""
+"""Tests of the synthetic landing generator (crmwh generate, src/crm_warehouse/crmgen/)."""
 from __future__ import annotations
 
 import csv
@@ -14,15 +14,13 @@ import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import dq_reference as dq  # noqa: E402
-from crmgen.config import CHANGE_COLUMN, COLUMNS, ENTITIES, ID_COLUMN, SCALES  # noqa: E402
-from crmgen.generate import generate, generate_delta  # noqa: E402
-from landing_contract import load_contract  # noqa: E402
+from crm_warehouse.crmgen.config import CHANGE_COLUMN, COLUMNS, ENTITIES, ID_COLUMN, SCALES  # noqa: E402
+from crm_warehouse.crmgen.generate import generate, generate_delta  # noqa: E402
+from crm_warehouse.landing_contract import load_contract  # noqa: E402
 
-SCRIPT = ROOT / "scripts" / "generate_landing.py"
+SCRIPT = ["-m", "crm_warehouse", "generate"]
 END = "2026-11-25"
 FULL = "2026-11-24_full.csv"
 DELTA = "2026-11-25_delta.csv"
@@ -42,7 +40,7 @@ TINY = SCALES["demo"].with_(name="tiny", teams=(("R02", "software", 1), ("R03", 
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, check=False)
+    return subprocess.run([sys.executable, *SCRIPT, *args], capture_output=True, text=True, check=False)
 
 
 def digest_tree(root: Path) -> dict[str, str]:
@@ -288,10 +286,10 @@ def test_delta_mode_appends_the_next_day_only(demo, tmp_path):
 
 def test_deduplicated_exports_equal_a_snapshot_of_the_last_day(tmp_path):
     """full + delta + delta, deduplicated the contract's way, equals the export rendered as of the last day."""
-    from crmgen import render
-    from crmgen.activities import chunks_of, generate_chunk
-    from crmgen.generate import Log, build_world, effective_rates
-    from crmgen.util import DAY, day_number
+    from crm_warehouse.crmgen import render
+    from crm_warehouse.crmgen.activities import chunks_of, generate_chunk
+    from crm_warehouse.crmgen.generate import Log, build_world, effective_rates
+    from crm_warehouse.crmgen.util import DAY, day_number
 
     out = tmp_path / "land"
     generate(out, TINY, seed=11, end_date="2026-06-10")

@@ -19,11 +19,10 @@ import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-from dashboards.browser import chromium_path, offline_browser  # noqa: E402
-from dashboards.paths import UnsafeOutputPath, safe_output_path, slug  # noqa: E402
-from dashboards.safe_markdown import escape_markdown, is_safe_href, render_markdown_html  # noqa: E402
-from dashboards.site import build_site  # noqa: E402
+from crm_warehouse.dashboards.browser import chromium_path, offline_browser  # noqa: E402
+from crm_warehouse.dashboards.paths import UnsafeOutputPath, safe_output_path, slug  # noqa: E402
+from crm_warehouse.dashboards.safe_markdown import escape_markdown, is_safe_href, render_markdown_html  # noqa: E402
+from crm_warehouse.dashboards.site import build_site  # noqa: E402
 
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB") or ROOT / "warehouse" / "crm.duckdb")
 REQUIRE_BROWSER = os.environ.get("CRM_REQUIRE_BROWSER") == "1"
@@ -221,7 +220,7 @@ def test_no_planted_script_runs_in_the_browser(hostile: dict) -> None:
 def test_chart_json_cannot_close_its_script_block():
     """Chart data is written inside <script type="application/json">: a name holding
     `</script>` must not end the block, and JSON.parse must read the same value back."""
-    from dashboards.site import script_safe_json
+    from crm_warehouse.dashboards.site import script_safe_json
     value = [{"name": "</script><img src=x onerror=alert(1)> & 华东", "v": 1}]
     text = script_safe_json(value)
     assert "<" not in text and ">" not in text and "&" not in text

@@ -90,7 +90,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     landing, database = work / "landing", work / "crm.duckdb"
     python = sys.executable
     subprocess.run(
-        [python, "scripts/generate_landing.py", "--scale", "demo", "--seed", "42", "--out", str(landing), "--quiet"],
+        [python, "-m", "crm_warehouse", "generate", "--scale", "demo", "--seed", "42", "--out", str(landing), "--quiet"],
         cwd=ROOT, check=True,
     )
     env = dict(

@@ -18,12 +18,15 @@ import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
 
 
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB") or ROOT / "warehouse" / "crm.duckdb")
 SEEDS = ROOT / "seeds"
-CODE = ROOT / "scripts" / "dashboards"
+CODE = ROOT / "src" / "crm_warehouse" / "dashboards"
+# the site's and the reports' modules: site.py with site_model.py and one page_*.py per page family,
+# reports.py with report_*.py and the shared role queries (roles.py)
+PAGE_CODE = [CODE / "site.py", CODE / "site_model.py", *sorted(CODE.glob("page_*.py")),
+             CODE / "reports.py", *sorted(CODE.glob("report_*.py")), CODE / "roles.py"]
 pytestmark = pytest.mark.skipif(not WAREHOUSE.is_file(), reason=f"no warehouse at {WAREHOUSE}: run make demo")
 
 # Names a reader met for the same thing before there was one name: win rate (the catalog's
@@ -118,7 +121,7 @@ def test_seed_labels_are_not_written_into_the_page_code():
     labels = {r["label_zh"] for r in _seed("ref_ui_labels.csv")}
     labels |= {r["rule_name_zh"] for r in _seed("ref_alert_rules.csv")}
     labels = {x for x in labels if len(x) >= 3}
-    sources = [CODE / "site.py", CODE / "reports.py", CODE / "formatting.py",
+    sources = [*PAGE_CODE, CODE / "formatting.py",
                *sorted((CODE / "templates").rglob("*.j2"))]
     problems = [f"{src.relative_to(ROOT)}: {label!r}" for src in sources
                 for label in sorted(labels) if label in src.read_text(encoding="utf-8")]
@@ -193,12 +196,12 @@ def _template_cjk_literals(path: Path) -> list[tuple[int, str]]:
 
 
 def test_page_and_report_code_write_no_chinese_label():
-    """The site and report code (site.py, reports.py, formatting.py and every template) writes
+    """The site and report code (site and report modules, formatting.py and every template) writes
     no Chinese label itself: headings, table headers, card labels, chart titles and series,
     section titles and status words come from the seeds through label() / label_fmt(), so a
     term keeps one key and one Chinese name everywhere."""
     problems = []
-    for src in (CODE / "site.py", CODE / "reports.py", CODE / "formatting.py", CODE / "excel.py",
+    for src in (*PAGE_CODE, CODE / "formatting.py", CODE / "excel.py",
                 CODE / "crm_links.py", CODE / "visit_csv.py"):
         problems += [f"{src.relative_to(ROOT)}:{n}: {s!r}" for n, s in _python_cjk_literals(src)
                      if s.strip() not in ALLOWED_CJK_LITERALS]
@@ -222,7 +225,7 @@ def test_the_scan_finds_a_label_written_in_code(tmp_path):
 def test_label_fmt_fills_each_language_and_never_formats_a_value():
     """A (zh, en) pair fills each language with its own half, any other value fills both, and a
     value is inserted as text (braces in a team name stay braces)."""
-    from dashboards.labels import label_fmt, text_fmt
+    from crm_warehouse.dashboards.labels import label_fmt, text_fmt
     assert label_fmt("team_board_title", zh_name="华东{0}组", en_name="T{x}") == ("团队看板 · 华东{0}组", "Team board · T{x}")
     assert label_fmt("leaderboard_top10_chart", metric=("签约金额", "Bookings"), line="软件业务线") == (
         "签约金额 前10名 · 软件业务线", "Bookings: top 10 · 软件业务线")
@@ -233,7 +236,7 @@ def test_every_label_with_placeholders_formats():
     """Every seed label is a valid format string in both languages (no stray brace, every
     placeholder a plain name), so label_fmt can fill any of them."""
     import string
-    from dashboards.labels import label_fmt
+    from crm_warehouse.dashboards.labels import label_fmt
     for row in _seed("ref_ui_labels.csv"):
         names = {f for text in (row["label_zh"], row["label_en"])
                  for _, f, _, _ in string.Formatter().parse(text) if f}

@@ -13,8 +13,7 @@ import pytest
 
 from warehouse_helpers import MINIMAL_LANDING, ROOT, copy_landing, run_dbt
 
-sys.path.insert(0, str(ROOT / "scripts"))
-from check_landing import SAFE_FILE_NAME, check_landing, main  # noqa: E402
+from crm_warehouse.check_landing import SAFE_FILE_NAME, check_landing, main  # noqa: E402
 
 HOOK = ROOT / "macros" / "landing" / "register_landing_sources.sql"
 OPPORTUNITIES = MINIMAL_LANDING / "opportunities" / "2025-06-01_full.csv"

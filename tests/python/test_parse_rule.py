@@ -1,4 +1,4 @@
-"""The landing parsing rule is one rule: the gate (scripts/gate/column_types.py) reads every raw
+"""The landing parsing rule is one rule: the gate (src/crm_warehouse/gate/column_types.py) reads every raw
 text of the staging unit tests `parse_rule__*` (models/staging/crm/_crm__parse_unit_tests.yml)
 as those tests expect staging to read it, and both hold the same patterns."""
 from __future__ import annotations
@@ -14,10 +14,9 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
 
-from gate import column_types  # noqa: E402
-from gate.column_types import LandingType, column_type, parse_value, parses_as  # noqa: E402
+from crm_warehouse.gate import column_types  # noqa: E402
+from crm_warehouse.gate.column_types import LandingType, column_type, parse_value, parses_as  # noqa: E402
 
 UNIT_TESTS = ROOT / "models" / "staging" / "crm" / "_crm__parse_unit_tests.yml"
 MACROS = ROOT / "macros" / "parsing" / "parse_values.sql"

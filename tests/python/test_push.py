@@ -22,15 +22,14 @@ import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
 
-from push import compose  # noqa: E402
-from push.channels import CHANNELS, Message  # noqa: E402
-from push.config import Mention, Route, load_routes  # noqa: E402
-from push.pacing import FakeClock  # noqa: E402
-from push.runner import PushOptions, run_push  # noqa: E402
-from push.sendlog import SendLog  # noqa: E402
-from push.signing import dingtalk_sign  # noqa: E402
+from crm_warehouse.push import compose  # noqa: E402
+from crm_warehouse.push.channels import CHANNELS, Message  # noqa: E402
+from crm_warehouse.push.config import Mention, Route, load_routes  # noqa: E402
+from crm_warehouse.push.pacing import FakeClock  # noqa: E402
+from crm_warehouse.push.runner import PushOptions, run_push  # noqa: E402
+from crm_warehouse.push.sendlog import SendLog  # noqa: E402
+from crm_warehouse.push.signing import dingtalk_sign  # noqa: E402
 
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB") or ROOT / "warehouse" / "crm.duckdb")
 pytestmark = pytest.mark.skipif(not WAREHOUSE.is_file(), reason=f"no warehouse at {WAREHOUSE}: run make demo")
@@ -254,7 +253,6 @@ def test_a_bad_signature_fails_and_is_sent_again_only_when_asked(receiver, tmp_p
 
 
 def test_no_secret_or_token_in_the_console_or_the_send_log(tmp_path, capsys, monkeypatch):
-    import importlib.util
     token, secret = "tok3nVERYsecret0123456789", "SECsigning-secret-abcdef"
     env = {"CRM_PUSH_EAST_SW1_URL": f"http://127.0.0.1:9/robot/send?access_token={token}",
            "CRM_PUSH_EAST_SW1_SECRET": secret}
@@ -263,9 +261,7 @@ def test_no_secret_or_token_in_the_console_or_the_send_log(tmp_path, capsys, mon
             monkeypatch.delenv(k)
     for k, v in env.items():
         monkeypatch.setenv(k, v)
-    spec = importlib.util.spec_from_file_location("push_main", ROOT / "scripts" / "push.py")
-    main = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(main)
+    from crm_warehouse.push import cli as main
     log = tmp_path / "log.duckdb"
     code = main.main(["--warehouse", str(WAREHOUSE), "--send-log", str(log), "--kind", "won_deal",
                       "--attempts", "1", "--timeout", "0.5"])
@@ -332,7 +328,7 @@ def test_data_in_a_message_stays_text(tmp_path):
             timestamp '2026-11-25 10:00:00' as recorded_at,
             '恭喜 [x](javascript:alert(1)) <script>alert(1)</script>' as message_zh,
             'hi <@all> <at id=all></at> <font color="warning">x</font> **bold**' as message_en""")
-    from dashboards.marts import MartReader
+    from crm_warehouse.dashboards.marts import MartReader
     with MartReader(db) as reader:
         [message] = compose.won_deals(reader, reader.as_of_date(), 3, None)
     for platform in ("dingtalk", "wecom", "feishu"):
@@ -353,7 +349,7 @@ def test_briefings_due_daily_weekly_on_mondays_monthly_on_the_first():
 
 
 def _refresh_module():
-    import refresh
+    from crm_warehouse import refresh
     return refresh
 
 
@@ -370,7 +366,7 @@ def test_the_refresh_pushes_only_after_a_publish_and_a_push_failure_is_only_a_wa
 
     status, message = refresh.push_after_publish(tmp_path / "crm.duckdb", run=fake_run)
     assert status == "warn" and "HTTP 503" in message
-    assert calls[-1][1:] == [str(ROOT / "scripts" / "push.py"), "--warehouse", str(tmp_path / "crm.duckdb")]
+    assert calls[-1][1:] == ["-m", "crm_warehouse", "push", "--warehouse", str(tmp_path / "crm.duckdb")]
 
     def too_slow(argv, **kw):
         raise subprocess.TimeoutExpired(argv, 1)
@@ -385,7 +381,9 @@ def test_the_refresh_pushes_only_after_a_publish_and_a_push_failure_is_only_a_wa
         steps.append((name, info))
 
     pushed = []
-    monkeypatch.setattr(refresh, "push_after_publish", lambda serving: pushed.append(serving) or ("warn", "exit 3"))
+    from crm_warehouse.refresh import publish_step
+    monkeypatch.setattr(publish_step, "push_after_publish",
+                        lambda serving: pushed.append(serving) or ("warn", "exit 3"))
     fake = types.SimpleNamespace(summary={"published": False}, layout=types.SimpleNamespace(serving=tmp_path / "s"),
                                  step=step, log=types.SimpleNamespace(warn=lambda m, c=None: warnings.append(m)),
                                  console=None)
@@ -405,7 +403,7 @@ def test_the_refresh_pushes_only_after_a_publish_and_a_push_failure_is_only_a_wa
 def test_the_push_exposures_list_exactly_the_marts_each_kind_reads():
     import re
     import yaml
-    from dashboards.marts import MartReader
+    from crm_warehouse.dashboards.marts import MartReader
     doc = yaml.safe_load((ROOT / "models" / "exposures" / "_push__exposures.yml").read_text(encoding="utf-8"))
     exposures = {e["name"]: {re.sub(r"ref\(['\"]([a-z0-9_]+)['\"]\)", r"\1", d) for d in e["depends_on"]}
                  for e in doc["exposures"]}

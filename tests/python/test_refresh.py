@@ -1,4 +1,4 @@
-"""Tests of the nightly refresh (scripts/refresh.py): publish, gate and dbt faults, exit codes,
+"""Tests of the nightly refresh (crmwh refresh): publish, gate and dbt faults, exit codes,
 archive, lock, rollback, a writer on the serving file, production settings. Every test works in
 its own tmp folder (serving file, lock, log, history, Parquet copies all derive from
 --serving-path), never in the repository's warehouse/.
@@ -95,7 +95,7 @@ def test_refused_source_adaptation_stops_the_refresh_and_serving_is_untouched(tm
     """CRM_SOURCE_MAPPING: a CRM export with a stage name the mapping does not know stops the
     refresh before the gate; the landing folder and the serving warehouse stay as they were."""
     exports = tmp_path / "exports"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_landing.py"), "--scale", "tiny",
+    subprocess.run([sys.executable, "-m", "crm_warehouse", "generate", "--scale", "tiny",
                     "--defect-multiplier", "0", "--shape", "salesforce", "--out", str(exports),
                     "--quiet"], check=True, timeout=120)
     opportunities = exports / "Opportunity_2026-11-24_full.csv"
@@ -104,7 +104,7 @@ def test_refused_source_adaptation_stops_the_refresh_and_serving_is_untouched(tm
     landing = landing_copy(tmp_path)
     landing_before = {p: sha256(p) for p in landing.rglob("*.csv")}
     before = sha256(warehouse)
-    cmd = [sys.executable, str(SCRIPT), *FAST, "--serving-path", str(warehouse),
+    cmd = [sys.executable, *SCRIPT, *FAST, "--serving-path", str(warehouse),
            "--landing-dir", str(landing)]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120,
                           env={**env(), "CRM_SOURCE_MAPPING": str(ROOT / "mappings" / "salesforce.yml"),
@@ -124,7 +124,7 @@ def test_build_warehouse_keeps_its_exit_codes(tmp_path, warehouse):
     landing = landing_copy(tmp_path)
     shutil.rmtree(landing / "teams")
     before = sha256(warehouse)
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_warehouse.py"), "--landing-dir",
+    proc = subprocess.run([sys.executable, "-m", "crm_warehouse", "build", "--landing-dir",
                            str(landing), "--serving-path", str(warehouse)],
                           cwd=ROOT, env=env(), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2, proc.stderr

@@ -1,4 +1,4 @@
-"""The nightly refresh under stress (scripts/refresh.py): readers during a refresh, kill -9 at
+"""The nightly refresh under stress (crmwh refresh): readers during a refresh, kill -9 at
 random points, and a weekly --full-refresh that keeps the issue and alert history. Starts from
 the shared `golden` build (conftest.py), copied per test.
 """

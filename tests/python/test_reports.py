@@ -18,10 +18,9 @@ import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
 
-from dashboards.labels import text as label_text  # noqa: E402
-from dashboards.reports import build_reports  # noqa: E402
+from crm_warehouse.dashboards.labels import text as label_text  # noqa: E402
+from crm_warehouse.dashboards.reports import build_reports  # noqa: E402
 
 NO_DATA_TEXT = "本期暂无数据 No data for this period"
 PERIODS = ("daily", "weekly", "monthly")
@@ -446,7 +445,7 @@ def test_parquet_gives_identical_markdown(warehouse, run, tmp_path):
 
 def test_cli_fails_clearly_without_a_warehouse(tmp_path):
     missing = tmp_path / "nothing.duckdb"
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_reports.py"),
+    result = subprocess.run([sys.executable, "-m", "crm_warehouse", "reports",
                              "--warehouse", str(missing), "--out", str(tmp_path / "out")],
                             capture_output=True, text=True, check=False)
     assert result.returncode != 0

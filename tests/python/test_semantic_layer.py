@@ -1,6 +1,6 @@
 """The semantic layer (MetricFlow) gives the same figures as indicator_values.
 
-The metrics YAML is generated from the indicator catalog (scripts/semantic_metrics.py); these
+The metrics YAML is generated from the indicator catalog (crmwh semantic-metrics); these
 tests check the generator (one definition per indicator, ratios of summed parts, drift caught)
 and, against the test warehouse (CRM_TEST_DUCKDB, built by make test-duckdb), that MetricFlow's
 answer for a set of indicators, grains and months equals indicator_values row for row.
@@ -18,10 +18,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import semantic_metrics  # noqa: E402
+from crm_warehouse import semantic_metrics  # noqa: E402
 from warehouse_helpers import run_dbt  # noqa: E402
 
 # indicator -> grains to compare (the catalog's grains; ARR is company and business line only)
@@ -108,7 +106,7 @@ def layer(tmp_path_factory):
         parsed = run_dbt(["parse"], landing, Path(warehouse), target)
         assert parsed.returncode == 0, parsed.stdout[-3000:]
         manifest = target / "semantic_manifest.json"
-    import semantic_query
+    from crm_warehouse import semantic_query
 
     layer = semantic_query.SemanticLayer(Path(warehouse), manifest)
     yield layer
@@ -239,10 +237,10 @@ def test_quarters_sum_flows_and_take_the_last_month_of_stocks(layer, warehouse_c
 
 
 def test_the_served_warehouse_answers(layer, tmp_path):
-    """The serving file holds only the serving schemas' tables (scripts/refresh.py): every
+    """The serving file holds only the serving schemas' tables (crmwh refresh): every
     relation the semantic models read must be one of them, so `mf query` works on it."""
-    import refresh
-    import semantic_query
+    from crm_warehouse import refresh
+    from crm_warehouse import semantic_query
 
     serving = tmp_path / "crm.duckdb"
     # the two serving schemas the semantic models read (the others are copied the same way)

@@ -24,9 +24,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-from dashboards.browser import chromium_path, offline_browser  # noqa: E402
-from dashboards.site import PAGE_CONSUMERS, build_site  # noqa: E402
+from crm_warehouse.dashboards.browser import chromium_path, offline_browser  # noqa: E402
+from crm_warehouse.dashboards.site import PAGE_CONSUMERS, build_site  # noqa: E402
 
 IDENT = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$")
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB") or ROOT / "warehouse" / "crm.duckdb")
@@ -683,7 +682,7 @@ def test_pages_read_only_marts_and_exposures_match(site):
     for path in (ROOT / "models").rglob("*.yml"):
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for e in doc.get("exposures", []) or []:
-            if (e.get("meta") or {}).get("generated_by") == "scripts/push.py":
+            if (e.get("meta") or {}).get("generated_by") == "crmwh push":
                 continue                  # the pushes' exposures: checked in test_push.py
             exposures[e["name"]] = {re.sub(r"ref\(['\"]([a-z0-9_]+)['\"]\)", r"\1", d) for d in e["depends_on"]}
     consumers = dict(PAGE_CONSUMERS)
@@ -736,7 +735,7 @@ def test_a_persons_alert_list_is_capped_and_links_the_rest(db, tmp_path, monkeyp
     """A rep or a lead reads at most ALERTS_PER_PERSON alerts on their own page, critical first;
     the rest is on the full list the page links. Checked with a cap of 1 so that the demo's
     leads with several alerts show the cap at work."""
-    import dashboards.site as site_module
+    import crm_warehouse.dashboards.site_model as site_module
 
     monkeypatch.setattr(site_module, "ALERTS_PER_PERSON", 1)
     run = build_site(WAREHOUSE, tmp_path / "site", with_reports=False)

@@ -10,9 +10,8 @@ import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-from check_production_build import missing_comments  # noqa: E402
-from refresh import make_serving_file  # noqa: E402
+from crm_warehouse.check_production_build import missing_comments  # noqa: E402
+from crm_warehouse.refresh import make_serving_file  # noqa: E402
 
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB") or ROOT / "warehouse" / "test" / "crm.duckdb")
 

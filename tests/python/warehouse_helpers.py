@@ -37,7 +37,7 @@ def run_dbt(args: list[str], landing_dir: Path, duckdb_path: Path, target_path: 
 
 
 def generate_demo(out: Path, *extra: str) -> None:
-    cmd = [sys.executable, str(ROOT / "scripts" / "generate_landing.py"), "--scale", "demo",
+    cmd = [sys.executable, "-m", "crm_warehouse", "generate", "--scale", "demo",
            "--seed", "42", "--out", str(out), "--quiet", *extra]
     subprocess.run(cmd, check=True, capture_output=True, text=True)
 

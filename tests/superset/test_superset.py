@@ -1,7 +1,7 @@
 """Superset for real: the cockpit dashboard renders the warehouse's figures in a browser.
 
 Run by `make test-superset` (not by `make test`: setting up Superset takes a minute or two).
-Starts scripts/superset/serve.py with .venv-superset on a free loopback port over a copy of
+Starts crmwh superset with .venv-superset on a free loopback port over a copy of
 CRM_TEST_DUCKDB (default warehouse/crm.duckdb), logs in with headless Chromium
 (/usr/bin/chromium) as the admin, opens the dashboard and checks that each big number shows
 the company's value from indicator_values for the latest month and that the team table lists
@@ -25,9 +25,8 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 SUPERSET_PYTHON = ROOT / ".venv-superset" / "bin" / "python"
-sys.path.insert(0, str(ROOT / "scripts" / "superset"))
 
-import dashboard  # noqa: E402
+from crm_warehouse.superset import dashboard  # noqa: E402
 
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB", ROOT / "warehouse" / "crm.duckdb"))
 
@@ -47,7 +46,7 @@ def superset(tmp_path_factory):
     password = secrets.token_urlsafe(16)
     env = dict(os.environ, SUPERSET_ADMIN_PASSWORD=password)
     log = (home / "serve.log").open("w")
-    process = subprocess.Popen([str(SUPERSET_PYTHON), str(ROOT / "scripts" / "superset" / "serve.py"),
+    process = subprocess.Popen([str(SUPERSET_PYTHON), "-m", "crm_warehouse", "superset",
                                 "--warehouse", str(WAREHOUSE), "--home", str(home), "--port", str(port)],
                                env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

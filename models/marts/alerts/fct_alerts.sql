@@ -17,7 +17,7 @@
     in {{ this }} plus the current findings (macro finding_history, shared with
     fct_data_quality_issues), so it behaves the same on DuckDB and Spark. Dates are as-of
     dates, never the wall clock.
-    full_refresh=false: a `--full-refresh` keeps this history (scripts/refresh.py carries the
+    full_refresh=false: a `--full-refresh` keeps this history (crmwh refresh carries the
     table into a new file); to start it over, drop the table. -#}
 {%- set attributes = [
     'alert_id', 'rule_code', 'rule_name_zh', 'rule_name_en', 'severity', 'action_role',

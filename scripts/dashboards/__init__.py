@@ -1,1 +1,0 @@
-"""Dashboard site and role reports generated from the mart tables (see docs/dashboards.md)."""
