@@ -96,9 +96,10 @@
 {%- endmacro %}
 
 
-{#- A loaded seed (the table dbt built from the CSV) as the same list of dicts. The relation
-    comes from the graph, not ref(): a unit test replaces ref() with its fixture, while the SQL
-    a model generates follows the seeds as loaded. -#}
+{#- A loaded seed (the table dbt built from the CSV) as the same list of dicts; the CSV file
+    when the seed is not loaded yet. The relation comes from the graph, not ref(): a unit test
+    replaces ref() with its fixture, while the SQL a model generates follows the seeds as
+    loaded. -#}
 {% macro read_seed_table(seed_name, columns) -%}
     {%- set selects = [] -%}
     {%- for column in columns %}{% do selects.append(seed_text(column) ~ ' as ' ~ column) %}{% endfor -%}
@@ -110,6 +111,11 @@
     {%- if relations | length == 0 -%}   {#- a unit test: the seeds' schema of dbt_project.yml -#}
         {%- do relations.append(api.Relation.create(database=target.database,
             schema=generate_schema_name('reference', none) | trim, identifier=seed_name)) -%}
+    {%- endif -%}
+    {%- if adapter.get_relation(database=relations[0].database, schema=relations[0].schema,
+        identifier=relations[0].identifier) is none -%}
+        {#- not loaded yet (a compile or lint before the first build): the CSV file itself -#}
+        {{ return(read_seed_file(seed_name, columns)) }}
     {%- endif -%}
     {%- set table = run_query('select ' ~ selects | join(', ') ~ ' from ' ~ relations[0]) -%}
     {%- set rows = [] -%}
@@ -462,4 +468,11 @@
     {%- if target_source[:6] == 'quota:' -%}{{ return('quota_' ~ target_source[6:]) }}
     {%- elif target_source[:10] == 'threshold:' -%}{{ return('threshold_' ~ target_source[10:]) }}
     {%- else -%}{{ return('') }}{%- endif -%}
+{%- endmacro %}
+
+
+{#- A fact column in a declarative component's select: aliased to the output contract's name
+    unless it already has it. -#}
+{% macro declared_column(column, alias) -%}
+    {%- if column == alias -%}facts.{{ column }}{%- else -%}facts.{{ column }} as {{ alias }}{%- endif -%}
 {%- endmacro %}

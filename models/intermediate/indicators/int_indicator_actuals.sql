@@ -296,6 +296,8 @@ computed as (
 
 ),
 
+{%- if custom | length > 0 %}
+
 -- custom indicators: each formula over the summed components of the entity and period
 custom_inputs as (
 
@@ -344,12 +346,9 @@ custom_computed as (
     union all
     {%- endif %}
     {%- endfor %}
-    {%- if custom | length == 0 %}
-    select * from computed
-    where 1 = 0
-    {%- endif %}
 
 ),
+{%- endif %}
 
 -- the two indicators built from other indicators rather than from components
 derived_inputs as (
@@ -421,8 +420,10 @@ final as (
 
     select * from computed
     union all
+    {%- if custom | length > 0 %}
     select * from custom_computed
     union all
+    {%- endif %}
     select derived.*
     from derived
     inner join catalog

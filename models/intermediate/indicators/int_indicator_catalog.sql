@@ -43,6 +43,8 @@ shipped as (
 
 ),
 
+{%- if custom | length > 0 %}
+
 custom as (
 
     {%- for indicator in custom %}
@@ -64,17 +66,6 @@ custom as (
     union all
     {%- endif %}
     {%- endfor %}
-    {%- if custom | length == 0 %}
-    select
-        {%- for column in ['indicator_code', 'indicator_name_zh', 'indicator_name_en', 'parent_indicator_code',
-            'formula_zh', 'formula_en', 'unit', 'direction', 'aggregation', 'target_source'] %}
-        cast(null as {{ dbt.type_string() }}) as {{ column }},
-        {%- endfor %}
-        cast(null as int) as sort_order,
-        false as is_sum
-    from (select 1 as no_row) as empty_table
-    where 1 = 0
-    {%- endif %}
 
 ),
 
@@ -109,12 +100,15 @@ custom_in_catalog as (
         on custom.parent_indicator_code = parent.indicator_code
 
 ),
+{%- endif %}
 
 final as (
 
     select * from shipped
+    {%- if custom | length > 0 %}
     union all
     select * from custom_in_catalog
+    {%- endif %}
 
 )
 

@@ -1,4 +1,6 @@
 {{ config(tags=['indicator_component']) }}
+-- noqa: disable=LT02
+-- (the CTEs are generated per seed row; the rendered SQL is indented, its template cannot be)
 -- depends_on: {{ ref('ref_indicator_components') }}
 {%- for fact in declarative_component_facts() %}
 -- depends_on: {{ ref(fact) }}
@@ -14,9 +16,14 @@
 {%- set components = declarative_component_definitions() %}
 {%- set measures = {'count': 'count(*)', 'sum': 'sum(coalesce(facts.{c}, 0))',
     'count_distinct': 'count(distinct facts.{c})'} %}
+{%- set null_text = 'cast(null as ' ~ dbt.type_string() ~ ')' %}
 with
 
 {%- for component in components %}
+{%- set business_line = declared_column(component.business_line_column, 'business_line')
+    if component.business_line_column else null_text ~ ' as business_line' %}
+{%- set value = measures[component.measure].replace('{c}', component.measure_column) %}
+{%- set conditions = [''] + component.conditions %}
 
 declared__{{ component.code }} as (
 
@@ -24,25 +31,17 @@ declared__{{ component.code }} as (
         {{ sql_string(component.code) }} as component_code,
         'flow' as aggregation,
         'all' as grain_scope,
-        facts.{{ component.user_column }} as user_id,
-        facts.{{ component.team_column }} as team_id,
-        {% if component.business_line_column -%}
-        facts.{{ component.business_line_column }}
-        {%- else -%}
-        cast(null as {{ dbt.type_string() }})
-        {%- endif %} as business_line,
-        facts.{{ component.date_column }} as component_date,
-        cast({{ measures[component.measure].replace('{c}', component.measure_column) }} as decimal(24, 4))
-            as component_value
+        {{ declared_column(component.user_column, 'user_id') }},
+        {{ declared_column(component.team_column, 'team_id') }},
+        {{ business_line }},
+        {{ declared_column(component.date_column, 'component_date') }},
+        cast({{ value }} as decimal(24, 4)) as component_value
     from {{ ref(component.fact) }} as facts
     {%- if component.joins_accounts %}
     left join {{ ref('dim_accounts') }} as accounts
         on facts.{{ component.account_key }} = accounts.account_id
     {%- endif %}
-    where facts.{{ component.date_column }} <= {{ as_of_date() }}
-        {%- for condition in component.conditions %}
-        and {{ condition }}
-        {%- endfor %}
+    where facts.{{ component.date_column }} <= {{ as_of_date() }}{{ conditions | join('\n        and ') }}
     group by 1, 2, 3, 4, 5, 6, 7
 
 ),
@@ -52,19 +51,23 @@ final as (
 
     {%- for component in components %}
     select * from declared__{{ component.code }}
+    {%- if not loop.last %}
     union all
+    {%- endif %}
     {%- endfor %}
+    {%- if components | length == 0 %}
     select
-        cast(null as {{ dbt.type_string() }}) as component_code,
-        cast(null as {{ dbt.type_string() }}) as aggregation,
-        cast(null as {{ dbt.type_string() }}) as grain_scope,
-        cast(null as {{ dbt.type_string() }}) as user_id,
-        cast(null as {{ dbt.type_string() }}) as team_id,
-        cast(null as {{ dbt.type_string() }}) as business_line,
+        {{ null_text }} as component_code,
+        {{ null_text }} as aggregation,
+        {{ null_text }} as grain_scope,
+        {{ null_text }} as user_id,
+        {{ null_text }} as team_id,
+        {{ null_text }} as business_line,
         cast(null as date) as component_date,
         cast(null as decimal(24, 4)) as component_value
     from (select 1 as no_row) as empty_table
     where 1 = 0
+    {%- endif %}
 
 )
 
