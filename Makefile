@@ -180,9 +180,12 @@ test-duckdb: setup ## dbt build (models, unit and data tests) on DuckDB into a s
 	rm -rf warehouse/test && mkdir -p warehouse/test
 	$(TEST_ENV) CRM_CHECK_ALERT_CALIBRATION=1 CRM_LANDING_DIR=$(DEMO_LANDING) CRM_DUCKDB_PATH=warehouse/test/crm.duckdb $(BIN)/dbt build --target duckdb --target-path target/duckdb
 
+# two dbt threads on one local Spark session: the build is mostly per-statement driver overhead
+SPARK_THREADS ?= 2
 test-spark: setup ## dbt build on local Spark: every model, seed, unit and singular test (generic data tests run on DuckDB)
 	rm -rf warehouse/spark && mkdir -p warehouse/spark
-	$(TEST_ENV) CRM_LANDING_DIR=$(DEMO_LANDING) CRM_SPARK_HOME=$(abspath warehouse/spark) $(BIN)/dbt build --target spark --target-path target/spark \
+	$(TEST_ENV) CRM_LANDING_DIR=$(DEMO_LANDING) CRM_SPARK_HOME=$(abspath warehouse/spark) CRM_SPARK_THREADS=$(SPARK_THREADS) \
+		$(BIN)/dbt build --target spark --target-path target/spark \
 		--exclude test_type:generic
 
 test-python: setup $(NODE_STAMP) browser ## pytest: generator, landing checks, build safety, incremental = full, site in Chromium (reuses test-duckdb's warehouse)

@@ -109,7 +109,7 @@
         {%- do relations.append(api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias)) -%}
     {%- endfor -%}
     {%- if relations | length == 0 -%}   {#- a unit test: the seeds' schema of dbt_project.yml -#}
-        {%- do relations.append(api.Relation.create(database=target.database,
+        {%- do relations.append(api.Relation.create(database=(target.database if target.database is defined else none),
             schema=generate_schema_name('reference', none) | trim, identifier=seed_name)) -%}
     {%- endif -%}
     {%- if adapter.get_relation(database=relations[0].database, schema=relations[0].schema,
