@@ -56,10 +56,10 @@ cockpit_indicators as (
         {%- set section_loop = loop %}
         {%- for code in codes %}
             select
-                '{{ code }}' as indicator_code,
-                '{{ section_code }}' as section_code,
-                '{{ section_zh }}' as section_name_zh,
-                '{{ section_en }}' as section_name_en,
+                {{ sql_string(code) }} as indicator_code,
+                {{ sql_string(section_code) }} as section_code,
+                {{ sql_string(section_zh) }} as section_name_zh,
+                {{ sql_string(section_en) }} as section_name_en,
                 {{ section_loop.index * 100 + loop.index }} as display_order
             {%- if not (section_loop.last and loop.last) %}
                 union all
@@ -73,9 +73,9 @@ window_labels as (
 
     {%- for code, label in windows.items() %}
         select
-            '{{ code }}' as indicator_code,
-            '{{ label[0] }}' as window_label_zh,
-            '{{ label[1] }}' as window_label_en
+            {{ sql_string(code) }} as indicator_code,
+            {{ sql_string(label[0]) }} as window_label_zh,
+            {{ sql_string(label[1]) }} as window_label_en
         {%- if not loop.last %}
             union all
         {%- endif %}
@@ -87,9 +87,9 @@ period_labels as (
 
     {%- for period_type, label in period_to_date.items() %}
         select
-            '{{ period_type }}' as period_type,
-            '{{ label[0] }}' as window_label_zh,
-            '{{ label[1] }}' as window_label_en
+            {{ sql_string(period_type) }} as period_type,
+            {{ sql_string(label[0]) }} as window_label_zh,
+            {{ sql_string(label[1]) }} as window_label_en
         {%- if not loop.last %}
             union all
         {%- endif %}
@@ -115,7 +115,7 @@ last_complete_usage as (
             order by indicator_values.period_start_date desc
         ) as month_rank
     from indicator_values
-    where indicator_values.indicator_code in ('{{ usage_codes | join("', '") }}')
+    where indicator_values.indicator_code in ({% for code in usage_codes %}{{ sql_string(code) }}{{ ', ' if not loop.last }}{% endfor %})
         and indicator_values.period_type = 'month'
         and not indicator_values.is_period_in_progress
         and indicator_values.actual_value is not null
@@ -154,7 +154,7 @@ measured as (
         in_progress.same_period_last_year_value,
         in_progress.change_vs_last_year_ratio
     from in_progress
-    where in_progress.indicator_code not in ('{{ usage_codes | join("', '") }}')
+    where in_progress.indicator_code not in ({% for code in usage_codes %}{{ sql_string(code) }}{{ ', ' if not loop.last }}{% endfor %})
 
     union all
 
@@ -195,7 +195,7 @@ measured as (
             and in_progress.grain = usage.grain
             and in_progress.entity_id = usage.entity_id
             and usage.month_rank = 1
-    where in_progress.indicator_code in ('{{ usage_codes | join("', '") }}')
+    where in_progress.indicator_code in ({% for code in usage_codes %}{{ sql_string(code) }}{{ ', ' if not loop.last }}{% endfor %})
 
 ),
 
