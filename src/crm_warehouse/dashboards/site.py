@@ -206,9 +206,11 @@ def build_site(
         reads = {k: set(v) for k, v in reader.reads.items()}
     reports = report_runs[0] if report_runs else None
     if reports is not None:  # written into the build folder, now swapped into out_dir
-        built = Path(out_dir).with_name(Path(out_dir).name + ".tmp")
-        moved = [Path(out_dir) / path.relative_to(built) for path in reports.files]
-        reports = replace(reports, out_dir=Path(out_dir) / reports.out_dir.relative_to(built), files=moved)
+        built = Path(out_dir).with_name(Path(out_dir).name + ".tmp").resolve()
+        moved = [Path(out_dir) / Path(path).resolve().relative_to(built) for path in reports.files]
+        reports = replace(
+            reports, out_dir=Path(out_dir) / Path(reports.out_dir).resolve().relative_to(built), files=moved
+        )
     return SiteRun(Path(out_dir), builder.as_of, pages, reads, reports)
 
 
