@@ -27,10 +27,14 @@ MANIFEST = Path(os.environ.get("CRM_TEST_SPARK_DBT_TARGET") or ROOT / "target" /
 
 @pytest.mark.parametrize("seed", sorted((ROOT / "seeds").glob("*.csv")), ids=lambda p: p.name)
 def test_seed_values_hold_no_ascii_apostrophe(seed: Path) -> None:
+    """Texts a person reads use ’. The one place ' belongs is a declarative component's filter
+    (its text literals); macros/spark/load_csv_rows.sql escapes every seed value on Spark, which
+    the Spark lane's build of that seed shows."""
     with seed.open(encoding="utf-8", newline="") as fh:
         bad = [(n, col, value) for n, row in enumerate(csv.DictReader(fh), start=2)
-               for col, value in row.items() if value and "'" in value]
-    assert not bad, f"{seed.name}: write ’ instead of ' (dbt-spark seeds do not escape it): {bad[:5]}"
+               for col, value in row.items() if value and "'" in value
+               and not (seed.name == "ref_indicator_components.csv" and col == "filter")]
+    assert not bad, f"{seed.name}: write ’ instead of ': {bad[:5]}"
 
 
 def test_views_fit_the_spark_metastore() -> None:
