@@ -90,6 +90,12 @@ def compare(found: set[Key], expected: set[Key], label: str) -> None:
 
 @pytest.fixture(scope="module")
 def first_build(tmp_path_factory) -> tuple[Path, Path]:
+    """The demo landing and a warehouse built from it: `make test`'s dev build of the same
+    exports (CRM_TEST_DUCKDB, CRM_TEST_LANDING_DIR) when there is one, else a build of
+    `+fct_data_quality_issues` from freshly generated exports. Read-only: tests copy it."""
+    db_env, landing_env = os.environ.get("CRM_TEST_DUCKDB"), os.environ.get("CRM_TEST_LANDING_DIR")
+    if db_env and landing_env and Path(db_env).is_file():
+        return Path(landing_env), Path(db_env)
     work = tmp_path_factory.mktemp("dq_first")
     landing = work / "landing"
     generate(landing)
