@@ -22,6 +22,7 @@ from crm_warehouse.refresh.dbt_step import (
 )
 from crm_warehouse.refresh.gate_step import choose_gate
 from crm_warehouse.refresh.history import carry_history
+from crm_warehouse.refresh.progress import DbtProgress
 from crm_warehouse.refresh.publish_step import PublishStep
 from crm_warehouse.refresh.settings import check_salt
 
@@ -171,7 +172,16 @@ class BuildStep(PublishStep):
             if opts.full_refresh:
                 args.append("--full-refresh")
             output = layout.log.parent / "dbt-build.log"
-            rc = run_dbt(args, self.dbt_env(), output, opts.verbose)
+            # nodes done of the total on one line (a terminal) or every tenth (a log); not with
+            # --verbose (dbt's own lines) or --quiet
+            progress = None if opts.verbose or opts.quiet else DbtProgress("build")
+            try:
+                rc = run_dbt(args, self.dbt_env(), output, opts.verbose, progress.feed if progress else None)
+            finally:
+                if progress is not None:
+                    progress.close()
+                    if progress.drawn and not progress.tty:
+                        self.console.broken = True  # the step's status goes on a line of its own
             summary = summarize_run_results(results)
             info["dbt_exit_code"] = rc
             if summary:

@@ -7,6 +7,7 @@ import json
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from crm_warehouse.project import ROOT
@@ -29,8 +30,15 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def run_dbt(args: list[str], env: dict[str, str], output: Path, stream: bool) -> int:
-    """Run dbt in the project folder; its output goes to `output` (and the terminal if stream)."""
+def run_dbt(
+    args: list[str],
+    env: dict[str, str],
+    output: Path,
+    stream: bool,
+    on_line: Callable[[str], None] | None = None,
+) -> int:
+    """Run dbt in the project folder; its output goes to `output` (and the terminal if stream),
+    and each line to `on_line` (the step's progress) if given."""
     output.parent.mkdir(parents=True, exist_ok=True)
     cmd = [dbt_executable(), *args]
     with output.open("w", encoding="utf-8") as fh:
@@ -52,6 +60,8 @@ def run_dbt(args: list[str], env: dict[str, str], output: Path, stream: bool) ->
                 if stream:
                     sys.stdout.write(line)
                     sys.stdout.flush()
+                if on_line is not None:
+                    on_line(line)
             return proc.wait()
         finally:
             if proc.poll() is None:
