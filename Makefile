@@ -186,7 +186,7 @@ SPARK_DIR := warehouse/spark
 # two dbt threads on one local Spark session: the build is mostly per-statement driver overhead
 SPARK_THREADS ?= 2
 test-spark: setup data-tiny ## on the tiny data set: dbt build on local Spark (every model, seed, unit and singular test; generic data tests run on DuckDB), the same models on DuckDB, and the tests comparing them
-	rm -rf $(SPARK_DIR) && mkdir -p $(SPARK_DIR)
+	rm -rf $(SPARK_DIR) && mkdir -p $(SPARK_DIR)/duckdb
 	$(TEST_ENV) CRM_LANDING_DIR=$(TINY_LANDING) CRM_DUCKDB_PATH=$(SPARK_DIR)/duckdb/crm.duckdb \
 		$(BIN)/dbt build --target duckdb --target-path target/spark-duckdb --exclude-resource-type test unit_test
 	$(TEST_ENV) CRM_LANDING_DIR=$(TINY_LANDING) CRM_SPARK_HOME=$(abspath $(SPARK_DIR)) CRM_SPARK_THREADS=$(SPARK_THREADS) \
