@@ -152,20 +152,29 @@ test-superset: setup $(SUPERSET_VENV)/.installed browser ## browser test of the 
 screenshots: site browser ## README screenshots of the cockpit and a workbench into docs/img/
 	$(BIN)/crmwh screenshots --site $(SITE_DIR) --out docs/img
 
-# The Spark lane (the longest step, mostly engine overhead on two cores) starts first and runs in
-# the background beside lint, the DuckDB steps and pytest. It builds the tiny data set on Spark and
-# on DuckDB and runs the tests that read both builds; its log is warehouse/test-spark.log.
-test: data data-small data-tiny ## run every test: lint, DuckDB dev build, unit tests with the as-of var, the production path on the small scale, Spark, pytest
-	@mkdir -p warehouse && rm -f warehouse/test-spark.rc
+# Three lanes share the two cores. The Spark lane (mostly engine overhead) starts first, in the
+# background. The DuckDB dev build runs next; then pytest runs in the foreground while lint, the
+# unit tests with the as-of var and the production path run beside it in a second background
+# lane. Each background lane has its log (warehouse/test-spark.log, warehouse/test-checks.log),
+# shown when it fails.
+test: data data-small data-tiny $(NODE_STAMP) browser ## run every test: DuckDB dev build, then pytest beside lint, unit tests with the as-of var and the production path on the small scale; Spark on the tiny scale throughout
+	@mkdir -p warehouse && rm -f warehouse/test-spark.rc warehouse/test-checks.rc
 	@echo "test-spark: running in the background (log: warehouse/test-spark.log)"
 	@( $(MAKE) --no-print-directory test-spark > warehouse/test-spark.log 2>&1; echo $$? > warehouse/test-spark.rc ) & \
 	status=0; \
-	$(MAKE) --no-print-directory lint test-duckdb test-unit-as-of test-production PRODUCTION_TEST_LANDING=$(SMALL_LANDING) \
-		&& $(MAKE) --no-print-directory test-python PYTEST_ARGS="tests/python $(addprefix --ignore=,$(SPARK_TESTS))" || status=1; \
+	$(MAKE) --no-print-directory test-duckdb || status=1; \
+	if [ $$status = 0 ]; then \
+		echo "lint, test-unit-as-of, test-production: running beside pytest (log: warehouse/test-checks.log)"; \
+		( $(MAKE) --no-print-directory lint test-unit-as-of test-production PRODUCTION_TEST_LANDING=$(SMALL_LANDING) \
+			> warehouse/test-checks.log 2>&1; echo $$? > warehouse/test-checks.rc ) & \
+		$(MAKE) --no-print-directory test-python PYTEST_ARGS="tests/python $(addprefix --ignore=,$(SPARK_TESTS))" || status=1; \
+	else echo 1 > warehouse/test-checks.rc; fi; \
 	wait; \
-	if [ "$$(cat warehouse/test-spark.rc 2>/dev/null)" != "0" ]; then \
-		tail -n 80 warehouse/test-spark.log; echo "test-spark FAILED (warehouse/test-spark.log)"; status=1; \
-	else grep -E "Done\. PASS=| passed" warehouse/test-spark.log | tail -n 2; echo "test-spark: ok"; fi; \
+	for lane in checks spark; do \
+		if [ "$$(cat warehouse/test-$$lane.rc 2>/dev/null)" != "0" ]; then \
+			tail -n 80 warehouse/test-$$lane.log 2>/dev/null; echo "test-$$lane FAILED (warehouse/test-$$lane.log)"; status=1; \
+		else grep -E "Done\. PASS=| passed|All checks passed" warehouse/test-$$lane.log | tail -n 4; echo "test-$$lane: ok"; fi; \
+	done; \
 	exit $$status
 
 lint: setup ## ruff (lint and format check) and mypy on the Python package, sqlfluff lint of models, macros and tests
@@ -174,7 +183,7 @@ lint: setup ## ruff (lint and format check) and mypy on the Python package, sqlf
 	$(BIN)/ruff format --check src
 	$(BIN)/mypy
 	$(BIN)/crmwh semantic-metrics --check
-	CRM_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests/generic tests/data_quality tests/indicators tests/roles tests/utils analyses --processes 2
+	CRM_DUCKDB_PATH=warehouse/lint.duckdb DBT_TARGET_PATH=target/lint $(BIN)/sqlfluff lint models tests/generic tests/data_quality tests/indicators tests/roles tests/utils analyses --processes 2
 
 test-duckdb: setup ## dbt build (models, unit and data tests) on DuckDB into a scratch file
 	rm -rf warehouse/test && mkdir -p warehouse/test
@@ -201,8 +210,9 @@ test-python: setup $(NODE_STAMP) browser ## pytest: generator, landing checks, b
 		CRM_TEST_LANDING_DIR=$(DEMO_LANDING) CRM_LANDING_DIR=$(DEMO_LANDING) \
 		$(BIN)/python -m pytest $(or $(PYTEST_ARGS),tests/python) -q -n 2 --dist loadscope --durations=15
 
-test-unit-as-of: setup ## the unit tests again with the var as_of_date set to a month end (needs test-duckdb's warehouse)
-	$(TEST_ENV) CRM_LANDING_DIR=$(DEMO_LANDING) CRM_DUCKDB_PATH=warehouse/test/crm.duckdb $(BIN)/dbt test --target duckdb \
+test-unit-as-of: setup ## the unit tests again with the var as_of_date set to a month end (on a copy of test-duckdb's warehouse, which pytest reads meanwhile)
+	rm -rf warehouse/test-as-of && mkdir -p warehouse/test-as-of && cp warehouse/test/crm.duckdb warehouse/test-as-of/crm.duckdb
+	$(TEST_ENV) CRM_LANDING_DIR=$(DEMO_LANDING) CRM_DUCKDB_PATH=warehouse/test-as-of/crm.duckdb $(BIN)/dbt test --target duckdb \
 		--target-path target/duckdb-as-of --select test_type:unit --vars '{"as_of_date": "$(PRODUCTION_TEST_AS_OF)"}'
 
 test-production: setup $(NODE_STAMP) ## the production path as the README sets it up: random CRM_PII_SALT, month-end as-of date; asserts it publishes and leaks no salt

@@ -95,7 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-freshness", dest="freshness", action="store_false", help="skip `dbt source freshness`"
     )
-    parser.add_argument("--quiet", action="store_true", help="errors only (for a scheduler whose log should hold failures alone)")
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="errors only (for a scheduler whose log should hold failures alone)",
+    )
     parser.add_argument("--verbose", action="store_true", help="stream dbt's output")
     parser.add_argument("--dbt-arg", action="append", default=[], help="extra argument for dbt build")
     parser.add_argument("--to", type=Path, help="rollback: the warehouse file to restore")
