@@ -21,6 +21,7 @@ from crm_warehouse.project import SEEDS
 
 @lru_cache(maxsize=1)
 def labels() -> dict[str, tuple[str, str]]:
+    """Every label's (Chinese, English) text by key, read once from the seeds."""
     found: dict[str, tuple[str, str]] = {}
     with open(SEEDS / "ref_ui_labels.csv", encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):

@@ -18,6 +18,8 @@ import pandas as pd
 
 
 class LandingType(str, Enum):  # noqa: UP042 - StrEnum would change str() of a member
+    """The type a landing column's text must parse as (staging casts it to that type)."""
+
     TEXT = "text"
     TIMESTAMP = "timestamp"
     DATE = "date"
