@@ -170,8 +170,8 @@ test: data data-small ## run every test: lint, DuckDB dev build, unit tests with
 
 lint: setup ## ruff (lint and format check) and mypy on the Python package, sqlfluff lint of models, macros and tests
 	mkdir -p warehouse
-	$(BIN)/ruff check src
-	$(BIN)/ruff format --check src
+	$(BIN)/ruff check src tests/python
+	$(BIN)/ruff format --check src tests/python
 	$(BIN)/mypy
 	$(BIN)/crmwh semantic-metrics --check
 	CRM_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests/generic tests/data_quality tests/indicators tests/roles tests/utils analyses --processes 2

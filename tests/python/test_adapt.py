@@ -1,11 +1,10 @@
 """The source-mapping adapter (src/crm_warehouse/adapt): bad mappings, unknown values, broken rows,
 encodings and Excel quirks get clear messages naming file, row and column; nothing is
 silently dropped; mapping YAML never reaches outside the input folder."""
+
 from __future__ import annotations
 
 import csv
-import json
-import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -21,14 +20,45 @@ from crm_warehouse.adapt.run import AdaptRefused, adapt  # noqa: E402
 from crm_warehouse.check_landing import check_landing  # noqa: E402
 
 SF = ROOT / "mappings" / "salesforce.yml"
-OPP_HEADER = ["Id", "AccountId", "OwnerId", "Lead__c", "Business_Line__c", "Type", "StageName",
-              "Amount", "CloseDate", "CreatedDate", "Closed_At__c", "IsClosed", "IsWon",
-              "Loss_Reason__c", "LastModifiedDate", "IsDeleted"]
+OPP_HEADER = [
+    "Id",
+    "AccountId",
+    "OwnerId",
+    "Lead__c",
+    "Business_Line__c",
+    "Type",
+    "StageName",
+    "Amount",
+    "CloseDate",
+    "CreatedDate",
+    "Closed_At__c",
+    "IsClosed",
+    "IsWon",
+    "Loss_Reason__c",
+    "LastModifiedDate",
+    "IsDeleted",
+]
 
 
 def opp(i, stage="Qualification", amount="1000", created="2026-11-01T02:00:00.000+0000"):
-    return [f"O{i:07d}", "A000001", "U00001", "", "Software", "New Customer", stage, amount,
-            "2026-12-31", created, "", "false", "false", "", created, "false"]
+    return [
+        f"O{i:07d}",
+        "A000001",
+        "U00001",
+        "",
+        "Software",
+        "New Customer",
+        stage,
+        amount,
+        "2026-12-31",
+        created,
+        "",
+        "false",
+        "false",
+        "",
+        created,
+        "false",
+    ]
 
 
 def only_opportunities(tmp_path: Path) -> Path:
@@ -64,9 +94,17 @@ def test_shipped_mappings_are_valid():
 
 def test_unknown_stage_is_refused_with_every_value_file_row_and_column(tmp_path):
     mapping = only_opportunities(tmp_path)
-    write(tmp_path / "in" / "Opportunity.csv", OPP_HEADER,
-          [opp(1), opp(2, "Prospecting "), opp(3, "Closed Won"), opp(4, "Verbal Commit"),
-           opp(5, "Prospecting")])
+    write(
+        tmp_path / "in" / "Opportunity.csv",
+        OPP_HEADER,
+        [
+            opp(1),
+            opp(2, "Prospecting "),
+            opp(3, "Closed Won"),
+            opp(4, "Verbal Commit"),
+            opp(5, "Prospecting"),
+        ],
+    )
     out = tmp_path / "out"
     with pytest.raises(AdaptRefused) as err:
         adapt(mapping, tmp_path / "in", out)
@@ -75,15 +113,22 @@ def test_unknown_stage_is_refused_with_every_value_file_row_and_column(tmp_path)
     assert "Opportunity.csv, row 3, column 'StageName'" in text
     assert "Opportunity.csv, row 6, column 'StageName'" in text
     assert "Opportunity.csv, row 5, column 'StageName'" in text
-    assert "2 row(s)" in text           # Prospecting twice (trailing space trimmed)
-    assert not out.exists()             # nothing written
+    assert "2 row(s)" in text  # Prospecting twice (trailing space trimmed)
+    assert not out.exists()  # nothing written
 
 
 def test_bad_values_go_to_rejects_with_file_row_column_and_reason(tmp_path):
     mapping = only_opportunities(tmp_path)
-    write(tmp_path / "in" / "Opportunity_2026-11-25.csv", OPP_HEADER,
-          [opp(1, amount="¥1,234.50"), opp(2, amount="12,34"),
-           opp(3, created="05/11/2026 10:00"), opp(4, amount="１２３")])
+    write(
+        tmp_path / "in" / "Opportunity_2026-11-25.csv",
+        OPP_HEADER,
+        [
+            opp(1, amount="¥1,234.50"),
+            opp(2, amount="12,34"),
+            opp(3, created="05/11/2026 10:00"),
+            opp(4, amount="１２３"),
+        ],
+    )
     out = tmp_path / "out"
     report = adapt(mapping, tmp_path / "in", out)
     rows = landed(out, "opportunities")
@@ -95,7 +140,8 @@ def test_bad_values_go_to_rejects_with_file_row_column_and_reason(tmp_path):
         rejects = list(csv.DictReader(fh))
     assert [(r["file"], r["row"], r["column"]) for r in rejects] == [
         ("Opportunity_2026-11-25.csv", "3", "Amount"),
-        ("Opportunity_2026-11-25.csv", "4", "CreatedDate")]
+        ("Opportunity_2026-11-25.csv", "4", "CreatedDate"),
+    ]
     assert "'12,34' is not a number" in rejects[0]["reason"]
     ent = report["entities"]["opportunities"]
     assert (ent["rows_read"], ent["rows_mapped"], ent["rows_rejected"]) == (4, 2, 2)
@@ -112,9 +158,24 @@ def test_missing_column_names_file_and_alternatives(tmp_path):
 
 def test_snake_case_sync_tool_names_and_gb18030_and_bom(tmp_path):
     mapping = only_opportunities(tmp_path)
-    snake = ["id", "account_id", "owner_id", "lead_c", "business_line_c", "type", "stage_name",
-             "amount", "close_date", "created_date", "closed_at_c", "is_closed", "is_won",
-             "loss_reason_c", "last_modified_date", "is_deleted"]
+    snake = [
+        "id",
+        "account_id",
+        "owner_id",
+        "lead_c",
+        "business_line_c",
+        "type",
+        "stage_name",
+        "amount",
+        "close_date",
+        "created_date",
+        "closed_at_c",
+        "is_closed",
+        "is_won",
+        "loss_reason_c",
+        "last_modified_date",
+        "is_deleted",
+    ]
     row = opp(1)
     row[13] = "预算取消"
     write(tmp_path / "in" / "opportunity_a.csv", snake, [row], encoding="gb18030")
@@ -128,10 +189,15 @@ def test_snake_case_sync_tool_names_and_gb18030_and_bom(tmp_path):
     assert rows[0]["stage"] == "lead_qualified"
 
 
-@pytest.mark.parametrize("pattern, why", [
-    ("../secret/*.csv", "'..'"), ("/etc/*.csv", "absolute"), ("**/*.csv", "'**'"),
-    ("C:\\exports\\a.csv", "backslash"),
-])
+@pytest.mark.parametrize(
+    "pattern, why",
+    [
+        ("../secret/*.csv", "'..'"),
+        ("/etc/*.csv", "absolute"),
+        ("**/*.csv", "'**'"),
+        ("C:\\exports\\a.csv", "backslash"),
+    ],
+)
 def test_file_patterns_stay_inside_the_input_folder(tmp_path, pattern, why):
     doc = yaml.safe_load(SF.read_text(encoding="utf-8"))
     doc["entities"]["accounts"]["files"] = [pattern]
@@ -192,19 +258,62 @@ def test_xlsx_merged_headers_dates_text_numbers_and_trailing_rows(tmp_path):
     book = Workbook()
     ws = book.active
     ws.title = "客户"
-    names = ["客户编号", "客户名称", "所属行业", "企业性质", "员工人数", "重点客户", "省份", "城市",
-             "负责人编号", "公海状态", "创建时间", "最后修改时间", "已删除"]
+    names = [
+        "客户编号",
+        "客户名称",
+        "所属行业",
+        "企业性质",
+        "员工人数",
+        "重点客户",
+        "省份",
+        "城市",
+        "负责人编号",
+        "公海状态",
+        "创建时间",
+        "最后修改时间",
+        "已删除",
+    ]
     ws.append(["基本信息"] + [None] * 7 + ["归属", None, "记录", None, None])
     ws.merge_cells("A1:H1")
     ws.merge_cells("I1:J1")
     ws.merge_cells("K1:M1")
     ws.append(names)
-    ws.cell(2, 2, "客户\n名称")          # a wrapped header cell
-    ws.append(["A1", "甲公司", "制造", "国企", "２,０５４", "是", "江苏", "南京", "U1", "已分配",
-               datetime(2026, 11, 5, 9, 5), "2026/11/6 10:00", "否"])
-    ws.append(["A2", "乙公司", "物流", "民企", 100, "否", "浙江", "杭州", "", "公海",
-               "46000", datetime(2026, 11, 6), "否"])
-    ws.cell(9, 1).font = Font(bold=True)   # formatted empty rows after the data
+    ws.cell(2, 2, "客户\n名称")  # a wrapped header cell
+    ws.append(
+        [
+            "A1",
+            "甲公司",
+            "制造",
+            "国企",
+            "２,０５４",
+            "是",
+            "江苏",
+            "南京",
+            "U1",
+            "已分配",
+            datetime(2026, 11, 5, 9, 5),
+            "2026/11/6 10:00",
+            "否",
+        ]
+    )
+    ws.append(
+        [
+            "A2",
+            "乙公司",
+            "物流",
+            "民企",
+            100,
+            "否",
+            "浙江",
+            "杭州",
+            "",
+            "公海",
+            "46000",
+            datetime(2026, 11, 6),
+            "否",
+        ]
+    )
+    ws.cell(9, 1).font = Font(bold=True)  # formatted empty rows after the data
     (tmp_path / "in").mkdir()
     book.save(tmp_path / "in" / "客户_2026-11-25.xlsx")
     out = tmp_path / "out"
@@ -219,7 +328,8 @@ def test_xlsx_merged_headers_dates_text_numbers_and_trailing_rows(tmp_path):
     with (out / "_adapt" / "rejects.csv").open(encoding="utf-8") as fh:
         rejects = list(csv.DictReader(fh))
     assert [(r["file"], r["row"], r["column"]) for r in rejects] == [
-        ("客户_2026-11-25.xlsx [客户]", "4", "创建时间")]
+        ("客户_2026-11-25.xlsx [客户]", "4", "创建时间")
+    ]
 
 
 def test_excel_serial_dates(tmp_path):
@@ -245,7 +355,7 @@ def test_absent_entities_land_header_only_and_pass_the_landing_check(tmp_path):
     assert (out / "quotas" / "source_has_no_records.csv").read_text(encoding="utf-8").count("\n") == 1
     unavailable = {i["indicator_code"] for i in report["unavailable_indicators"]["values"]}
     assert {"quota_attainment", "visit_count", "win_rate"} <= unavailable
-    assert "bookings_amount" in unavailable   # contracts absent here
+    assert "bookings_amount" in unavailable  # contracts absent here
     problems = [str(p) for p in check_landing(out)]
     assert not [p for p in problems if "header-only" in p], problems
     # without the adapter's declaration an all-header-only entity is still refused
@@ -257,15 +367,28 @@ def test_availability_table_covers_the_catalog():
     from crm_warehouse.adapt.availability import catalog, indicator_needs
 
     for row in catalog():
-        indicator_needs(row)   # raises KeyError on a component without an entry
+        indicator_needs(row)  # raises KeyError on a component without an entry
 
 
 def test_cli_exit_codes_and_messages(tmp_path):
     mapping = only_opportunities(tmp_path)
     write(tmp_path / "in" / "Opportunity.csv", OPP_HEADER, [opp(1, "Verbal Commit")])
-    run = subprocess.run([sys.executable, "-m", "crm_warehouse", "adapt", "--mapping", str(mapping),
-                          "--in", str(tmp_path / "in"), "--out", str(tmp_path / "out")],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "crm_warehouse",
+            "adapt",
+            "--mapping",
+            str(mapping),
+            "--in",
+            str(tmp_path / "in"),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 2
     assert "unknown value 'Verbal Commit'" in run.stderr and "adaptation refused" in run.stderr
 
@@ -277,9 +400,15 @@ def test_where_keeps_only_closed_won_rows_and_counts_the_rest(tmp_path):
     doc["entities"]["opportunities"]["where"] = {"column": ["StageName", "stage_name"], "in": ["Closed Won"]}
     path = tmp_path / "won.yml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    write(tmp_path / "in" / "Opportunity.csv", OPP_HEADER,
-          [opp(1, "Closed Won"), opp(2, "Closed Lost"), opp(3, "Closed Won"), opp(4)])
+    write(
+        tmp_path / "in" / "Opportunity.csv",
+        OPP_HEADER,
+        [opp(1, "Closed Won"), opp(2, "Closed Lost"), opp(3, "Closed Won"), opp(4)],
+    )
     report = adapt(path, tmp_path / "in", tmp_path / "out")
-    assert [r["opportunity_id"] for r in landed(tmp_path / "out", "opportunities")] == ["O0000001", "O0000003"]
+    assert [r["opportunity_id"] for r in landed(tmp_path / "out", "opportunities")] == [
+        "O0000001",
+        "O0000003",
+    ]
     counts = report["entities"]["opportunities"]
     assert (counts["rows_read"], counts["rows_mapped"], counts["rows_filtered"]) == (4, 2, 2)

@@ -12,6 +12,7 @@ The world is the tiny scale with the defect injection off (rep-entry defects are
 and the data-quality layer's business, tested elsewhere); the export quirks of each source
 are what the shapes add.
 """
+
 from __future__ import annotations
 
 import csv
@@ -41,9 +42,20 @@ LOSSY = {
     "cn_crm_excel": {},
 }
 # Indicators a source expresses only approximately, beyond those its absent entities rule out.
-APPROXIMATE = {"salesforce": {"pipeline_amount"}}   # month-end stage from the save time
-GENERATE = [sys.executable, "-m", "crm_warehouse", "generate", "--scale", "tiny",
-            "--seed", "42", "--defect-multiplier", "0", "--quiet"]
+APPROXIMATE = {"salesforce": {"pipeline_amount"}}  # month-end stage from the save time
+GENERATE = [
+    sys.executable,
+    "-m",
+    "crm_warehouse",
+    "generate",
+    "--scale",
+    "tiny",
+    "--seed",
+    "42",
+    "--defect-multiplier",
+    "0",
+    "--quiet",
+]
 
 
 @pytest.fixture(scope="session")
@@ -112,14 +124,28 @@ def test_native_output_unchanged_by_the_shape_option(tmp_path, native):
 
 def build(landing: Path, where: Path) -> dict:
     db = where / "crm.duckdb"
-    run = run_dbt(["build", "--select", "+indicator_values", "--exclude", "resource_type:test",
-                   "resource_type:unit_test"], landing, db, where / "target")
+    run = run_dbt(
+        [
+            "build",
+            "--select",
+            "+indicator_values",
+            "--exclude",
+            "resource_type:test",
+            "resource_type:unit_test",
+        ],
+        landing,
+        db,
+        where / "target",
+    )
     assert run.returncode == 0, run.stdout[-3000:]
     con = duckdb.connect(str(db), read_only=True)
-    schema = con.execute("select table_schema from information_schema.tables "
-                         "where table_name = 'indicator_values'").fetchone()[0]
-    rows = con.execute(f"select indicator_code, grain, entity_id, period_type, period_start_date, "
-                       f"actual_value from {schema}.indicator_values").fetchall()
+    schema = con.execute(
+        "select table_schema from information_schema.tables where table_name = 'indicator_values'"
+    ).fetchone()[0]
+    rows = con.execute(
+        f"select indicator_code, grain, entity_id, period_type, period_start_date, "
+        f"actual_value from {schema}.indicator_values"
+    ).fetchall()
     con.close()
     return {r[:5]: r[5] for r in rows}
 
@@ -131,7 +157,8 @@ def native_values(native, tmp_path_factory) -> dict:
 
 @pytest.mark.parametrize("source", WAREHOUSE_SOURCES)
 def test_warehouse_from_the_adapted_landing_has_the_native_indicator_values(
-        native_values, adapted, source, tmp_path_factory):
+    native_values, adapted, source, tmp_path_factory
+):
     landing, report = adapted(source)
     got = build(landing, tmp_path_factory.mktemp(f"{source}_build"))
     unavailable = {i["indicator_code"] for i in report["unavailable_indicators"]["values"]}

@@ -6,21 +6,21 @@ list, CSV or report, and names no other rep outside the leaderboards (the leader
 and the top/bottom-3 sections of the rep's reports rank everyone of the scope); a lead's
 bundle holds exactly the boards of the teams they lead and those teams' members' workbenches.
 """
+
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
+import pytest  # noqa: E402
+
 from crm_warehouse.dashboards.labels import text  # noqa: E402
 from crm_warehouse.push.config import PushConfigError, bundle_base_url, bundle_link  # noqa: E402
-from test_excel import built  # noqa: E402,F401  (the shared session fixture)
+from test_excel import built as built  # noqa: E402  (the shared session fixture)
 from test_site import link_problems  # noqa: E402
-
-import pytest  # noqa: E402
 
 
 def _bundles(built) -> Path:
@@ -28,8 +28,11 @@ def _bundles(built) -> Path:
 
 
 def _reps(con) -> dict[str, str]:
-    return dict(con.execute("select user_id, user_name from core.dim_users where is_rep and is_active "
-                            "and not is_unknown").fetchall())
+    return dict(
+        con.execute(
+            "select user_id, user_name from core.dim_users where is_rep and is_active and not is_unknown"
+        ).fetchall()
+    )
 
 
 def _leaderboard_free_text(path: Path) -> str:
@@ -38,9 +41,16 @@ def _leaderboard_free_text(path: Path) -> str:
         return ""
     if path.suffix == ".xlsx":
         wb = load_workbook(path)
-        return "\n".join(str(c.value) for ws in wb.worksheets
-                         if not ws.title.startswith(tuple(text(k)[:8] for k in ("top_3_by_bookings", "bottom_3_by_bookings")))
-                         for row in ws.iter_rows() for c in row if c.value is not None)
+        return "\n".join(
+            str(c.value)
+            for ws in wb.worksheets
+            if not ws.title.startswith(
+                tuple(text(k)[:8] for k in ("top_3_by_bookings", "bottom_3_by_bookings"))
+            )
+            for row in ws.iter_rows()
+            for c in row
+            if c.value is not None
+        )
     body = path.read_text(encoding="utf-8")
     if "/reports/" in path.as_posix():
         marker = "\n## " if path.suffix == ".md" else "<h2>"
@@ -53,11 +63,19 @@ def _leaderboard_free_text(path: Path) -> str:
 def test_every_active_rep_lead_and_director_has_a_bundle(built):
     _, con, _ = built
     root = _bundles(built)
-    people = {r[0] for r in con.execute(
-        "select user_id from core.dim_users where is_active and role in ('rep', 'team_lead', 'director') "
-        "and not coalesce(is_unknown, false)").fetchall()}
-    leads = {r[0] for r in con.execute("select leader_user_id from core.dim_teams where not is_unknown "
-                                       "and leader_user_id is not null").fetchall()}
+    people = {
+        r[0]
+        for r in con.execute(
+            "select user_id from core.dim_users where is_active and role in ('rep', 'team_lead', 'director') "
+            "and not coalesce(is_unknown, false)"
+        ).fetchall()
+    }
+    leads = {
+        r[0]
+        for r in con.execute(
+            "select leader_user_id from core.dim_teams where not is_unknown and leader_user_id is not null"
+        ).fetchall()
+    }
     folders = {p.name for p in root.iterdir() if p.is_dir()}
     assert set(_reps(con)) | leads <= folders <= people | leads
     assert (root / "people.csv").read_text(encoding="utf-8").splitlines()[0] == "user_id,roles,folder"
@@ -72,8 +90,11 @@ def test_a_reps_bundle_holds_no_other_reps_workbench_or_data(built):
         bundle = root / uid
         files = {p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()}
         assert f"rep/{uid}.html" in files and "leaderboards.html" in files
-        assert {f for f in files if f.startswith("rep/")} <= {f"rep/{uid}.html", f"rep/{uid}.xlsx",
-                                                             f"rep/{uid}-visits.csv"}, uid
+        assert {f for f in files if f.startswith("rep/")} <= {
+            f"rep/{uid}.html",
+            f"rep/{uid}.xlsx",
+            f"rep/{uid}-visits.csv",
+        }, uid
         assert {f for f in files if f.startswith("alerts/")} == {f"alerts/rep-{uid}.html"}
         assert not any(f.startswith(("team/", "cockpit/", "data-quality", "indicator-tree")) for f in files)
         assert {Path(f).stem for f in files if f.startswith("reports/")} == {uid}
@@ -93,15 +114,22 @@ def test_a_reps_bundle_holds_no_other_reps_workbench_or_data(built):
 def test_a_leads_bundle_holds_exactly_their_teams(built):
     _, con, _ = built
     root = _bundles(built)
-    leads = con.execute("select leader_user_id, list(team_id order by team_id) from core.dim_teams "
-                        "where not is_unknown and leader_user_id is not null group by 1").fetchall()
+    leads = con.execute(
+        "select leader_user_id, list(team_id order by team_id) from core.dim_teams "
+        "where not is_unknown and leader_user_id is not null group by 1"
+    ).fetchall()
     assert leads
     for lead, teams in leads:
         bundle = root / lead
         assert {p.stem for p in (bundle / "team").glob("*.html")} == set(teams), lead
-        members = {r[0] for r in con.execute(
-            "select user_id from core.dim_users where is_rep and is_active and not is_unknown "
-            f"and current_team_id in ({', '.join('?' for _ in teams)})", teams).fetchall()}
+        members = {
+            r[0]
+            for r in con.execute(
+                "select user_id from core.dim_users where is_rep and is_active and not is_unknown "
+                f"and current_team_id in ({', '.join('?' for _ in teams)})",
+                teams,
+            ).fetchall()
+        }
         assert {p.stem for p in (bundle / "rep").glob("*.html")} == members, lead
         assert not (bundle / "cockpit").exists()
 
@@ -109,9 +137,16 @@ def test_a_leads_bundle_holds_exactly_their_teams(built):
 def test_a_directors_bundle_holds_their_regions_only(built):
     _, con, _ = built
     root = _bundles(built)
-    regions = {r[0] for r in con.execute("select distinct region_id from core.dim_teams where not is_unknown").fetchall()}
-    directors = [r[0] for r in con.execute("select user_id from core.dim_users where role = 'director' "
-                                           "and is_active").fetchall()]
+    regions = {
+        r[0]
+        for r in con.execute("select distinct region_id from core.dim_teams where not is_unknown").fetchall()
+    }
+    directors = [
+        r[0]
+        for r in con.execute(
+            "select user_id from core.dim_users where role = 'director' and is_active"
+        ).fetchall()
+    ]
     assert directors
     for uid in directors:
         cockpits = {p.stem for p in (root / uid / "cockpit").glob("*.html")}
@@ -123,7 +158,11 @@ def test_no_link_in_a_bundle_leaves_it_or_is_broken(built):
     problems = [f"{b.name}: {p}" for b in root.iterdir() if b.is_dir() for p in link_problems(b)]
     assert problems == []
     # the leaderboards keep every name but link no other rep's workbench
-    board = (root / "U00012" / "leaderboards.html").read_text(encoding="utf-8") if (root / "U00012").exists() else ""
+    board = (
+        (root / "U00012" / "leaderboards.html").read_text(encoding="utf-8")
+        if (root / "U00012").exists()
+        else ""
+    )
     assert not re.search(r'href="rep/(?!U00012\.)', board)
 
 
@@ -136,9 +175,13 @@ def test_pushed_links_open_the_persons_bundle(built):
     assert (root / uid / page).is_file() and (root / uid / "rep" / f"{uid}.html").is_file()
     me = bundle_base_url({"CRM_BUNDLE_BASE_URL": "https://bi.example.com/me/"})
     assert bundle_link(me, None, "leaderboards.html") == "https://bi.example.com/me/leaderboards.html"
-    assert bundle_link(base, None, "leaderboards.html") is None      # no person: the site link stays
-    for bad in ("javascript:alert(1)", "https://{person}.example.com/", "https://bi.example.com/{user}/",
-                "https://bi.example.com/<x>"):
+    assert bundle_link(base, None, "leaderboards.html") is None  # no person: the site link stays
+    for bad in (
+        "javascript:alert(1)",
+        "https://{person}.example.com/",
+        "https://bi.example.com/{user}/",
+        "https://bi.example.com/<x>",
+    ):
         with pytest.raises(PushConfigError):
             bundle_base_url({"CRM_BUNDLE_BASE_URL": bad})
 
@@ -151,16 +194,23 @@ def test_pushed_reminders_and_briefings_link_into_the_persons_bundle(built, tmp_
     run, _, _ = built
     root = _bundles(built)
     db = run.out_dir.parent / "crm.duckdb"
-    opts = PushOptions(warehouse=db, send_log=tmp_path / "log.duckdb", kinds=("reminder", "briefing"),
-                       briefing_periods=("daily",), dry_run=True)
-    env = {"CRM_BUNDLE_BASE_URL": "https://bi.example.com/bundles/{person}/",
-           "CRM_SITE_BASE_URL": "https://bi.example.com/site/"}
+    opts = PushOptions(
+        warehouse=db,
+        send_log=tmp_path / "log.duckdb",
+        kinds=("reminder", "briefing"),
+        briefing_periods=("daily",),
+        dry_run=True,
+    )
+    env = {
+        "CRM_BUNDLE_BASE_URL": "https://bi.example.com/bundles/{person}/",
+        "CRM_SITE_BASE_URL": "https://bi.example.com/site/",
+    }
     with MartReader(db) as reader:
         messages = compose_all(reader, opts, SendLog(tmp_path / "log.duckdb", read_only=True), env)
     kinds = {m.kind for m in messages}
     assert kinds == {"reminder", "briefing"}
     for m in messages:
-        if not m.mention_user_ids:          # the company briefing has no person: the full site
+        if not m.mention_user_ids:  # the company briefing has no person: the full site
             assert m.link == f"https://bi.example.com/site/{m.page}"
             continue
         person = m.mention_user_ids[0]

@@ -7,6 +7,7 @@ indicator tree under their parent; their figures are checked against the catalog
 indicators over the same components and against SQL over the core facts written here. Bad
 rows stop the run before any model runs, with a message naming the seed, the row and the
 column (docs/custom-indicators.md)."""
+
 from __future__ import annotations
 
 import csv
@@ -59,24 +60,57 @@ def append_rows(path: Path, rows: list[str]) -> None:
 
 
 def dbt_in(project: Path, args: list[str], landing: Path, db: Path) -> subprocess.CompletedProcess:
-    cmd = [str(Path(sys.executable).parent / "dbt"), *args, "--target", "duckdb", "--target-path",
-           str(project / "target"), "--project-dir", str(project)]
-    return subprocess.run(cmd, cwd=project, env=dbt_env(landing, db, DBT_PROFILES_DIR=str(project)),
-                          capture_output=True, text=True, check=False)
+    cmd = [
+        str(Path(sys.executable).parent / "dbt"),
+        *args,
+        "--target",
+        "duckdb",
+        "--target-path",
+        str(project / "target"),
+        "--project-dir",
+        str(project),
+    ]
+    return subprocess.run(
+        cmd,
+        cwd=project,
+        env=dbt_env(landing, db, DBT_PROFILES_DIR=str(project)),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("custom")
     landing = work / "landing"
-    subprocess.run([sys.executable, "-m", "crm_warehouse", "generate", "--scale", "tiny", "--seed", "42",
-                    "--out", str(landing), "--quiet"], check=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "crm_warehouse",
+            "generate",
+            "--scale",
+            "tiny",
+            "--seed",
+            "42",
+            "--out",
+            str(landing),
+            "--quiet",
+        ],
+        check=True,
+        timeout=300,
+    )
     project = copy_project(work / "project")
     append_rows(project / "seeds" / "ref_indicator_components.csv", NEW_COMPONENTS)
     append_rows(project / "seeds" / "custom_indicators.csv", CUSTOM)
     db = work / "crm.duckdb"
-    run = dbt_in(project, ["build", "-s", SELECTION, "--resource-type", "model", "--resource-type", "seed"],
-                 landing, db)
+    run = dbt_in(
+        project,
+        ["build", "-s", SELECTION, "--resource-type", "model", "--resource-type", "seed"],
+        landing,
+        db,
+    )
     assert run.returncode == 0, run.stdout[-4000:]
     # the shipped catalog and components pass the run-start check beside the new rows
     assert "Custom indicators: 5, declarative components: 8" in run.stdout
@@ -90,25 +124,39 @@ def q(db: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 def test_custom_indicators_appear_at_every_grain_with_target_and_status(built):
     codes = [row.split(",")[0] for row in CUSTOM]
-    found = {(code, grain): (rows, targets, statuses) for code, grain, rows, targets, statuses in q(built, """
+    found = {
+        (code, grain): (rows, targets, statuses)
+        for code, grain, rows, targets, statuses in q(
+            built,
+            """
         select indicator_code, grain, count(*), count(target_value), count(status_code)
         from marts.indicator_values where period_type = 'month' and indicator_code in (select unnest(?))
-        group by 1, 2""", [codes])}
+        group by 1, 2""",
+            [codes],
+        )
+    }
     for code in codes:
         for grain in GRAINS:
             rows, targets, statuses = found.get((code, grain), (0, 0, 0))
             assert rows > 0, f"{code} has no {grain} rows"
-            if code != "custom_win_rate_pct":   # the one without a target
+            if code != "custom_win_rate_pct":  # the one without a target
                 assert targets > 0 and statuses > 0, f"{code} at {grain}: no target or status"
-    names = dict(q(built, "select indicator_code, indicator_name_zh from marts.indicator_values "
-                          "where indicator_code = 'phone_call_share' limit 1"))
+    names = dict(
+        q(
+            built,
+            "select indicator_code, indicator_name_zh from marts.indicator_values "
+            "where indicator_code = 'phone_call_share' limit 1",
+        )
+    )
     assert names == {"phone_call_share": "电话沟通占比"}
 
 
 def test_a_custom_ratio_is_computed_from_summed_parts_at_every_grain(built):
     """won_count / closed_count is the catalog's win rate; the percentage formula 100 × won ÷
     (won + lost) is the same figure × 100 (closed = won + lost)."""
-    pairs = q(built, """
+    pairs = q(
+        built,
+        """
         select c.grain, c.actual_value, w.actual_value, p.actual_value
         from marts.indicator_values as c
         inner join marts.indicator_values as w
@@ -117,7 +165,8 @@ def test_a_custom_ratio_is_computed_from_summed_parts_at_every_grain(built):
         inner join marts.indicator_values as p
             on p.indicator_code = 'custom_win_rate_pct' and c.grain = p.grain and c.entity_id = p.entity_id
                 and c.period_type = p.period_type and c.period_start_date = p.period_start_date
-        where c.indicator_code = 'custom_win_rate'""")
+        where c.indicator_code = 'custom_win_rate'""",
+    )
     assert {g for g, *_ in pairs} >= set(GRAINS)
     assert any(v is not None and 0 < v < 1 for _, v, _, _ in pairs), "no win rate strictly between 0 and 1"
     for grain, custom, catalog, pct in pairs:
@@ -132,32 +181,64 @@ def test_a_declarative_component_equals_the_facts(built):
     """Bookings of accounts with ≥1000 employees and the phone-call share, per month at
     company grain, against SQL over the core facts."""
     as_of = q(built, "select as_of_date from intermediate.int_as_of_date")[0][0]
-    expected = dict(q(built, """
+    expected = dict(
+        q(
+            built,
+            """
         select date_trunc('month', c.signed_date)::date, sum(coalesce(c.total_amount_cny, 0))
         from core.fct_contracts as c inner join core.dim_accounts as a on c.account_id = a.account_id
-        where a.employee_count >= 1000 and c.signed_date <= ? group by 1""", [as_of]))
-    shown = dict(q(built, """select period_start_date, actual_value from marts.indicator_values
-        where indicator_code = 'large_account_bookings' and grain = 'company' and period_type = 'month'"""))
-    assert sum(expected.values()) > 0, "the data holds no large-account bookings: the check would prove nothing"
+        where a.employee_count >= 1000 and c.signed_date <= ? group by 1""",
+            [as_of],
+        )
+    )
+    shown = dict(
+        q(
+            built,
+            """select period_start_date, actual_value from marts.indicator_values
+        where indicator_code = 'large_account_bookings' and grain = 'company' and period_type = 'month'""",
+        )
+    )
+    assert sum(expected.values()) > 0, (
+        "the data holds no large-account bookings: the check would prove nothing"
+    )
     for month, amount in expected.items():
         assert shown.get(month) == pytest.approx(float(amount)), month
     assert all(v == 0 for m, v in shown.items() if m not in expected)
-    calls = dict(q(built, """
+    calls = dict(
+        q(
+            built,
+            """
         select date_trunc('month', activity_date)::date,
             count(*) filter (where activity_type = 'call') / count(*)
-        from core.fct_activities where is_completed and activity_date <= ? group by 1""", [as_of]))
-    share = dict(q(built, """select period_start_date, actual_value from marts.indicator_values
-        where indicator_code = 'phone_call_share' and grain = 'company' and period_type = 'month'"""))
+        from core.fct_activities where is_completed and activity_date <= ? group by 1""",
+            [as_of],
+        )
+    )
+    share = dict(
+        q(
+            built,
+            """select period_start_date, actual_value from marts.indicator_values
+        where indicator_code = 'phone_call_share' and grain = 'company' and period_type = 'month'""",
+        )
+    )
     assert any(0 < v < 1 for v in calls.values())
     for month, value in calls.items():
         assert share.get(month) == pytest.approx(value), month
 
 
 def test_custom_indicators_sit_under_their_parent_in_the_tree(built):
-    tree = dict(q(built, "select indicator_code, parent_indicator_code from marts.indicator_tree "
-                         "where indicator_code in ('custom_win_rate', 'custom_win_rate_pct', 'visits_per_rep')"))
-    assert tree == {"custom_win_rate": "bookings_amount", "custom_win_rate_pct": "custom_win_rate",
-                    "visits_per_rep": "visit_count"}
+    tree = dict(
+        q(
+            built,
+            "select indicator_code, parent_indicator_code from marts.indicator_tree "
+            "where indicator_code in ('custom_win_rate', 'custom_win_rate_pct', 'visits_per_rep')",
+        )
+    )
+    assert tree == {
+        "custom_win_rate": "bookings_amount",
+        "custom_win_rate_pct": "custom_win_rate",
+        "visits_per_rep": "visit_count",
+    }
 
 
 # --------------------------------------------------------------------------- refused rows
@@ -176,21 +257,38 @@ BAD_CUSTOM = [
 def bad_custom_rows() -> list[str]:
     rows = []
     for i, (formula, column, _) in enumerate(BAD_CUSTOM):
-        code = {"is a duplicate": "bad_0", "already an indicator of the catalog": "win_rate"}.get(BAD_CUSTOM[i][2], f"bad_{i}")
+        code = {"is a duplicate": "bad_0", "already an indicator of the catalog": "win_rate"}.get(
+            BAD_CUSTOM[i][2], f"bad_{i}"
+        )
         target = "fixed:1); select 1" if column == "target_source" else "none"
         rows.append(f'{code},坏{i},Bad {i},,ratio,up,"{formula}",{target}')
     return rows
 
 
 BAD_COMPONENTS = [
-    ("bad_filter,x,x,int_component__declared,flow,fct_contracts,sum,total_amount_cny,signed_date,owner_user_id,"
-     "team_id_at_signed,,contract_type = 'renewal' or 1 = 1", "filter", "each condition must be"),
-    ("bad_column,x,x,int_component__declared,flow,fct_contracts,sum,amount_usd,signed_date,owner_user_id,"
-     "team_id_at_signed,,", "measure_column", "is not a column of fct_contracts"),
-    ("bad_fact,x,x,int_component__declared,flow,stg_crm__users,count,,created_date,user_id,team_id,,",
-     "source_fact", "must be one of"),
-    ("bad_quote,x,x,int_component__declared,flow,fct_contracts,count,,signed_date,owner_user_id,"
-     "team_id_at_signed,,\"contract_type = 'a'' or ''1'' = ''1'\"", "filter", "each condition must be"),
+    (
+        "bad_filter,x,x,int_component__declared,flow,fct_contracts,sum,total_amount_cny,signed_date,owner_user_id,"
+        "team_id_at_signed,,contract_type = 'renewal' or 1 = 1",
+        "filter",
+        "each condition must be",
+    ),
+    (
+        "bad_column,x,x,int_component__declared,flow,fct_contracts,sum,amount_usd,signed_date,owner_user_id,"
+        "team_id_at_signed,,",
+        "measure_column",
+        "is not a column of fct_contracts",
+    ),
+    (
+        "bad_fact,x,x,int_component__declared,flow,stg_crm__users,count,,created_date,user_id,team_id,,",
+        "source_fact",
+        "must be one of",
+    ),
+    (
+        "bad_quote,x,x,int_component__declared,flow,fct_contracts,count,,signed_date,owner_user_id,"
+        "team_id_at_signed,,\"contract_type = 'a'' or ''1'' = ''1'\"",
+        "filter",
+        "each condition must be",
+    ),
 ]
 
 
@@ -203,19 +301,29 @@ def test_bad_rows_stop_the_run_before_any_model_naming_row_and_column(tmp_path):
     with open(project / "seeds" / "custom_indicators.csv", encoding="utf-8", newline="") as f:
         assert len(list(csv.DictReader(f))) == len(BAD_CUSTOM)
     db = tmp_path / "crm.duckdb"
-    run = dbt_in(project, ["seed", "-s", "custom_indicators", "ref_indicator_components"], MINIMAL_LANDING, db)
+    run = dbt_in(
+        project, ["seed", "-s", "custom_indicators", "ref_indicator_components"], MINIMAL_LANDING, db
+    )
     out = run.stdout + run.stderr
     assert run.returncode != 0
     assert "nothing was built" in out
     for i, (_, column, message) in enumerate(BAD_CUSTOM):
-        assert f"custom_indicators.csv 第 {i + 2} 行, 列 {column}" in out and message in out, (i, message, out[-3000:])
+        assert f"custom_indicators.csv 第 {i + 2} 行, 列 {column}" in out and message in out, (
+            i,
+            message,
+            out[-3000:],
+        )
     for i, (_, column, message) in enumerate(BAD_COMPONENTS):
         row = first_component_row + i
-        assert f"ref_indicator_components.csv 第 {row} 行, 列 {column}" in out and message in out, (row, message)
+        assert f"ref_indicator_components.csv 第 {row} 行, 列 {column}" in out and message in out, (
+            row,
+            message,
+        )
     # nothing ran: not even the seeds were loaded, and no pasted SQL ran
     if db.exists():
         with duckdb.connect(str(db), read_only=True) as con:
-            tables = con.execute("select table_schema, table_name from information_schema.tables "
-                                 "where table_schema not in ('landing', 'main')").fetchall()
+            tables = con.execute(
+                "select table_schema, table_name from information_schema.tables "
+                "where table_schema not in ('landing', 'main')"
+            ).fetchall()
         assert tables == [], tables
-

@@ -1,10 +1,10 @@
 """The static dbt docs site opens from disk with no network, holds no salt or raw personal data,
 and the site's indicator tree links every indicator to a model the docs site has."""
+
 from __future__ import annotations
 
 import csv
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -64,6 +64,6 @@ def test_indicator_tree_links_each_indicator_to_a_documented_model(docs_page):
     prefix = "dbt-docs/index.html#!/model/"
     for r in rows:
         assert r["model_doc"].startswith(prefix)
-        node = r["model_doc"][len(prefix):]
+        node = r["model_doc"][len(prefix) :]
         assert f'"{node}"' in text, f"{r['indicator_code']} links {node}, not in the embedded manifest"
     assert index.context["dbt_docs_index"] == "dbt-docs/index.html"

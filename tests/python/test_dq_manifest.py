@@ -10,6 +10,7 @@ manifest only confirms they fire where the generator put such a defect and nowhe
 next day's delta export plus a correction of one defective record, must mark that issue
 resolved (keeping its first_seen_as_of) and again match the updated manifest exactly.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,7 +26,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-SELECTION = ["-s", "+fct_data_quality_issues", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+SELECTION = [
+    "-s",
+    "+fct_data_quality_issues",
+    "--exclude-resource-type",
+    "test",
+    "--exclude-resource-type",
+    "unit_test",
+]
 AS_OF = "2026-11-25"
 NEXT_DAY = "2026-11-26"
 
@@ -34,24 +42,55 @@ Key = tuple[str, str, str, str]
 
 def run_dbt(landing: Path, db: Path, work: Path) -> None:
     env = dict(os.environ)
-    env.update({
-        "DBT_PROFILES_DIR": str(ROOT), "CRM_LANDING_DIR": str(landing), "CRM_DUCKDB_PATH": str(db),
-        "CRM_PII_SALT": "", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    })
-    cmd = [str(BIN / "dbt"), "build", *SELECTION, "--target", "duckdb",
-           "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    env.update(
+        {
+            "DBT_PROFILES_DIR": str(ROOT),
+            "CRM_LANDING_DIR": str(landing),
+            "CRM_DUCKDB_PATH": str(db),
+            "CRM_PII_SALT": "",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+    )
+    cmd = [
+        str(BIN / "dbt"),
+        "build",
+        *SELECTION,
+        "--target",
+        "duckdb",
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+    ]
     r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
 
 
 def generate(out: Path, *extra: str) -> None:
-    cmd = [sys.executable, "-m", "crm_warehouse", "generate", "--scale", "demo", "--seed", "42",
-           "--out", str(out), "--quiet", *extra]
+    cmd = [
+        sys.executable,
+        "-m",
+        "crm_warehouse",
+        "generate",
+        "--scale",
+        "demo",
+        "--seed",
+        "42",
+        "--out",
+        str(out),
+        "--quiet",
+        *extra,
+    ]
     subprocess.run(cmd, check=True, capture_output=True, text=True)
 
 
 # Rules whose findings name a column (fct_data_quality_issues.column_name = the manifest detail).
-COLUMN_RULES = {"orphan_reference", "industry_not_in_reference", "region_not_in_reference", "business_line_variant"}
+COLUMN_RULES = {
+    "orphan_reference",
+    "industry_not_in_reference",
+    "region_not_in_reference",
+    "business_line_variant",
+}
 
 
 def manifest_keys(landing: Path) -> set[Key]:
@@ -78,8 +117,10 @@ def compare(found: set[Key], expected: set[Key], label: str) -> None:
     hits = len(found & expected)
     precision = hits / len(found) if found else 1.0
     recall = hits / len(expected) if expected else 1.0
-    print(f"{label}: {len(found)} open issues, {len(expected)} manifest defects, "
-          f"precision {precision:.2%}, recall {recall:.2%}")
+    print(
+        f"{label}: {len(found)} open issues, {len(expected)} manifest defects, "
+        f"precision {precision:.2%}, recall {recall:.2%}"
+    )
     extra = sorted(found - expected)
     missed = sorted(expected - found)
     msg = [f"{label}: precision {precision:.2%}, recall {recall:.2%}"]
@@ -98,8 +139,14 @@ def first_build(tmp_path_factory) -> tuple[Path, Path]:
     return landing, db
 
 
-REAL_WORLD_RULES = {"industry_not_in_reference", "region_not_in_reference", "business_line_variant",
-                    "open_opportunity_without_account", "won_with_zero_amount", "lost_deal_zero_amount"}
+REAL_WORLD_RULES = {
+    "industry_not_in_reference",
+    "region_not_in_reference",
+    "business_line_variant",
+    "open_opportunity_without_account",
+    "won_with_zero_amount",
+    "lost_deal_zero_amount",
+}
 
 
 def test_open_issues_match_the_defect_manifest(first_build):
@@ -123,8 +170,11 @@ def test_a_later_refresh_resolves_a_fixed_defect(first_build, tmp_path):
     generate(landing, "--delta")
     m = pd.read_csv(landing / "_manifest" / "defects.csv", dtype=str, keep_default_na=False)
     delta = pd.read_csv(landing / "accounts" / f"{NEXT_DAY}_delta.csv", dtype=str, keep_default_na=False)
-    candidates = m[(m["rule_code"] == "account_missing_firmographics") & (m["detail"] == "industry empty")
-                   & ~m["record_id"].isin(delta["account_id"])]
+    candidates = m[
+        (m["rule_code"] == "account_missing_firmographics")
+        & (m["detail"] == "industry empty")
+        & ~m["record_id"].isin(delta["account_id"])
+    ]
     account_id = candidates["record_id"].iloc[0]
     full = pd.read_csv(next((landing / "accounts").glob("*_full.csv")), dtype=str, keep_default_na=False)
     row = full[full["account_id"] == account_id].copy()
@@ -138,8 +188,10 @@ def test_a_later_refresh_resolves_a_fixed_defect(first_build, tmp_path):
     fixed = df[(df["rule_code"] == "account_missing_firmographics") & (df["record_id"] == account_id)]
     assert len(fixed) == 1
     fixed = fixed.iloc[0]
-    print(f"fixed {account_id}: is_open={fixed.is_open}, first_seen={fixed.first_seen_as_of}, "
-          f"last_seen={fixed.last_seen_as_of}, resolved={fixed.resolved_as_of}")
+    print(
+        f"fixed {account_id}: is_open={fixed.is_open}, first_seen={fixed.first_seen_as_of}, "
+        f"last_seen={fixed.last_seen_as_of}, resolved={fixed.resolved_as_of}"
+    )
     assert not fixed["is_open"]
     assert str(fixed["resolved_as_of"]) == NEXT_DAY
     assert str(fixed["first_seen_as_of"]) == AS_OF

@@ -6,13 +6,13 @@ for every rep with a workbench page, the open-issue count in the data-quality pa
 table equals the workbench's 待修正录入问题 (open data-entry issues) card. The score column
 is labelled with its window and the scores are not all bunched at the top.
 """
+
 from __future__ import annotations
 
 import html
 import json
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB") or ROOT / "warehouse" / "crm.duckdb")
 pytestmark = pytest.mark.skipif(not WAREHOUSE.is_file(), reason=f"no warehouse at {WAREHOUSE}: run make demo")
 
-FIG = re.compile(r'<span class="fig" data-src="([^"]+)" data-col="([^"]+)" data-key="([^"]*)"[^>]*>([^<]*)</span>')
+FIG = re.compile(
+    r'<span class="fig" data-src="([^"]+)" data-col="([^"]+)" data-key="([^"]*)"[^>]*>([^<]*)</span>'
+)
 
 
 def figures(page: Path) -> dict[tuple[str, str, str], str]:
@@ -61,8 +63,11 @@ def test_dq_page_scores_are_labelled_and_spread(site):
     text = (site / "data-quality.html").read_text(encoding="utf-8")
     assert re.search(r"得分（近\d+个月）", text) and re.search(r"Score \(last \d+ months\)", text)
     page = figures(site / "data-quality.html")
-    scores = [float(t) for (tb, c, _), t in page.items()
-              if tb == "data_quality.dq_rep_scorecard_current" and c == "dq_score" and t not in ("", "—")]
+    scores = [
+        float(t)
+        for (tb, c, _), t in page.items()
+        if tb == "data_quality.dq_rep_scorecard_current" and c == "dq_score" and t not in ("", "—")
+    ]
     assert len(scores) >= 5
     # the old score put every rep between 96 and 100; the window score must separate them
     assert max(scores) - min(scores) >= 20, sorted(scores)

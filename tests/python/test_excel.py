@@ -5,11 +5,11 @@ deals' account names are formula-like CRM values (``=1+1``, ``@SUM(A1)``, ``-2+3
 come out as a text cell holding exactly that value, and no cell of any workbook may be a
 formula. Figures are numbers in the unit's format and equal the marts (queried here).
 """
+
 from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import duckdb
@@ -17,8 +17,15 @@ import pytest
 from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
-from crm_warehouse.dashboards.excel import Figure, Sheet, page_sheets, report_value, sheet_name, write_workbook  # noqa: E402
 from crm_warehouse.dashboards.bundles import build_bundles  # noqa: E402
+from crm_warehouse.dashboards.excel import (  # noqa: E402
+    Figure,
+    Sheet,
+    page_sheets,
+    report_value,
+    sheet_name,
+    write_workbook,
+)
 from crm_warehouse.dashboards.labels import text  # noqa: E402
 from crm_warehouse.dashboards.site import build_site  # noqa: E402
 
@@ -30,9 +37,20 @@ CNY = '"¥"#,##0;"-¥"#,##0'
 # --------------------------------------------------------------------------- unit
 def test_formula_like_text_is_a_text_cell_and_numbers_stay_numbers(tmp_path):
     values = ["=1+1", "@SUM(A1)", "-2+3", "+7", "\t=cmd|' /C calc'!A0", "\r=1", "plain", "a\x07b"]
-    path = write_workbook(tmp_path / "x.xlsx", [Sheet("s", ["h1", "h2"], [
-        [v, Figure(1234.0, "cny")] for v in values] + [[Figure(-56.0, "cny"), Figure(0.456, "ratio")],
-                                                      [Figure(2.5, "multiple"), Figure(3.5, "count")]])])
+    path = write_workbook(
+        tmp_path / "x.xlsx",
+        [
+            Sheet(
+                "s",
+                ["h1", "h2"],
+                [[v, Figure(1234.0, "cny")] for v in values]
+                + [
+                    [Figure(-56.0, "cny"), Figure(0.456, "ratio")],
+                    [Figure(2.5, "multiple"), Figure(3.5, "count")],
+                ],
+            )
+        ],
+    )
     ws = load_workbook(path).active
     for r, value in enumerate(values, start=2):
         cell = ws.cell(row=r, column=1)
@@ -46,7 +64,7 @@ def test_formula_like_text_is_a_text_cell_and_numbers_stay_numbers(tmp_path):
     assert ws.cell(row=n, column=1).value == -56 and ws.cell(row=n, column=1).number_format == CNY
     assert ws.cell(row=n, column=2).value == 0.456 and ws.cell(row=n, column=2).number_format == "0.0%"
     assert ws.cell(row=n + 1, column=1).number_format == '0.0"×"'
-    assert ws.cell(row=n + 1, column=2).number_format == "#,##0.0"   # a count that is not whole
+    assert ws.cell(row=n + 1, column=2).number_format == "#,##0.0"  # a count that is not whole
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:B{n + 1}"
 
 
@@ -60,14 +78,16 @@ def test_sheet_names_are_valid_and_unique():
 
 
 def test_page_tables_become_sheets_under_their_section():
-    html = ('<h2><span class="zh">甲</span><span class="en">A</span></h2>'
-            '<div class="card"><div class="label"><span class="zh">额</span><span class="en">Amt</span></div>'
-            '<div class="value"><span class="fig" data-unit="cny" data-value="12.5">¥13</span></div></div>'
-            '<table><thead><tr><th><span class="zh">名</span><span class="en">Name</span></th>'
-            '<th class="num">N</th></tr></thead><tbody>'
-            '<tr><td>=1+1 &amp; &lt;b&gt;</td><td class="num">42</td></tr>'
-            '<tr><td>-2+3</td><td class="num"><span class="fig" data-unit="ratio">—</span></td></tr>'
-            '</tbody></table>')
+    html = (
+        '<h2><span class="zh">甲</span><span class="en">A</span></h2>'
+        '<div class="card"><div class="label"><span class="zh">额</span><span class="en">Amt</span></div>'
+        '<div class="value"><span class="fig" data-unit="cny" data-value="12.5">¥13</span></div></div>'
+        '<table><thead><tr><th><span class="zh">名</span><span class="en">Name</span></th>'
+        '<th class="num">N</th></tr></thead><tbody>'
+        '<tr><td>=1+1 &amp; &lt;b&gt;</td><td class="num">42</td></tr>'
+        '<tr><td>-2+3</td><td class="num"><span class="fig" data-unit="ratio">—</span></td></tr>'
+        "</tbody></table>"
+    )
     cards, table = page_sheets(html)
     assert cards.rows == [["额 Amt", Figure(12.5, "cny")]]
     assert table.title == "甲 A" and table.headers == ["名 Name", "N"]
@@ -86,7 +106,7 @@ def test_report_text_is_read_back_as_figures():
 
 
 # --------------------------------------------------------------------------- built site
-_BUILT: dict[str, tuple] = {}    # built once per process, also when test_bundles.py imports the fixture
+_BUILT: dict[str, tuple] = {}  # built once per process, also when test_bundles.py imports the fixture
 
 
 @pytest.fixture(scope="session")
@@ -107,15 +127,24 @@ def _build(tmp: Path) -> tuple:
     shutil.copy2(WAREHOUSE, db)
     con = duckdb.connect(str(db))
     # the rep with the most stalled-in-stage deals; their three largest get hostile names
-    uid = con.execute("select user_id from marts.rep_workbench_stalled_opportunities where is_stalled_in_stage "
-                      "group by user_id order by count(*) desc, user_id limit 1").fetchone()[0]
-    opps = [r[0] for r in con.execute(
-        "select opportunity_id from marts.rep_workbench_stalled_opportunities where user_id = ? and "
-        "is_stalled_in_stage order by amount_cny desc, days_in_stage desc, opportunity_id limit 3", [uid]).fetchall()]
+    uid = con.execute(
+        "select user_id from marts.rep_workbench_stalled_opportunities where is_stalled_in_stage "
+        "group by user_id order by count(*) desc, user_id limit 1"
+    ).fetchone()[0]
+    opps = [
+        r[0]
+        for r in con.execute(
+            "select opportunity_id from marts.rep_workbench_stalled_opportunities where user_id = ? and "
+            "is_stalled_in_stage order by amount_cny desc, days_in_stage desc, opportunity_id limit 3",
+            [uid],
+        ).fetchall()
+    ]
     assert len(opps) == 3
-    for opp, value in zip(opps, HOSTILE):
-        con.execute("update marts.rep_workbench_stalled_opportunities set account_name = ? "
-                    "where opportunity_id = ?", [value, opp])
+    for opp, value in zip(opps, HOSTILE, strict=False):
+        con.execute(
+            "update marts.rep_workbench_stalled_opportunities set account_name = ? where opportunity_id = ?",
+            [value, opp],
+        )
     con.close()
     run = build_site(db, tmp / "site")
     build_bundles(db, run.out_dir, tmp / "bundles")
@@ -161,16 +190,19 @@ def test_workbench_workbook_equals_the_mart(built):
     wb = load_workbook(run.out_dir / "rep" / f"{uid}.xlsx")
     ws = _sheet_with(wb, text("days_in_stage"))
     headers = [c.value for c in ws[1]]
-    assert headers == [text(k) for k in ("account", "stage", "amount", "days_in_stage", "expected_close",
-                                         "what_to_do")]
+    assert headers == [
+        text(k) for k in ("account", "stage", "amount", "days_in_stage", "expected_close", "what_to_do")
+    ]
     expected = con.execute(
         "select account_name, amount_cny, days_in_stage from marts.rep_workbench_stalled_opportunities "
-        "where user_id = ? order by days_in_stage desc, opportunity_id limit 20", [uid]).fetchall()
+        "where user_id = ? order by days_in_stage desc, opportunity_id limit 20",
+        [uid],
+    ).fetchall()
     rows = list(ws.iter_rows(min_row=2, values_only=False))
     assert len(rows) == len(expected)
-    for row, (account, amount, days) in zip(rows, expected):
+    for row, (account, amount, days) in zip(rows, expected, strict=False):
         assert row[0].value == account and row[0].data_type == "s"
-        if amount is None:            # a deal without an amount: an empty cell, as the page shows —
+        if amount is None:  # a deal without an amount: an empty cell, as the page shows —
             assert row[2].value is None
         else:
             assert row[2].value == pytest.approx(float(amount)) and row[2].number_format == CNY
@@ -179,8 +211,9 @@ def test_workbench_workbook_equals_the_mart(built):
     assert set(HOSTILE) <= set(names)
     cards = _sheet_with(wb, text("metric"))
     figures = {r[0].value: r[1] for r in cards.iter_rows(min_row=2)}
-    mtd, att = con.execute("select bookings_mtd_cny, attainment_mtd from marts.rep_workbench where user_id = ?",
-                           [uid]).fetchone()
+    mtd, att = con.execute(
+        "select bookings_mtd_cny, attainment_mtd from marts.rep_workbench where user_id = ?", [uid]
+    ).fetchone()
     assert figures[text("bookings_mtd")].value == pytest.approx(float(mtd))
     assert figures[text("attainment_mtd")].value == pytest.approx(float(att))
     assert figures[text("attainment_mtd")].number_format == "0.0%"
@@ -199,11 +232,13 @@ def test_report_workbooks_sit_beside_their_reports_and_equal_the_marts(built):
     expected = con.execute(
         "select account_name, amount_cny, days_in_stage from marts.rep_workbench_stalled_opportunities "
         "where user_id = ? and is_stalled_in_stage order by amount_cny desc, days_in_stage desc, "
-        "opportunity_id limit 10", [uid]).fetchall()
+        "opportunity_id limit 10",
+        [uid],
+    ).fetchall()
     rows = list(ws.iter_rows(min_row=2))
     assert [r[0].value for r in rows] == [e[0] for e in expected]
     assert [r[0].value for r in rows[:3]] == HOSTILE
-    for row, (_, amount, days) in zip(rows, expected):
+    for row, (_, amount, days) in zip(rows, expected, strict=False):
         if amount is None:
             assert row[2].value is None
             continue

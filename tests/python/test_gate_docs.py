@@ -1,13 +1,13 @@
 """The landing gate's Data Docs with planted values: no script runs, no javascript: link or
 event handler survives, nothing is requested from the network, and the pages stay readable
 (the index lists every validation page, the failing values are reported)."""
+
 from __future__ import annotations
 
 import csv
 import os
 import re
 import shutil
-import sys
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -29,9 +29,12 @@ PLANTED = [
     ("opportunities", "stage", f"<svg onload=\"{MARK}='svg'\"></svg>"),
     ("activities", "activity_type", f"<a href=\"javascript:{MARK}='link'\">click</a>"),
     ("users", "role", f"<iframe srcdoc=\"<script>parent.{MARK}='frame'</script>\"></iframe>"),
-    ("leads", "lead_source", f"<meta http-equiv=\"refresh\" content=\"0;url=javascript:{MARK}='meta'\">"),
-    ("accounts", "pool_status", "<link rel=stylesheet href=https://evil.example/x.css>"
-                                "<img src=https://evil.example/pixel.png>"),
+    ("leads", "lead_source", f'<meta http-equiv="refresh" content="0;url=javascript:{MARK}=\'meta\'">'),
+    (
+        "accounts",
+        "pool_status",
+        "<link rel=stylesheet href=https://evil.example/x.css><img src=https://evil.example/pixel.png>",
+    ),
 ]
 
 _PROBE = """
@@ -61,15 +64,23 @@ def test_sanitiser_removes_every_active_part_and_keeps_the_text():
         "<img src=x onerror=alert(1)><svg><a xlink:href='javascript:alert(1)'>s</a></svg>"
         "<iframe srcdoc='<script>alert(1)</script>'></iframe><object data='x.swf'></object>"
         "<form action='https://evil.example'><input name=q></form><base href='https://evil.example/'>"
-        "<meta http-equiv='refresh' content='0;url=javascript:alert(1)'><script>alert(2)</script></body></html>")
+        "<meta http-equiv='refresh' content='0;url=javascript:alert(1)'><script>alert(2)</script></body></html>"
+    )
     assert "<script" not in page and "<iframe" not in page and "<object" not in page and "<form" not in page
     assert "<base" not in page and "refresh" not in page
     assert not re.search(r"\son\w+=", page)
     assert "javascript" not in page.lower() and "https://" not in page
-    assert 'href="validations/a b.html"' in page and 'href="static/s.css"' in page and "url(static/i.png)" in page
+    assert (
+        'href="validations/a b.html"' in page
+        and 'href="static/s.css"' in page
+        and "url(static/i.png)" in page
+    )
     assert "a &lt;b&gt; &amp; c" in page
     assert page.index("Content-Security-Policy") < page.index("<style>")
-    assert sanitise_css("@import 'https://x/a.css'; b { background: url(https://x/p.png) }") == " b { background: none }"
+    assert (
+        sanitise_css("@import 'https://x/a.css'; b { background: url(https://x/p.png) }")
+        == " b { background: none }"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -84,11 +95,21 @@ def docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
         rows[1][rows[0].index(column)] = value
         with path.open("w", encoding="utf-8", newline="") as fh:
             csv.writer(fh).writerows(rows)
-    code = landing_gate.main(["--landing-dir", str(landing), "--docs-dir", str(work / "docs"),
-                              "--summary", str(work / "summary.txt"), "--json", str(work / "result.json")])
+    code = landing_gate.main(
+        [
+            "--landing-dir",
+            str(landing),
+            "--docs-dir",
+            str(work / "docs"),
+            "--summary",
+            str(work / "summary.txt"),
+            "--json",
+            str(work / "result.json"),
+        ]
+    )
     assert code == 0
     summary = (work / "summary.txt").read_text(encoding="utf-8")
-    for entity, column, value in PLANTED:   # the summary keeps every value as its text
+    for entity, column, _value in PLANTED:  # the summary keeps every value as its text
         assert f"{entity}/2025-06-01_full.csv, row 2, column '{column}'" in summary, (entity, column)
     return work / "docs"
 

@@ -1,4 +1,5 @@
 """Tests of the synthetic landing generator (crmwh generate, src/crm_warehouse/crmgen/)."""
+
 from __future__ import annotations
 
 import csv
@@ -27,16 +28,35 @@ DELTA = "2026-11-25_delta.csv"
 
 # documented in docs/generator.md ("Row counts"): rows of the demo export (full + delta, seed 42)
 DEMO_RANGES = {
-    "users": (45, 90), "teams": (5, 5), "team_memberships": (50, 100), "accounts": (4000, 8000),
-    "account_owner_history": (10000, 30000), "contacts": (7000, 20000), "campaigns": (50, 110),
-    "leads": (12000, 25000), "opportunities": (5000, 15000), "opportunity_stage_history": (20000, 50000),
-    "activities": (50000, 100000), "contracts": (2000, 5000), "quotas": (3000, 7000),
-    "product_usage": (6000, 20000), "costs": (150, 250),
+    "users": (45, 90),
+    "teams": (5, 5),
+    "team_memberships": (50, 100),
+    "accounts": (4000, 8000),
+    "account_owner_history": (10000, 30000),
+    "contacts": (7000, 20000),
+    "campaigns": (50, 110),
+    "leads": (12000, 25000),
+    "opportunities": (5000, 15000),
+    "opportunity_stage_history": (20000, 50000),
+    "activities": (50000, 100000),
+    "contracts": (2000, 5000),
+    "quotas": (3000, 7000),
+    "product_usage": (6000, 20000),
+    "costs": (150, 250),
 }
-TINY = SCALES["demo"].with_(name="tiny", teams=(("R02", "software", 1), ("R03", "content", 1)), reps_per_team=3,
-                            accounts_per_rep=12, opp_rate=3.0, lead_rate=1.0, campaigns_per_line_month=0.3,
-                            leads_per_campaign=8.0, other_activity_rate=8.0, new_accounts_rate=1.0,
-                            pool_accounts_rate=1.0)
+TINY = SCALES["demo"].with_(
+    name="tiny",
+    teams=(("R02", "software", 1), ("R03", "content", 1)),
+    reps_per_team=3,
+    accounts_per_rep=12,
+    opp_rate=3.0,
+    lead_rate=1.0,
+    campaigns_per_line_month=0.3,
+    leads_per_campaign=8.0,
+    other_activity_rate=8.0,
+    new_accounts_rate=1.0,
+    pool_accounts_rate=1.0,
+)
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -44,8 +64,11 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def digest_tree(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def read(landing: Path, entity: str, name: str) -> pd.DataFrame:
@@ -57,7 +80,7 @@ def demo(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "landing"
     r = run_cli("--scale", "demo", "--seed", "42", "--out", str(out), "--quiet")
     assert r.returncode == 0, r.stderr
-    assert r.stderr == ""          # --quiet
+    assert r.stderr == ""  # --quiet
     return out
 
 
@@ -155,9 +178,16 @@ def test_value_domains(demo_current):
     assert demo_current["contracts"]["signed_date"].str.match(r"^\d{4}-\d{2}-\d{2}$").all()
     money = demo_current["contracts"]["total_amount"]
     assert money.str.match(r"^-?\d+\.\d{2}$").all()
-    for entity, prefix, width in (("users", "U", 5), ("accounts", "A", 6), ("opportunities", "O", 7),
-                                  ("activities", "V", 9), ("contracts", "K", 6), ("leads", "L", 7),
-                                  ("contacts", "C", 7), ("opportunity_stage_history", "H", 8)):
+    for entity, prefix, width in (
+        ("users", "U", 5),
+        ("accounts", "A", 6),
+        ("opportunities", "O", 7),
+        ("activities", "V", 9),
+        ("contracts", "K", 6),
+        ("leads", "L", 7),
+        ("contacts", "C", 7),
+        ("opportunity_stage_history", "H", 8),
+    ):
         assert demo_current[entity][ID_COLUMN[entity]].str.match(rf"^{prefix}\d{{{width}}}$").all(), entity
     # boolean spellings: mostly true/false, a few 1/0 and 是/否, never anything else
     for entity in ("users", "accounts", "contacts", "opportunities"):
@@ -165,7 +195,10 @@ def test_value_domains(demo_current):
         vals = demo_current[entity][col].value_counts(normalize=True)
         assert set(vals.index) <= {"true", "false", "1", "0", "是", "否"}
     acc = demo_current["accounts"]
-    assert acc["is_key_account"].isin(["1", "0"]).mean() > 0.01 and acc["is_key_account"].isin(["是", "否"]).mean() > 0.005
+    assert (
+        acc["is_key_account"].isin(["1", "0"]).mean() > 0.01
+        and acc["is_key_account"].isin(["是", "否"]).mean() > 0.005
+    )
     # some deleted rows, not many
     for entity in ("accounts", "contacts", "leads", "opportunities", "activities", "contracts"):
         share = dq.flag(demo_current[entity]["is_deleted"]).mean()
@@ -179,7 +212,7 @@ def test_manifest_equals_reference_findings(demo, demo_current):
     assert found - listed == set(), "found but not in the manifest (precision)"
     assert listed - found == set(), "in the manifest but not found (recall)"
     rules = {r for r, *_ in listed}
-    assert len(rules) == 25                      # every rule is exercised by the demo
+    assert len(rules) == 25  # every rule is exercised by the demo
 
 
 def test_manifest_format_and_counts(demo, manifest):
@@ -188,13 +221,25 @@ def test_manifest_format_and_counts(demo, manifest):
     assert rows == sorted(rows)
     assert not manifest.duplicated().any()
     meta = json.loads((demo / "_manifest" / "manifest.json").read_text(encoding="utf-8"))
-    assert meta["defect_counts"] == {r: int((manifest["rule_code"] == r).sum()) for r in meta["defect_counts"]}
+    assert meta["defect_counts"] == {
+        r: int((manifest["rule_code"] == r).sum()) for r in meta["defect_counts"]
+    }
     orphan = manifest[manifest["rule_code"] == "orphan_reference"]
-    assert set(zip(orphan["entity"], orphan["detail"])) <= {
-        ("activities", "owner_user_id"), ("activities", "account_id"), ("activities", "opportunity_id"),
-        ("activities", "contact_id"), ("opportunities", "owner_user_id"), ("opportunities", "account_id"),
-        ("contracts", "opportunity_id"), ("contracts", "account_id"), ("contracts", "owner_user_id"),
-        ("leads", "owner_user_id"), ("leads", "account_id"), ("leads", "campaign_id"), ("contacts", "account_id")}
+    assert set(zip(orphan["entity"], orphan["detail"], strict=False)) <= {
+        ("activities", "owner_user_id"),
+        ("activities", "account_id"),
+        ("activities", "opportunity_id"),
+        ("activities", "contact_id"),
+        ("opportunities", "owner_user_id"),
+        ("opportunities", "account_id"),
+        ("contracts", "opportunity_id"),
+        ("contracts", "account_id"),
+        ("contracts", "owner_user_id"),
+        ("leads", "owner_user_id"),
+        ("leads", "account_id"),
+        ("leads", "campaign_id"),
+        ("contacts", "account_id"),
+    }
 
 
 def test_reference_detects_a_tampered_manifest(demo, demo_current, tmp_path):
@@ -250,9 +295,9 @@ def test_delta_mode_appends_the_next_day_only(demo, tmp_path):
     before = {k: v for k, v in digest_tree(out).items() if not k.startswith("_manifest")}
     r = run_cli("--scale", "demo", "--seed", "42", "--out", str(out), "--delta", "--quiet")
     assert r.returncode == 0, r.stderr
-    generate_delta(out)                                  # and a second day
+    generate_delta(out)  # and a second day
     after = digest_tree(out)
-    assert {k: after[k] for k in before} == before       # existing exports unchanged, byte for byte
+    assert {k: after[k] for k in before} == before  # existing exports unchanged, byte for byte
     new = sorted(set(after) - set(before) - {k for k in after if k.startswith("_manifest")})
     assert new == sorted(f"{e}/{d}_delta.csv" for e in ENTITIES for d in ("2026-11-26", "2026-11-27"))
     manifest = pd.read_csv(out / "_manifest" / "defects.csv", dtype=str, keep_default_na=False)
@@ -263,7 +308,8 @@ def test_delta_mode_appends_the_next_day_only(demo, tmp_path):
             df = read(out, entity, name)
             if entity in CHANGE_COLUMN:
                 ok = df[CHANGE_COLUMN[entity]].str.startswith(day) | df[ID_COLUMN[entity]].isin(
-                    reexp.loc[reexp["entity"] == entity, "record_id"])
+                    reexp.loc[reexp["entity"] == entity, "record_id"]
+                )
                 assert ok.all(), (entity, day)
             elif entity in ("team_memberships", "account_owner_history"):
                 # a row starts today, or was closed today: by the next row starting today (end = yesterday),
@@ -322,6 +368,7 @@ def test_parquet_has_the_same_values_as_csv(tmp_path):
     generate(c, TINY, seed=3)
     generate(p, TINY, seed=3, fmt="parquet")
     import pyarrow.parquet as pq
+
     for entity in ENTITIES:
         for name in (FULL, DELTA):
             tbl = pq.read_table(p / entity / name.replace(".csv", ".parquet"))
@@ -374,7 +421,9 @@ def test_owner_history_consistent_with_accounts(demo_current, manifest):
     assert (merged["_merge"] == "both").all()
     assert (merged["owner_user_id"] == merged["owner_user_id_hist"]).all()
     assert ((merged["owner_user_id"] == "") == (merged["pool_status"] == "public_pool")).all()
-    h = hist.assign(s=pd.to_datetime(hist["start_date"]), e=pd.to_datetime(hist["end_date"].replace("", None)))
+    h = hist.assign(
+        s=pd.to_datetime(hist["start_date"]), e=pd.to_datetime(hist["end_date"].replace("", None))
+    )
     h = h.sort_values(["account_id", "s"])
     same = h["account_id"] == h["account_id"].shift(-1)
     assert (h["s"].shift(-1)[same] == h["e"][same] + pd.Timedelta(days=1)).all()
@@ -409,7 +458,9 @@ def test_contracts_follow_won_opportunities(demo_current, manifest):
     c = c[~c["contract_id"].isin(_defect_ids(manifest, "contracts"))]
     opp = o.loc[c["opportunity_id"]]
     assert dq.flag(opp["is_won"]).all() or dq.flag(opp["is_deleted"]).any()
-    gap = (pd.to_datetime(c["signed_date"]).values - pd.to_datetime(opp["closed_at"]).dt.normalize().values) / np.timedelta64(1, "D")
+    gap = (
+        pd.to_datetime(c["signed_date"]).values - pd.to_datetime(opp["closed_at"]).dt.normalize().values
+    ) / np.timedelta64(1, "D")
     assert ((gap >= 0) & (gap <= 10)).all()
     sw = c[(c["business_line"] == "software") & (c["contract_type"] != "upsell")]
     days = (pd.to_datetime(sw["end_date"]) - pd.to_datetime(sw["start_date"])).dt.days
@@ -426,7 +477,7 @@ def test_shapes_the_indicators_need(demo_current):
     rate = closed.groupby("owner_user_id")["is_won"].apply(lambda s: dq.flag(s).mean())
     big = closed.groupby("owner_user_id").size() >= 40
     rate = rate[big.reindex(rate.index).fillna(False)]
-    assert rate.min() < 0.2 and rate.max() > 0.35                 # rep skill spread
+    assert rate.min() < 0.2 and rate.max() > 0.35  # rep skill spread
     # visits per rep-month spread around the 15-visit threshold
     a = demo_current["activities"]
     v = a[(a["activity_type"] == "visit") & (a["status"] == "completed") & ~dq.flag(a["is_deleted"])]
@@ -446,8 +497,10 @@ def test_shapes_the_indicators_need(demo_current):
     q_end = month.isin([3, 6, 9, 12]).mean()
     assert q_end > 0.40
     # content deals are smaller and shorter than software deals
-    w = won.assign(amount=pd.to_numeric(won["amount"].replace("", None)),
-                   days=(pd.to_datetime(won["closed_at"]) - pd.to_datetime(won["created_at"])).dt.days)
+    w = won.assign(
+        amount=pd.to_numeric(won["amount"].replace("", None)),
+        days=(pd.to_datetime(won["closed_at"]) - pd.to_datetime(won["created_at"])).dt.days,
+    )
     w = w[w["opportunity_type"] == "new_business"]
     g = w.groupby("business_line")[["amount", "days"]].median()
     assert g.loc["content", "amount"] < g.loc["software", "amount"] / 2
@@ -474,9 +527,16 @@ def test_shapes_the_indicators_need(demo_current):
     # churn follows usage: accounts that renewed used more than those that churned
     c = demo_current["contracts"]
     usage = demo_current["product_usage"].astype({"licensed_seats": int, "core_feature_users": int})
-    ratio = (usage.groupby("account_id")["core_feature_users"].sum() / usage.groupby("account_id")["licensed_seats"].sum())
+    ratio = (
+        usage.groupby("account_id")["core_feature_users"].sum()
+        / usage.groupby("account_id")["licensed_seats"].sum()
+    )
     ren = set(c.loc[c["contract_type"] == "renewal", "account_id"])
-    ended = c[(c["business_line"] == "software") & (c["end_date"] < "2026-09-01") & (c["contract_type"] == "new_business")]
+    ended = c[
+        (c["business_line"] == "software")
+        & (c["end_date"] < "2026-09-01")
+        & (c["contract_type"] == "new_business")
+    ]
     churned = set(ended["account_id"]) - ren
     assert ratio.reindex(list(ren)).mean() > ratio.reindex(list(churned)).mean() + 0.05
     q = demo_current["quotas"]
@@ -484,9 +544,15 @@ def test_shapes_the_indicators_need(demo_current):
     assert (q["team_id"] != "").any() and (q["user_id"] != "").any()
     # bookings quotas are calibrated on new business plus the renewal book: company attainment
     # swings around 100 % rather than sitting far above or below it
-    rep_q = q[(q["metric"] == "bookings_amount") & (q["user_id"] != "")
-              & (q["period_month"] >= "2025-01-01") & (q["period_month"] < "2026-11-01")]
-    quota = rep_q.assign(m=rep_q["period_month"].str[:7], v=pd.to_numeric(rep_q["target_value"], errors="coerce"))
+    rep_q = q[
+        (q["metric"] == "bookings_amount")
+        & (q["user_id"] != "")
+        & (q["period_month"] >= "2025-01-01")
+        & (q["period_month"] < "2026-11-01")
+    ]
+    quota = rep_q.assign(
+        m=rep_q["period_month"].str[:7], v=pd.to_numeric(rep_q["target_value"], errors="coerce")
+    )
     signed = c.assign(m=c["signed_date"].str[:7], v=pd.to_numeric(c["total_amount"], errors="coerce"))
     attainment = (signed.groupby("m")["v"].sum() / quota.groupby("m")["v"].sum()).dropna()
     assert len(attainment) == 22

@@ -6,13 +6,13 @@ One copy of the test warehouse (CRM_TEST_DUCKDB) gets reps, a team lead and a te
 ids carry path traversal, separators, quotes, spaces, CJK and a very long id, and whose names
 carry HTML, Markdown-link and entity payloads; the site and its reports are built once.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import duckdb
@@ -31,7 +31,7 @@ HOSTILE_IDS = [
     "../../../../escaped/evil",
     "..\\..\\..\\escaped\\evil2",
     "a/b",
-    "o'brien \"q\" <i>",
+    'o\'brien "q" <i>',
     "张 三",
     "U" + "9" * 300,
 ]
@@ -40,21 +40,40 @@ PAYLOADS = [
     "[点我 click](javascript:document.documentElement.dataset.pwned='link')",
     "<img src=x onerror=\"document.documentElement.dataset.pwned='img'\">",
     "[x](JaVaScRiPt&#58;document.documentElement.dataset.pwned='entity')",
-    "<a href=\"javascript:void(0)\">raw</a> **b** | pipe ![i](javascript:x)",
-    "\"><svg onload=\"document.documentElement.dataset.pwned='svg'\">",
+    '<a href="javascript:void(0)">raw</a> **b** | pipe ![i](javascript:x)',
+    '"><svg onload="document.documentElement.dataset.pwned=\'svg\'">',
 ]
-TEAM_ID = "../../../escaped/team \"T\""
+TEAM_ID = '../../../escaped/team "T"'
 REGION_ID = "..\\区域/'R'"
 
 
 # --------------------------------------------------------------------------- unit checks
 def test_slug_is_stable_safe_and_collision_free():
-    ids = HOSTILE_IDS + [TEAM_ID, REGION_ID, "U00012", "u00012", "company", "a b", "a-b", "a_b", "CON",
-                         "", " ", ".", "..", "华东", "華東", "x" * 65, "x" * 64, "a__b", "a_b_c"]
+    ids = HOSTILE_IDS + [
+        TEAM_ID,
+        REGION_ID,
+        "U00012",
+        "u00012",
+        "company",
+        "a b",
+        "a-b",
+        "a_b",
+        "CON",
+        "",
+        " ",
+        ".",
+        "..",
+        "华东",
+        "華東",
+        "x" * 65,
+        "x" * 64,
+        "a__b",
+        "a_b_c",
+    ]
     slugs = [slug(i) for i in ids]
     assert len(set(slugs)) == len(ids), "two ids share a file name"
     assert [slug(i) for i in ids] == slugs, "slug is not stable"
-    for i, s in zip(ids, slugs):
+    for i, s in zip(ids, slugs, strict=False):
         assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", s), (i, s)
         assert "." not in s and "/" not in s and "\\" not in s
     # safe ids keep their name (existing links keep working); others get a readable part
@@ -68,18 +87,37 @@ def test_slug_is_stable_safe_and_collision_free():
 def test_paths_outside_the_output_folder_are_refused(tmp_path: Path, relative: str) -> None:
     with pytest.raises(UnsafeOutputPath):
         safe_output_path(tmp_path / "out", relative)
-    assert safe_output_path(tmp_path / "out", "rep/U1.html") == (tmp_path / "out" / "rep" / "U1.html").resolve()
+    assert (
+        safe_output_path(tmp_path / "out", "rep/U1.html") == (tmp_path / "out" / "rep" / "U1.html").resolve()
+    )
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_markdown_escaping_keeps_the_text_and_adds_no_markup(payload: str) -> None:
-    html = render_markdown_html(f"| a |\n| --- |\n| {escape_markdown(payload)} |\n\n- {escape_markdown(payload)}\n")
+    html = render_markdown_html(
+        f"| a |\n| --- |\n| {escape_markdown(payload)} |\n\n- {escape_markdown(payload)}\n"
+    )
     tags = re.findall(r"<[^>]*>", html)
-    assert {re.match(r"</?(\w+)", t).group(1) for t in tags} <= {"table", "thead", "tbody", "tr", "th", "td", "ul", "li"}
+    assert {re.match(r"</?(\w+)", t).group(1) for t in tags} <= {
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "ul",
+        "li",
+    }
     assert not any(re.search(r"\son\w+\s*=|javascript", t, re.I) for t in tags), tags
     # the text a person reads is the payload itself
-    text = re.sub(r"<[^>]*>", "", html).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"') \
-        .replace("&#x27;", "'").replace("&amp;", "&")
+    text = (
+        re.sub(r"<[^>]*>", "", html)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+    )
     assert text.count(payload) == 2
 
 
@@ -87,12 +125,22 @@ def test_renderer_refuses_raw_html_and_unsafe_links() -> None:
     html = render_markdown_html(
         "[ok](daily/rep/U1.html) [js](javascript:alert(1)) [ent](javascript&#58;alert(1)) "
         "[tab](java\tscript:alert(1)) [proto](//evil.example/x) [abs](/etc/passwd) [data](data:text/html,x) "
-        "<a href=\"javascript:alert(1)\">raw</a> <script>alert(1)</script> ![img](http://evil.example/x.png) "
-        "<http://evil.example/>")
+        '<a href="javascript:alert(1)">raw</a> <script>alert(1)</script> ![img](http://evil.example/x.png) '
+        "<http://evil.example/>"
+    )
     hrefs = re.findall(r'href="([^"]*)"', html)
     assert hrefs == ["daily/rep/U1.html"], html
     assert "<script" not in html and "<img" not in html
-    for url in ("javascript:x", "JAVASCRIPT:x", "javascript&#58;x", " javascript:x", "//x", "\\\\x", "/x", "vbscript:x"):
+    for url in (
+        "javascript:x",
+        "JAVASCRIPT:x",
+        "javascript&#58;x",
+        " javascript:x",
+        "//x",
+        "\\\\x",
+        "/x",
+        "vbscript:x",
+    ):
         assert not is_safe_href(url), url
 
 
@@ -105,19 +153,29 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
     db_copy = base / "crm.duckdb"
     shutil.copy2(WAREHOUSE, db_copy)
     con = duckdb.connect(str(db_copy))
-    template = con.execute("select team_id, team_name, business_line, region_id, region_name, leader_user_id "
-                           "from core.dim_teams where not is_unknown order by team_id limit 1").fetchone()
-    con.execute("insert into core.dim_teams (team_id, team_name, business_line, region_id, region_name, "
-                "leader_user_id, is_unknown) values (?, ?, ?, ?, ?, ?, false)",
-                [TEAM_ID, PAYLOADS[0], template[2], REGION_ID, PAYLOADS[1], HOSTILE_IDS[0]])
-    for i, (uid, name) in enumerate(zip(HOSTILE_IDS, PAYLOADS)):
-        team = (TEAM_ID, PAYLOADS[0], REGION_ID, PAYLOADS[1]) if i % 2 == 0 else (template[0], template[1], template[3], template[4])
-        con.execute("""
+    template = con.execute(
+        "select team_id, team_name, business_line, region_id, region_name, leader_user_id "
+        "from core.dim_teams where not is_unknown order by team_id limit 1"
+    ).fetchone()
+    con.execute(
+        "insert into core.dim_teams (team_id, team_name, business_line, region_id, region_name, "
+        "leader_user_id, is_unknown) values (?, ?, ?, ?, ?, ?, false)",
+        [TEAM_ID, PAYLOADS[0], template[2], REGION_ID, PAYLOADS[1], HOSTILE_IDS[0]],
+    )
+    for i, (uid, name) in enumerate(zip(HOSTILE_IDS, PAYLOADS, strict=False)):
+        team = (
+            (TEAM_ID, PAYLOADS[0], REGION_ID, PAYLOADS[1])
+            if i % 2 == 0
+            else (template[0], template[1], template[3], template[4])
+        )
+        con.execute(
+            """
             insert into core.dim_users (user_id, user_name, role, is_rep, manager_user_id, hire_date,
                 termination_date, is_active, current_team_id, current_team_name, current_business_line,
                 current_region_id, current_region_name, is_unknown)
             values (?, ?, 'rep', true, ?, current_date, null, true, ?, ?, ?, ?, ?, false)""",
-                    [uid, name, template[5], team[0], team[1], template[2], team[2], team[3]])
+            [uid, name, template[5], team[0], team[1], template[2], team[2], team[3]],
+        )
     con.close()
     out = base / "deep" / "er" / "still" / "site"
     run = build_site(db_copy, out)
@@ -126,8 +184,11 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 def test_every_file_is_written_inside_the_output_folder(hostile: dict) -> None:
     base, out = hostile["base"], hostile["out"].resolve()
-    outside = [p for p in base.rglob("*") if p.is_file() and p.name != "crm.duckdb"
-               and not p.resolve().is_relative_to(out)]
+    outside = [
+        p
+        for p in base.rglob("*")
+        if p.is_file() and p.name != "crm.duckdb" and not p.resolve().is_relative_to(out)
+    ]
     assert outside == [], f"written outside {out}: {outside}"
     assert not (base / "escaped").exists()
     names = {p.name for p in out.rglob("*.html")}
@@ -195,10 +256,19 @@ def test_no_planted_script_runs_in_the_browser(hostile: dict) -> None:
         pytest.skip("Chromium not installed: run `make browser`")
     out = hostile["out"]
     report_dir = out / "reports" / hostile["run"].as_of.isoformat()
-    pages = [out / "index.html", out / "leaderboards.html", out / "team" / f"{slug(TEAM_ID)}.html",
-             out / "cockpit" / f"{slug(REGION_ID)}.html", report_dir / "index.html"]
+    pages = [
+        out / "index.html",
+        out / "leaderboards.html",
+        out / "team" / f"{slug(TEAM_ID)}.html",
+        out / "cockpit" / f"{slug(REGION_ID)}.html",
+        report_dir / "index.html",
+    ]
     pages += [out / "rep" / f"{slug(uid)}.html" for uid in HOSTILE_IDS]
-    pages += [report_dir / period / "rep" / f"{slug(uid)}.html" for period in ("daily", "monthly") for uid in HOSTILE_IDS]
+    pages += [
+        report_dir / period / "rep" / f"{slug(uid)}.html"
+        for period in ("daily", "monthly")
+        for uid in HOSTILE_IDS
+    ]
     pages += sorted((report_dir / "daily" / "team_lead").glob(f"{slug(HOSTILE_IDS[0])}*.html"))
     findings = {}
     with offline_browser() as (context, blocked):
@@ -221,6 +291,7 @@ def test_chart_json_cannot_close_its_script_block():
     """Chart data is written inside <script type="application/json">: a name holding
     `</script>` must not end the block, and JSON.parse must read the same value back."""
     from crm_warehouse.dashboards.site import script_safe_json
+
     value = [{"name": "</script><img src=x onerror=alert(1)> & 华东", "v": 1}]
     text = script_safe_json(value)
     assert "<" not in text and ">" not in text and "&" not in text

@@ -4,6 +4,7 @@ refresh that applied the delta changed only the rows the new day's export names.
 Takes the demo refreshed on two nights (the generator's next-day delta, an incremental
 refresh) and compares its incremental facts with a full refresh of the same landing files
 (both directions of EXCEPT ALL, so duplicates count)."""
+
 from __future__ import annotations
 
 import csv
@@ -20,16 +21,24 @@ SELECTION = " ".join(f"+{m}" for m in INCREMENTAL_MODELS)
 
 
 def dbt_run(landing: Path, db: Path, target: Path, *extra: str) -> None:
-    result = run_dbt(["build", "-s", SELECTION, "--resource-type", "seed", "--resource-type", "model", *extra],
-                     landing, db, target)
+    result = run_dbt(
+        ["build", "-s", SELECTION, "--resource-type", "seed", "--resource-type", "model", *extra],
+        landing,
+        db,
+        target,
+    )
     assert result.returncode == 0, result.stdout[-4000:]
 
 
 def table_diff(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, int, int]:
     left = f"inc.core.{table}"
     right = f"full_.core.{table}"
-    only_inc = con.sql(f"select count(*) from (select * from {left} except all select * from {right})").fetchall()[0][0]
-    only_full = con.sql(f"select count(*) from (select * from {right} except all select * from {left})").fetchall()[0][0]
+    only_inc = con.sql(
+        f"select count(*) from (select * from {left} except all select * from {right})"
+    ).fetchall()[0][0]
+    only_full = con.sql(
+        f"select count(*) from (select * from {right} except all select * from {left})"
+    ).fetchall()[0][0]
     rows = con.sql(f"select count(*) from {right}").fetchall()[0][0]
     return only_inc, only_full, rows
 
@@ -53,14 +62,17 @@ def test_incremental_equals_full_refresh(builds, table: str) -> None:
     only_inc, only_full, rows = table_diff(con, table)
     assert rows > 0
     assert (only_inc, only_full) == (0, 0), (
-        f"{table}: {only_inc} rows only in the incremental build, {only_full} only in the full refresh")
+        f"{table}: {only_inc} rows only in the incremental build, {only_full} only in the full refresh"
+    )
 
 
 def test_delta_actually_changed_the_incremental_tables(builds) -> None:
     """Guards the test above against comparing two builds of the same data."""
     incremental_db, _ = builds
     with duckdb.connect(str(incremental_db), read_only=True) as con:
-        changed = con.sql("select count(*) from core.fct_activities where updated_at >= timestamp '2026-11-26'").fetchall()[0][0]
+        changed = con.sql(
+            "select count(*) from core.fct_activities where updated_at >= timestamp '2026-11-26'"
+        ).fetchall()[0][0]
     assert changed > 0, "the delta day's activities did not reach the incremental table"
 
 
@@ -68,7 +80,9 @@ def test_delta_actually_changed_the_incremental_tables(builds) -> None:
 # The refresh itself: only the new day's rows change
 
 ENTITY_FACTS = {
-    "fct_leads": "lead_id", "fct_opportunities": "opportunity_id", "fct_activities": "activity_id",
+    "fct_leads": "lead_id",
+    "fct_opportunities": "opportunity_id",
+    "fct_activities": "activity_id",
     "fct_contracts": "contract_id",
 }
 
@@ -96,9 +110,14 @@ def test_delta_export_changes_only_the_new_days_rows(demo_delta):
     con.executemany("insert into delta_ids values (?)", [[i] for i in sorted(ids)])
     changed_total = 0
     for table, key in ENTITY_FACTS.items():
-        cols = [c for (c,) in con.execute(
-            "select column_name from information_schema.columns where table_catalog = 'new_wh' "
-            "and table_schema = 'core' and table_name = ? order by ordinal_position", [table]).fetchall()]
+        cols = [
+            c
+            for (c,) in con.execute(
+                "select column_name from information_schema.columns where table_catalog = 'new_wh' "
+                "and table_schema = 'core' and table_name = ? order by ordinal_position",
+                [table],
+            ).fetchall()
+        ]
         id_cols = [c for c in cols if c.endswith("_id")]
         assert key in id_cols
         touches = " or ".join(f"cast({c} as varchar) in (select id from delta_ids)" for c in id_cols)
@@ -110,8 +129,9 @@ def test_delta_export_changes_only_the_new_days_rows(demo_delta):
             assert outside == 0, f"{table}: {outside} changed row(s) unrelated to the 2026-11-26 delta"
             changed_total += changed
         # rows of the new day are in
-        new_keys = con.execute(f"select count(*) from new_wh.core.{table} where {key} in (select id from delta_ids)"
-                               ).fetchone()[0]
+        new_keys = con.execute(
+            f"select count(*) from new_wh.core.{table} where {key} in (select id from delta_ids)"
+        ).fetchone()[0]
         assert new_keys >= 0
     assert changed_total > 0, "the delta changed nothing"
     con.close()

@@ -90,18 +90,49 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     landing, database = work / "landing", work / "crm.duckdb"
     python = sys.executable
     subprocess.run(
-        [python, "-m", "crm_warehouse", "generate", "--scale", "demo", "--seed", "42", "--out", str(landing), "--quiet"],
-        cwd=ROOT, check=True,
+        [
+            python,
+            "-m",
+            "crm_warehouse",
+            "generate",
+            "--scale",
+            "demo",
+            "--seed",
+            "42",
+            "--out",
+            str(landing),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        check=True,
     )
     env = dict(
-        os.environ, DBT_PROFILES_DIR=str(ROOT), CRM_PII_SALT="", CRM_LANDING_DIR=str(landing),
+        os.environ,
+        DBT_PROFILES_DIR=str(ROOT),
+        CRM_PII_SALT="",
+        CRM_LANDING_DIR=str(landing),
         CRM_DUCKDB_PATH=str(database),
     )
     dbt = str(Path(python).parent / "dbt")
     subprocess.run(
-        [dbt, "build", "--target", "duckdb", "--target-path", str(work / "target"),
-         "-s", "+indicator_values", "--resource-type", "seed", "--resource-type", "model"],
-        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+        [
+            dbt,
+            "build",
+            "--target",
+            "duckdb",
+            "--target-path",
+            str(work / "target"),
+            "-s",
+            "+indicator_values",
+            "--resource-type",
+            "seed",
+            "--resource-type",
+            "model",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     return database, landing
 
@@ -167,7 +198,8 @@ def test_rep_win_rate(warehouse, landing_data, as_of):
     by_rep = (
         opportunities[closed]
         .assign(won=stage[closed].eq("closed_won"))
-        .groupby("owner_user_id")["won"].agg(["sum", "count"])
+        .groupby("owner_user_id")["won"]
+        .agg(["sum", "count"])
     )
     rep = by_rep["count"].idxmax()
     expected = by_rep.loc[rep, "sum"] / by_rep.loc[rep, "count"]
@@ -176,9 +208,11 @@ def test_rep_win_rate(warehouse, landing_data, as_of):
 
 def _team_on(memberships: pd.DataFrame, user_id: str, day: pd.Timestamp) -> str:
     """Team of a user on a day: a later membership cuts an earlier one from its start."""
-    own = memberships[memberships["user_id"] == user_id].assign(
-        start=lambda f: _date(f["start_date"]), end=lambda f: _date(f["end_date"])
-    ).sort_values("start")
+    own = (
+        memberships[memberships["user_id"] == user_id]
+        .assign(start=lambda f: _date(f["start_date"]), end=lambda f: _date(f["end_date"]))
+        .sort_values("start")
+    )
     starts = list(own["start"])
     for index, row in enumerate(own.itertuples()):
         next_start = starts[index + 1] if index + 1 < len(starts) else None
@@ -225,7 +259,11 @@ def test_company_arr_at_month_end(warehouse, landing_data):
     month, month_end = "2026-10-01", pd.Timestamp("2026-10-31")
     contracts = landing_data["contracts"]
     recurring = _number(contracts["recurring_amount_annual"]).fillna(0)
-    active = (_date(contracts["start_date"]) <= month_end) & (_date(contracts["end_date"]) >= month_end) & (recurring > 0)
+    active = (
+        (_date(contracts["start_date"]) <= month_end)
+        & (_date(contracts["end_date"]) >= month_end)
+        & (recurring > 0)
+    )
     expected = round(float(recurring[active].sum()), 2)
     assert round(_indicator(warehouse, "arr_amount", "company", "company", month), 2) == expected
 
@@ -242,14 +280,19 @@ def test_company_conversion_cohorts(warehouse, landing_data, as_of, month):
     mqls = leads[_month(mql, month) & (mql <= as_of)]
     reached = mqls[sql.loc[mqls.index].notna() & (sql.loc[mqls.index] <= as_of)]
     assert len(mqls) > 20
-    assert _indicator(warehouse, "lead_to_opportunity_conversion", "company", "company", month) == pytest.approx(
-        len(reached) / len(mqls))
+    assert _indicator(
+        warehouse, "lead_to_opportunity_conversion", "company", "company", month
+    ) == pytest.approx(len(reached) / len(mqls))
 
     opportunities = landing_data["opportunities"]
-    links = pd.concat([
-        leads[["lead_id", "converted_opportunity_id"]].dropna().rename(columns={"converted_opportunity_id": "opportunity_id"}),
-        opportunities[["lead_id", "opportunity_id"]].dropna(),
-    ]).drop_duplicates()
+    links = pd.concat(
+        [
+            leads[["lead_id", "converted_opportunity_id"]]
+            .dropna()
+            .rename(columns={"converted_opportunity_id": "opportunity_id"}),
+            opportunities[["lead_id", "opportunity_id"]].dropna(),
+        ]
+    ).drop_duplicates()
     contracts = landing_data["contracts"]
     signed = _date(contracts["signed_date"])
     new_business = contracts[(contracts["contract_type"] == "new_business") & (signed <= as_of)]

@@ -1,9 +1,10 @@
 """Tests of the landing gate (crmwh gate): Great Expectations on landing files."""
+
 from __future__ import annotations
 
 import json
-import shutil
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -41,9 +42,19 @@ def landing(tmp_path: Path) -> Path:
 def gate(landing_dir: Path, *extra: str, capsys) -> Run:
     """Run the gate in-process (Great Expectations is imported once per test session)."""
     work = landing_dir.parent / "gate"
-    code = landing_gate.main([
-        "--landing-dir", str(landing_dir), "--docs-dir", str(work / "docs"),
-        "--summary", str(work / "summary.txt"), "--json", str(work / "result.json"), *extra])
+    code = landing_gate.main(
+        [
+            "--landing-dir",
+            str(landing_dir),
+            "--docs-dir",
+            str(work / "docs"),
+            "--summary",
+            str(work / "summary.txt"),
+            "--json",
+            str(work / "result.json"),
+            *extra,
+        ]
+    )
     captured = capsys.readouterr()
     return Run(code, captured.out, captured.err, work)
 
@@ -60,13 +71,30 @@ def failure_lines(run: Run) -> list[str]:
 
 # --------------------------------------------------------------------------- clean data
 
+
 def test_clean_minimal_set_passes_via_cli(tmp_path):
     work = tmp_path / "gate"
     proc = subprocess.run(
-        [PYTHON, "-m", "crm_warehouse", "gate", "--landing-dir", str(MINIMAL),
-         "--docs-dir", str(work / "docs"), "--summary", str(work / "summary.txt"),
-         "--json", str(work / "result.json")],
-        capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, timeout=120)
+        [
+            PYTHON,
+            "-m",
+            "crm_warehouse",
+            "gate",
+            "--landing-dir",
+            str(MINIMAL),
+            "--docs-dir",
+            str(work / "docs"),
+            "--summary",
+            str(work / "summary.txt"),
+            "--json",
+            str(work / "result.json"),
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (work / "docs" / "index.html").is_file()
     result = json.loads((work / "result.json").read_text(encoding="utf-8"))
@@ -93,8 +121,12 @@ def test_demo_set_passes_the_gate(tmp_path, capsys):
     if shared:
         shutil.copytree(shared, out)
     else:
-        subprocess.run([PYTHON, *GENERATOR, "--scale", "demo", "--seed", "42", "--out", str(out)],
-                       check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [PYTHON, *GENERATOR, "--scale", "demo", "--seed", "42", "--out", str(out)],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     run = gate(out, capsys=capsys)
     assert run.code == 0, run.summary
     assert run.index.is_file()
@@ -113,6 +145,7 @@ def test_parquet_landing_set_passes(tmp_path, capsys):
 
 
 # --------------------------------------------------------------------------- structural faults: exit 2
+
 
 def test_missing_required_column_stops(landing, capsys):
     edit(landing / "costs" / "2025-06-01_full.csv", "cost_type", "type")
@@ -178,6 +211,7 @@ def test_content_faults_are_not_checked_once_the_structure_fails(landing, capsys
 
 # --------------------------------------------------------------------------- content faults: exit 0 or 1
 
+
 def test_wrong_type_is_reported_and_strict_fails(landing, capsys):
     edit(landing / "costs" / "2025-06-01_full.csv", "80000.00", "abc")
     run = gate(landing, capsys=capsys)
@@ -201,7 +235,8 @@ def test_unknown_enum_value_is_reported(landing, capsys):
     assert run.code == 0
     [line] = failure_lines(run)
     assert line.startswith(
-        "users/2025-06-01_full.csv, row 2, column 'role': 'intern' is not an accepted value")
+        "users/2025-06-01_full.csv, row 2, column 'role': 'intern' is not an accepted value"
+    )
 
 
 def test_duplicate_key_within_a_file_is_reported(landing, capsys):
@@ -210,7 +245,8 @@ def test_duplicate_key_within_a_file_is_reported(landing, capsys):
     path.write_text("\n".join(lines + [lines[1]]) + "\n", encoding="utf-8")
     # the same id in a later (delta) file is normal, not a fault
     (landing / "teams" / "2025-06-02_delta.csv").write_bytes(
-        (landing / "teams" / "2025-06-01_full.csv").read_bytes())
+        (landing / "teams" / "2025-06-01_full.csv").read_bytes()
+    )
     run = gate(landing, capsys=capsys)
     assert run.code == 0
     assert failure_lines(run) == [
@@ -221,20 +257,31 @@ def test_duplicate_key_within_a_file_is_reported(landing, capsys):
 
 def test_null_key_bad_dates_and_quota_owner(landing, capsys):
     path = landing / "team_memberships" / "2025-06-01_full.csv"
-    path.write_text(path.read_text(encoding="utf-8") + "U00003,T001,,\nU00004,T001,2025-02-30,\n",
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "U00003,T001,,\nU00004,T001,2025-02-30,\n", encoding="utf-8"
+    )
     edit(landing / "quotas" / "2025-06-01_full.csv", ",T001,2025-04-01", ",,2025-04-01")
     edit(landing / "users" / "2025-06-01_full.csv", "2025-06-01 09:00:00", "2025-06-01T09:00:00+08:00")
     edit(landing / "accounts" / "2025-06-01_full.csv", ",true,", ",否,")
     run = gate(landing, capsys=capsys)
     assert run.code == 0
     lines = failure_lines(run)
-    assert ("team_memberships/2025-06-01_full.csv, row 4, column 'start_date': "
-            "primary key column is empty") in lines
-    assert any(line.startswith("team_memberships/2025-06-01_full.csv, row 5, column 'start_date': "
-                               "'2025-02-30' is not a date") for line in lines)
-    assert any(line.startswith("quotas/2025-06-01_full.csv, row 3, column 'user_id/team_id': "
-                               "exactly one of user_id / team_id must be set") for line in lines)
+    assert (
+        "team_memberships/2025-06-01_full.csv, row 4, column 'start_date': primary key column is empty"
+    ) in lines
+    assert any(
+        line.startswith(
+            "team_memberships/2025-06-01_full.csv, row 5, column 'start_date': '2025-02-30' is not a date"
+        )
+        for line in lines
+    )
+    assert any(
+        line.startswith(
+            "quotas/2025-06-01_full.csv, row 3, column 'user_id/team_id': "
+            "exactly one of user_id / team_id must be set"
+        )
+        for line in lines
+    )
     assert len(lines) == 3
 
 
@@ -260,9 +307,14 @@ def test_many_bad_rows_are_summarised(landing, capsys):
 
 # --------------------------------------------------------------------------- the typed mapping
 
+
 def test_every_typed_column_of_the_contract():
-    typed = {(e, c): column_type(c).value for e, ent in CONTRACT.items() for c in ent.columns
-             if column_type(c) is not LandingType.TEXT}
+    typed = {
+        (e, c): column_type(c).value
+        for e, ent in CONTRACT.items()
+        for c in ent.columns
+        if column_type(c) is not LandingType.TEXT
+    }
     assert typed[("quotas", "period_month")] == "date"
     assert typed[("quotas", "target_value")] == "decimal"
     assert typed[("opportunities", "amount")] == "decimal"
@@ -275,25 +327,57 @@ def test_every_typed_column_of_the_contract():
     assert booleans == [c for e in CONTRACT.values() for c in e.columns if c.startswith("is_")]
 
 
-@pytest.mark.parametrize("landing_type, good, bad", [
-    ("timestamp", ["2025-06-01 09:00:00", "2025-06-01T09:00:00+08:00", "2025-06-01 09:00:00Z",
-                   "2025-06-01 09:00:00.5", "2025-06-01", "2025/06/01 09:00:00", "2025/6/1 9:05"],
-     ["2025-06-31 09:00:00", "2025-06-01 24:00:00", "06/01/2025 09:00", "2025-06-01 09:00:00+15:00",
-      "x"]),
-    ("date", ["2025-06-01", "2024-02-29", "2025-6-1", "2025/06/01", "2025-06-01 00:00:00",
-              "2025年6月1日", "２０２５－０６－０１"],
-     ["2025-02-29", "01/06/2025", "45809", "2025-13-01"]),
-    ("decimal", ["120000.00", "-5", "0.5", "1,000.00", "1.005", "¥100", "1.2e3", "１２３"],
-     ["abc", "1,00", "1.000,50", "(100)", "1e20", "5."]),
-    ("integer", ["0", "1200", "-3", "12.0", "1,200"], ["1e3", "十", "12.5"]),
-    ("boolean", ["true", "FALSE", "1", "0", "是", "否", "yes", "t", "Y", "n"], ["2", "x", "√"]),
-])
+@pytest.mark.parametrize(
+    "landing_type, good, bad",
+    [
+        (
+            "timestamp",
+            [
+                "2025-06-01 09:00:00",
+                "2025-06-01T09:00:00+08:00",
+                "2025-06-01 09:00:00Z",
+                "2025-06-01 09:00:00.5",
+                "2025-06-01",
+                "2025/06/01 09:00:00",
+                "2025/6/1 9:05",
+            ],
+            [
+                "2025-06-31 09:00:00",
+                "2025-06-01 24:00:00",
+                "06/01/2025 09:00",
+                "2025-06-01 09:00:00+15:00",
+                "x",
+            ],
+        ),
+        (
+            "date",
+            [
+                "2025-06-01",
+                "2024-02-29",
+                "2025-6-1",
+                "2025/06/01",
+                "2025-06-01 00:00:00",
+                "2025年6月1日",
+                "２０２５－０６－０１",
+            ],
+            ["2025-02-29", "01/06/2025", "45809", "2025-13-01"],
+        ),
+        (
+            "decimal",
+            ["120000.00", "-5", "0.5", "1,000.00", "1.005", "¥100", "1.2e3", "１２３"],
+            ["abc", "1,00", "1.000,50", "(100)", "1e20", "5."],
+        ),
+        ("integer", ["0", "1200", "-3", "12.0", "1,200"], ["1e3", "十", "12.5"]),
+        ("boolean", ["true", "FALSE", "1", "0", "是", "否", "yes", "t", "Y", "n"], ["2", "x", "√"]),
+    ],
+)
 def test_parsers(landing_type, good, bad):
     assert parses_as(pd.Series(good, dtype=object), landing_type).tolist() == [True] * len(good)
     assert parses_as(pd.Series(bad, dtype=object), landing_type).tolist() == [False] * len(bad)
 
 
 # --------------------------------------------------------------------------- streaming
+
 
 def test_files_are_validated_in_chunks_with_one_merged_result(landing, tmp_path):
     """With 2-row chunks a 5-row file is validated in three pieces: a bad value in the last
@@ -302,8 +386,11 @@ def test_files_are_validated_in_chunks_with_one_merged_result(landing, tmp_path)
 
     path = landing / "users" / "2025-06-01_full.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    extra = [lines[2].replace("U00002", "U00003"), lines[1],
-             lines[2].replace("U00002", "U00004").replace("2023-05-01", "2023-02-30")]
+    extra = [
+        lines[2].replace("U00002", "U00003"),
+        lines[1],
+        lines[2].replace("U00002", "U00004").replace("2023-05-01", "2023-02-30"),
+    ]
     path.write_text("\n".join(lines + extra) + "\n", encoding="utf-8")
     whole = run_gate(landing, docs_dir=None)
     chunked = run_gate(landing, docs_dir=None, chunk_rows=2)

@@ -1,10 +1,10 @@
 """The landing parsing rule is one rule: the gate (src/crm_warehouse/gate/column_types.py) reads every raw
 text of the staging unit tests `parse_rule__*` (models/staging/crm/_crm__parse_unit_tests.yml)
 as those tests expect staging to read it, and both hold the same patterns."""
+
 from __future__ import annotations
 
 import re
-import sys
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -57,17 +57,23 @@ def _as_expected(value, landing_type: LandingType):
 def test_the_unit_tests_cover_every_landing_type():
     assert len(CASES) >= 60
     assert {column_type(raw) for _, _, raw, _, _ in CASES} >= {
-        LandingType.DECIMAL, LandingType.DATE, LandingType.TIMESTAMP, LandingType.BOOLEAN,
-        LandingType.INTEGER}
+        LandingType.DECIMAL,
+        LandingType.DATE,
+        LandingType.TIMESTAMP,
+        LandingType.BOOLEAN,
+        LandingType.INTEGER,
+    }
     assert any(expected is None for *_, expected in CASES)
 
 
-@pytest.mark.parametrize("test_name, record, column, raw, expected", CASES,
-                         ids=[f"{c[1]}-{c[2]}" for c in CASES])
+@pytest.mark.parametrize(
+    "test_name, record, column, raw, expected", CASES, ids=[f"{c[1]}-{c[2]}" for c in CASES]
+)
 def test_gate_reads_each_value_as_staging_does(test_name, record, column, raw, expected):
     landing_type = column_type(column)
     assert parse_value(raw, landing_type) == _as_expected(expected, landing_type), (
-        f"{test_name} {record}: {column} {raw!r}")
+        f"{test_name} {record}: {column} {raw!r}"
+    )
     if raw.strip():  # the gate's expectation accepts exactly the values that parse
         accepted = parses_as(pd.Series([raw.strip()], dtype=object), landing_type).iloc[0]
         assert accepted == (expected is not None)
@@ -80,10 +86,13 @@ def _macro_body(name: str) -> str:
     return match.group(1)
 
 
-@pytest.mark.parametrize("macro, constant", [
-    ("landing_number_pattern", "NUMBER_PATTERN"),
-    ("landing_integer_pattern", "INTEGER_PATTERN"),
-    ("landing_timestamp_pattern", "TIMESTAMP_PATTERN"),
-])
+@pytest.mark.parametrize(
+    "macro, constant",
+    [
+        ("landing_number_pattern", "NUMBER_PATTERN"),
+        ("landing_integer_pattern", "INTEGER_PATTERN"),
+        ("landing_timestamp_pattern", "TIMESTAMP_PATTERN"),
+    ],
+)
 def test_staging_and_gate_hold_the_same_patterns(macro, constant):
     assert _macro_body(macro) == getattr(column_types, constant)

@@ -3,6 +3,7 @@ platform's signature (DingTalk, Feishu) and payload shape and answers as told (s
 errors, platform rate-limit codes, timeouts). The marts are the suite's warehouse
 (CRM_TEST_DUCKDB), opened read-only; every send log is a temporary file; time is a fake
 clock (pacing and backoff never sleep for real)."""
+
 from __future__ import annotations
 
 import base64
@@ -10,7 +11,6 @@ import hashlib
 import hmac
 import json
 import os
-import sys
 import threading
 import time
 from collections import defaultdict
@@ -34,8 +34,14 @@ from crm_warehouse.push.signing import dingtalk_sign  # noqa: E402
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB") or ROOT / "warehouse" / "crm.duckdb")
 pytestmark = pytest.mark.skipif(not WAREHOUSE.is_file(), reason=f"no warehouse at {WAREHOUSE}: run make demo")
 
-SECRETS = {"NORTH_SW1": "SECnorth-test", "EAST_SW1": "SECeast-test", "SALES_OPS": "SECops-test",
-           "EAST_CT1": "feishu-east-test", "DIRECTORS": "feishu-dir-test", "ALERTS_FS": "feishu-alerts-test"}
+SECRETS = {
+    "NORTH_SW1": "SECnorth-test",
+    "EAST_SW1": "SECeast-test",
+    "SALES_OPS": "SECops-test",
+    "EAST_CT1": "feishu-east-test",
+    "DIRECTORS": "feishu-dir-test",
+    "ALERTS_FS": "feishu-alerts-test",
+}
 # T001's critical alerts also go to a Feishu robot, so each platform receives every kind
 EXTRA_ROUTE = Route("t001_alerts_feishu", "team", "T001", "alert", "ALERTS_FS", "feishu")
 
@@ -57,8 +63,13 @@ class Receiver:
                 parts = urlsplit(self.path)
                 _, platform, robot = parts.path.split("/")
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                rec = {"platform": platform, "robot": robot, "body": body,
-                       "query": parse_qs(parts.query), "problem": receiver.check(platform, robot, body, parts.query)}
+                rec = {
+                    "platform": platform,
+                    "robot": robot,
+                    "body": body,
+                    "query": parse_qs(parts.query),
+                    "problem": receiver.check(platform, robot, body, parts.query),
+                }
                 todo = receiver.script[robot].pop(0) if receiver.script[robot] else "ok"
                 rec["answer"] = todo
                 receiver.requests.append(rec)
@@ -66,14 +77,21 @@ class Receiver:
                     time.sleep(todo[1])
                     todo = "ok"
                 if rec["problem"]:
-                    code = {"dingtalk": ("errcode", 310000), "feishu": ("code", 19021)}.get(platform, ("errcode", 40008))
-                    return self.answer(200, {code[0]: code[1], "errmsg": rec["problem"], "msg": rec["problem"]})
+                    code = {"dingtalk": ("errcode", 310000), "feishu": ("code", 19021)}.get(
+                        platform, ("errcode", 40008)
+                    )
+                    return self.answer(
+                        200, {code[0]: code[1], "errmsg": rec["problem"], "msg": rec["problem"]}
+                    )
                 if isinstance(todo, tuple) and todo[0] == "http":
                     return self.answer(todo[1], {"error": "server error"})
                 if isinstance(todo, tuple) and todo[0] == "code":
                     key = "code" if platform == "feishu" else "errcode"
                     return self.answer(200, {key: todo[1], "errmsg": "limited", "msg": "limited"})
-                self.answer(200, {"code": 0, "msg": "success"} if platform == "feishu" else {"errcode": 0, "errmsg": "ok"})
+                self.answer(
+                    200,
+                    {"code": 0, "msg": "success"} if platform == "feishu" else {"errcode": 0, "errmsg": "ok"},
+                )
 
             def answer(self, status, data):
                 raw = json.dumps(data).encode()
@@ -83,7 +101,7 @@ class Receiver:
                 self.end_headers()
                 try:
                     self.wfile.write(raw)
-                except BrokenPipeError:        # the client gave up waiting (timeout test)
+                except BrokenPipeError:  # the client gave up waiting (timeout test)
                     pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -98,11 +116,16 @@ class Receiver:
             q = parse_qs(query)
             if secret:
                 ts = q.get("timestamp", [""])[0]
-                expected = base64.b64encode(hmac.new(secret.encode(), f"{ts}\n{secret}".encode(),
-                                                     hashlib.sha256).digest()).decode()
+                expected = base64.b64encode(
+                    hmac.new(secret.encode(), f"{ts}\n{secret}".encode(), hashlib.sha256).digest()
+                ).decode()
                 if q.get("sign", [""])[0] != expected or abs(int(ts) / 1000 - time.time()) > 3600:
                     return "sign not match"
-            if body.get("msgtype") != "markdown" or not body["markdown"].get("title") or not body["markdown"].get("text"):
+            if (
+                body.get("msgtype") != "markdown"
+                or not body["markdown"].get("title")
+                or not body["markdown"].get("text")
+            ):
                 return "bad markdown"
             for uid in body.get("at", {}).get("atUserIds", []):
                 if f"@{uid}" not in body["markdown"]["text"]:
@@ -115,18 +138,30 @@ class Receiver:
             if secret:
                 ts = body.get("timestamp", "")
                 key = f"{ts}\n{secret}".encode()
-                if body.get("sign") != base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode() \
-                        or abs(int(ts or 0) - time.time()) > 3600:
+                if (
+                    body.get("sign") != base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode()
+                    or abs(int(ts or 0) - time.time()) > 3600
+                ):
                     return "sign match fail"
             card = body.get("card", {})
-            if body.get("msg_type") != "interactive" or not card.get("header") or not card.get("elements") \
-                    or len(json.dumps(body).encode()) > 20_000:
+            if (
+                body.get("msg_type") != "interactive"
+                or not card.get("header")
+                or not card.get("elements")
+                or len(json.dumps(body).encode()) > 20_000
+            ):
                 return "bad card"
         return None
 
     def delivered(self) -> list[dict]:
-        return [r for r in self.requests if r["answer"] == "ok" or isinstance(r["answer"], tuple)
-                and r["answer"][0] == "timeout" and not r["problem"]]
+        return [
+            r
+            for r in self.requests
+            if r["answer"] == "ok"
+            or isinstance(r["answer"], tuple)
+            and r["answer"][0] == "timeout"
+            and not r["problem"]
+        ]
 
     def close(self) -> None:
         self.server.shutdown()
@@ -141,8 +176,9 @@ def env_for(receiver: Receiver, **extra: str) -> dict[str, str]:
 
 
 def options(tmp: Path, **kw) -> PushOptions:
-    base = dict(warehouse=WAREHOUSE, send_log=tmp / "send_log.duckdb", briefing_periods=("daily",),
-                timeout_s=2.0)
+    base = dict(
+        warehouse=WAREHOUSE, send_log=tmp / "send_log.duckdb", briefing_periods=("daily",), timeout_s=2.0
+    )
     base.update(kw)
     return PushOptions(**base)
 
@@ -164,7 +200,10 @@ def receiver():
 
 def test_dingtalk_signature_matches_a_published_vector():
     # the DingTalk signing example of the `dingding` crate: timestamp 1700000000000, secret "secret"
-    assert quote_plus(dingtalk_sign("secret", 1700000000000)) == "OuzzJR5%2BxZ4%2FEYwqtNt6sMYZQMTa%2FHEGvc9miJe7XzY%3D"
+    assert (
+        quote_plus(dingtalk_sign("secret", 1700000000000))
+        == "OuzzJR5%2BxZ4%2FEYwqtNt6sMYZQMTa%2FHEGvc9miJe7XzY%3D"
+    )
 
 
 def test_every_kind_is_delivered_once_on_every_platform_signed_and_paced(receiver, tmp_path):
@@ -182,9 +221,13 @@ def test_every_kind_is_delivered_once_on_every_platform_signed_and_paced(receive
     for r in rows:
         kinds[r["platform"]].add(r["kind"])
     assert {p: kinds[p] for p in ("dingtalk", "wecom", "feishu")} == {
-        p: {"won_deal", "reminder", "alert", "briefing"} for p in ("dingtalk", "wecom", "feishu")}
+        p: {"won_deal", "reminder", "alert", "briefing"} for p in ("dingtalk", "wecom", "feishu")
+    }
     assert {b for r in rows if r["kind"] == "briefing" for b in [r["message_key"].split(":")[1]]} == {
-        "daily", "weekly", "monthly"}
+        "daily",
+        "weekly",
+        "monthly",
+    }
     # DingTalk: never more than 20 messages in any 60 s per robot (timestamps as signed on the wire)
     per_robot = defaultdict(list)
     for r in receiver.requests:
@@ -204,17 +247,17 @@ def test_every_kind_is_delivered_once_on_every_platform_signed_and_paced(receive
 
 def test_errors_are_retried_with_backoff_and_timeouts_too(receiver, tmp_path):
     opts = options(tmp_path, kinds=("won_deal",), timeout_s=0.3)
-    receiver.script["EAST_SW1"] = [("http", 500), ("code", 130101)]          # then ok
-    receiver.script["EAST_SW2"] = [("timeout", 0.8)]                         # then ok
+    receiver.script["EAST_SW1"] = [("http", 500), ("code", 130101)]  # then ok
+    receiver.script["EAST_SW2"] = [("timeout", 0.8)]  # then ok
     clock = FakeClock()
     result = run_push(opts, env_for(receiver), clock=clock)
     assert result.ok
     rows: dict[str, dict] = {}
-    for r in log_rows(opts.send_log):          # the first message of each robot met the script
+    for r in log_rows(opts.send_log):  # the first message of each robot met the script
         rows.setdefault(r["robot"], r)
     assert rows["EAST_SW1"]["attempts"] == 3 and rows["EAST_SW1"]["state"] == "sent"
     assert rows["EAST_SW2"]["attempts"] == 2 and rows["EAST_SW2"]["state"] == "sent"
-    assert sorted(s for s in clock.slept if s >= 1) == [2.0, 2.0, 4.0]       # backoff 2 s, 4 s; 2 s
+    assert sorted(s for s in clock.slept if s >= 1) == [2.0, 2.0, 4.0]  # backoff 2 s, 4 s; 2 s
     assert sum(r["attempts"] for r in log_rows(opts.send_log)) == len(log_rows(opts.send_log)) + 3
 
 
@@ -224,7 +267,7 @@ def test_a_failing_receiver_leaves_messages_pending_and_the_next_run_delivers_th
     first = run_push(opts, env_for(receiver), clock=FakeClock())
     pending = [r for r in log_rows(opts.send_log) if r["state"] == "pending"]
     assert pending and {r["robot"] for r in pending} == {"EAST_SW2"} and len(first.pending) == len(pending)
-    tried, waiting = pending[0], pending[1:]          # after one message fails 3 times, the rest wait
+    tried, waiting = pending[0], pending[1:]  # after one message fails 3 times, the rest wait
     assert tried["attempts"] == 3 and tried["last_error"] == "HTTP 503"
     assert waiting and all(r["attempts"] == 0 and "HTTP 503" in r["last_error"] for r in waiting)
     assert len([r for r in receiver.requests if r["robot"] == "EAST_SW2"]) == 3
@@ -247,24 +290,43 @@ def test_a_bad_signature_fails_and_is_sent_again_only_when_asked(receiver, tmp_p
     n = len(receiver.requests)
     assert run_push(opts, env_for(receiver), clock=FakeClock(), routes=routes).sent == 0
     assert len(receiver.requests) == n
-    again = run_push(options(tmp_path, kinds=("alert",), retry_failed=True), env_for(receiver),
-                     clock=FakeClock(), routes=routes)
+    again = run_push(
+        options(tmp_path, kinds=("alert",), retry_failed=True),
+        env_for(receiver),
+        clock=FakeClock(),
+        routes=routes,
+    )
     assert again.ok and again.sent == len(failed)
 
 
 def test_no_secret_or_token_in_the_console_or_the_send_log(tmp_path, capsys, monkeypatch):
     token, secret = "tok3nVERYsecret0123456789", "SECsigning-secret-abcdef"
-    env = {"CRM_PUSH_EAST_SW1_URL": f"http://127.0.0.1:9/robot/send?access_token={token}",
-           "CRM_PUSH_EAST_SW1_SECRET": secret}
+    env = {
+        "CRM_PUSH_EAST_SW1_URL": f"http://127.0.0.1:9/robot/send?access_token={token}",
+        "CRM_PUSH_EAST_SW1_SECRET": secret,
+    }
     for k in list(os.environ):
         if k.startswith("CRM_PUSH_"):
             monkeypatch.delenv(k)
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     from crm_warehouse.push import cli as main
+
     log = tmp_path / "log.duckdb"
-    code = main.main(["--warehouse", str(WAREHOUSE), "--send-log", str(log), "--kind", "won_deal",
-                      "--attempts", "1", "--timeout", "0.5"])
+    code = main.main(
+        [
+            "--warehouse",
+            str(WAREHOUSE),
+            "--send-log",
+            str(log),
+            "--kind",
+            "won_deal",
+            "--attempts",
+            "1",
+            "--timeout",
+            "0.5",
+        ]
+    )
     out = capsys.readouterr()
     assert code == 3
     rows = log_rows(log)
@@ -290,26 +352,36 @@ def test_dry_run_writes_one_json_per_message_and_sends_nothing(receiver, tmp_pat
         assert "bi.example.com/crm/" in json.dumps(record["payload"])
 
 
-def test_a_split_message_is_delivered_in_parts_once_even_when_the_limit_changes(receiver, tmp_path, monkeypatch):
-    opts = options(tmp_path, kinds=("reminder",), team="T003")           # T003: a WeCom group
+def test_a_split_message_is_delivered_in_parts_once_even_when_the_limit_changes(
+    receiver, tmp_path, monkeypatch
+):
+    opts = options(tmp_path, kinds=("reminder",), team="T003")  # T003: a WeCom group
     monkeypatch.setattr(CHANNELS["wecom"], "max_bytes", 900)
     first = run_push(opts, env_for(receiver), clock=FakeClock())
     keys = [r["message_key"] for r in log_rows(opts.send_log)]
     assert first.ok and any("#1/" in k for k in keys) and any("#2/" in k for k in keys)
     assert all(len(r["body"]["markdown"]["content"].encode("utf-8")) <= 900 for r in receiver.requests)
     assert len(receiver.requests) == len(keys) == len(set(keys))
-    monkeypatch.setattr(CHANNELS["wecom"], "max_bytes", 4096)             # now each would fit whole
+    monkeypatch.setattr(CHANNELS["wecom"], "max_bytes", 4096)  # now each would fit whole
     again = run_push(opts, env_for(receiver), clock=FakeClock())
     assert (again.queued, again.sent, len(receiver.requests)) == (0, 0, len(keys))
 
 
 def test_long_messages_are_split_to_fit_each_platform():
     lines = [f"- 第 {i} 条 记录 record {i}: " + "客户名称" * 40 for i in range(60)]
-    message = Message(kind="alert", key="alert:x", title=("严重提醒", "Critical alert"), lines=lines,
-                      link="https://bi.example.com/crm/rep/U1.html", link_text=("查看详情", "Open"))
+    message = Message(
+        kind="alert",
+        key="alert:x",
+        title=("严重提醒", "Critical alert"),
+        lines=lines,
+        link="https://bi.example.com/crm/rep/U1.html",
+        link_text=("查看详情", "Open"),
+    )
     for platform, limit in (("wecom", 4096), ("dingtalk", 20_000), ("feishu", 20_000)):
         channel = CHANNELS[platform]
-        payloads = channel.payloads(message, [Mention("user_id" if platform != "feishu" else "open_id", "demo-1")])
+        payloads = channel.payloads(
+            message, [Mention("user_id" if platform != "feishu" else "open_id", "demo-1")]
+        )
         assert len(payloads) > 1
         texts = [channel.text_of(p) for p in payloads]
         assert all(len(t.encode("utf-8")) <= min(limit, channel.max_bytes) for t in texts)
@@ -329,6 +401,7 @@ def test_data_in_a_message_stays_text(tmp_path):
             '恭喜 [x](javascript:alert(1)) <script>alert(1)</script>' as message_zh,
             'hi <@all> <at id=all></at> <font color="warning">x</font> **bold**' as message_en""")
     from crm_warehouse.dashboards.marts import MartReader
+
     with MartReader(db) as reader:
         [message] = compose.won_deals(reader, reader.as_of_date(), 3, None)
     for platform in ("dingtalk", "wecom", "feishu"):
@@ -337,19 +410,21 @@ def test_data_in_a_message_stays_text(tmp_path):
         assert "](javascript:" not in text and "<script>" not in text, platform
         assert "<@all>" not in text and "<at id=all>" not in text and "<font" not in text, platform
         assert "**bold**" not in text
-        assert "恭喜 ［x］(javascript:alert(1)) ＜script＞" in text      # still readable
+        assert "恭喜 ［x］(javascript:alert(1)) ＜script＞" in text  # still readable
 
 
 def test_briefings_due_daily_weekly_on_mondays_monthly_on_the_first():
     import datetime as dt
-    assert compose.due_periods(dt.date(2026, 11, 25)) == ["daily"]               # a Wednesday
-    assert compose.due_periods(dt.date(2026, 11, 30)) == ["daily", "weekly"]     # a Monday
-    assert compose.due_periods(dt.date(2026, 12, 1)) == ["daily", "monthly"]     # Tuesday the 1st
+
+    assert compose.due_periods(dt.date(2026, 11, 25)) == ["daily"]  # a Wednesday
+    assert compose.due_periods(dt.date(2026, 11, 30)) == ["daily", "weekly"]  # a Monday
+    assert compose.due_periods(dt.date(2026, 12, 1)) == ["daily", "monthly"]  # Tuesday the 1st
     assert compose.due_periods(dt.date(2027, 3, 1)) == ["daily", "weekly", "monthly"]
 
 
 def _refresh_module():
     from crm_warehouse import refresh
+
     return refresh
 
 
@@ -357,12 +432,15 @@ def test_the_refresh_pushes_only_after_a_publish_and_a_push_failure_is_only_a_wa
     import contextlib
     import subprocess
     import types
+
     refresh = _refresh_module()
     calls = []
 
     def fake_run(argv, **kw):
         calls.append(argv)
-        return subprocess.CompletedProcess(argv, 3, "推送 push: 已发送 sent 0", "  待重发 pending: won_deal:K1 -> EAST_SW1: HTTP 503")
+        return subprocess.CompletedProcess(
+            argv, 3, "推送 push: 已发送 sent 0", "  待重发 pending: won_deal:K1 -> EAST_SW1: HTTP 503"
+        )
 
     status, message = refresh.push_after_publish(tmp_path / "crm.duckdb", run=fake_run)
     assert status == "warn" and "HTTP 503" in message
@@ -370,6 +448,7 @@ def test_the_refresh_pushes_only_after_a_publish_and_a_push_failure_is_only_a_wa
 
     def too_slow(argv, **kw):
         raise subprocess.TimeoutExpired(argv, 1)
+
     assert refresh.push_after_publish(tmp_path / "crm.duckdb", run=too_slow)[0] == "warn"
 
     steps, warnings = [], []
@@ -382,31 +461,42 @@ def test_the_refresh_pushes_only_after_a_publish_and_a_push_failure_is_only_a_wa
 
     pushed = []
     from crm_warehouse.refresh import publish_step
-    monkeypatch.setattr(publish_step, "push_after_publish",
-                        lambda serving: pushed.append(serving) or ("warn", "exit 3"))
-    fake = types.SimpleNamespace(summary={"published": False}, layout=types.SimpleNamespace(serving=tmp_path / "s"),
-                                 step=step, log=types.SimpleNamespace(warn=lambda m, c=None: warnings.append(m)),
-                                 console=None)
+
+    monkeypatch.setattr(
+        publish_step, "push_after_publish", lambda serving: pushed.append(serving) or ("warn", "exit 3")
+    )
+    fake = types.SimpleNamespace(
+        summary={"published": False},
+        layout=types.SimpleNamespace(serving=tmp_path / "s"),
+        step=step,
+        log=types.SimpleNamespace(warn=lambda m, c=None: warnings.append(m)),
+        console=None,
+    )
     monkeypatch.setenv("CRM_PUSH_ENABLED", "1")
-    refresh.Refresh.push(fake)                       # nothing published: no push
+    refresh.Refresh.push(fake)  # nothing published: no push
     assert pushed == []
     fake.summary["published"] = True
     monkeypatch.delenv("CRM_PUSH_ENABLED")
-    refresh.Refresh.push(fake)                       # not enabled: no push
+    refresh.Refresh.push(fake)  # not enabled: no push
     assert pushed == []
     monkeypatch.setenv("CRM_PUSH_ENABLED", "1")
-    refresh.Refresh.push(fake)                       # published and enabled: pushed; failure is a warning
+    refresh.Refresh.push(fake)  # published and enabled: pushed; failure is a warning
     assert pushed == [tmp_path / "s"] and warnings == ["push: exit 3"]
     assert steps[-1][1]["_status"] == "warn" and fake.summary["push"]["status"] == "warn"
 
 
 def test_the_push_exposures_list_exactly_the_marts_each_kind_reads():
     import re
+
     import yaml
+
     from crm_warehouse.dashboards.marts import MartReader
+
     doc = yaml.safe_load((ROOT / "models" / "exposures" / "_push__exposures.yml").read_text(encoding="utf-8"))
-    exposures = {e["name"]: {re.sub(r"ref\(['\"]([a-z0-9_]+)['\"]\)", r"\1", d) for d in e["depends_on"]}
-                 for e in doc["exposures"]}
+    exposures = {
+        e["name"]: {re.sub(r"ref\(['\"]([a-z0-9_]+)['\"]\)", r"\1", d) for d in e["depends_on"]}
+        for e in doc["exposures"]
+    }
     with MartReader(WAREHOUSE) as reader:
         as_of = reader.as_of_date()
         compose.won_deals(reader, as_of, 3, None)

@@ -7,6 +7,7 @@ Most tests start from one full build of the minimal landing fixture (the session
 `golden` in conftest.py, shared with test_refresh_recovery.py, copied per test by `warehouse`);
 the demo-scale delta is in test_incremental.py.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,7 +21,22 @@ import time
 import duckdb
 import pytest
 
-from refresh_helpers import env, run_refresh, log_records, last_end, sha256, scalar, parquet_rows, landing_copy, leftovers, _write_lock, SCRIPT, FAST, ROOT, refresh
+from refresh_helpers import (
+    FAST,
+    ROOT,
+    SCRIPT,
+    _write_lock,
+    env,
+    landing_copy,
+    last_end,
+    leftovers,
+    log_records,
+    parquet_rows,
+    refresh,
+    run_refresh,
+    scalar,
+    sha256,
+)
 
 
 def test_clean_refresh_publishes_parquet_and_log(golden):
@@ -35,8 +51,10 @@ def test_clean_refresh_publishes_parquet_and_log(golden):
     assert (wh / "parquet").is_symlink()
     con = duckdb.connect(str(serving), read_only=True)
     tables = refresh.base_tables(con, refresh.MART_SCHEMAS)
-    views = con.execute("select count(*) from information_schema.tables where table_type = 'VIEW' "
-                        "and table_schema in ('core', 'marts', 'data_quality')").fetchone()[0]
+    views = con.execute(
+        "select count(*) from information_schema.tables where table_type = 'VIEW' "
+        "and table_schema in ('core', 'marts', 'data_quality')"
+    ).fetchone()[0]
     con.close()
     files = sorted(str(p.relative_to(wh / "parquet")) for p in (wh / "parquet").rglob("*.parquet"))
     assert files == sorted(f"{s}/{t}.parquet" for s, t in tables)
@@ -79,7 +97,7 @@ def test_bad_landing_file_stops_at_gate_and_serving_is_untouched(tmp_path, wareh
     rows = list(csv.reader(users.open(encoding="utf-8", newline="")))
     drop = rows[0].index("email")
     with users.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows([r[:drop] + r[drop + 1:] for r in rows])
+        csv.writer(fh, lineterminator="\n").writerows([r[:drop] + r[drop + 1 :] for r in rows])
     before = sha256(warehouse)
     proc = run_refresh(warehouse, landing, "--gate", gate, "--no-freshness")
     assert proc.returncode == refresh.EXIT_GATE, proc.stderr
@@ -95,20 +113,44 @@ def test_refused_source_adaptation_stops_the_refresh_and_serving_is_untouched(tm
     """CRM_SOURCE_MAPPING: a CRM export with a stage name the mapping does not know stops the
     refresh before the gate; the landing folder and the serving warehouse stay as they were."""
     exports = tmp_path / "exports"
-    subprocess.run([sys.executable, "-m", "crm_warehouse", "generate", "--scale", "tiny",
-                    "--defect-multiplier", "0", "--shape", "salesforce", "--out", str(exports),
-                    "--quiet"], check=True, timeout=120)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "crm_warehouse",
+            "generate",
+            "--scale",
+            "tiny",
+            "--defect-multiplier",
+            "0",
+            "--shape",
+            "salesforce",
+            "--out",
+            str(exports),
+            "--quiet",
+        ],
+        check=True,
+        timeout=120,
+    )
     opportunities = exports / "Opportunity_2026-11-24_full.csv"
     text = opportunities.read_text(encoding="utf-8")
     opportunities.write_text(text.replace(",Closed Lost,", ",Closed Lost - Duplicate,", 1), encoding="utf-8")
     landing = landing_copy(tmp_path)
     landing_before = {p: sha256(p) for p in landing.rglob("*.csv")}
     before = sha256(warehouse)
-    cmd = [sys.executable, *SCRIPT, *FAST, "--serving-path", str(warehouse),
-           "--landing-dir", str(landing)]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env={**env(), "CRM_SOURCE_MAPPING": str(ROOT / "mappings" / "salesforce.yml"),
-                               "CRM_SOURCE_DIR": str(exports)})
+    cmd = [sys.executable, *SCRIPT, *FAST, "--serving-path", str(warehouse), "--landing-dir", str(landing)]
+    proc = subprocess.run(
+        cmd,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **env(),
+            "CRM_SOURCE_MAPPING": str(ROOT / "mappings" / "salesforce.yml"),
+            "CRM_SOURCE_DIR": str(exports),
+        },
+    )
     assert proc.returncode == refresh.EXIT_GATE, proc.stderr
     assert "unknown value 'Closed Lost - Duplicate'" in proc.stderr
     assert "Opportunity_2026-11-24_full.csv, row " in proc.stderr and "column 'StageName'" in proc.stderr
@@ -124,9 +166,23 @@ def test_build_warehouse_keeps_its_exit_codes(tmp_path, warehouse):
     landing = landing_copy(tmp_path)
     shutil.rmtree(landing / "teams")
     before = sha256(warehouse)
-    proc = subprocess.run([sys.executable, "-m", "crm_warehouse", "build", "--landing-dir",
-                           str(landing), "--serving-path", str(warehouse)],
-                          cwd=ROOT, env=env(), capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "crm_warehouse",
+            "build",
+            "--landing-dir",
+            str(landing),
+            "--serving-path",
+            str(warehouse),
+        ],
+        cwd=ROOT,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2, proc.stderr
     assert "teams" in proc.stderr and sha256(warehouse) == before
 
@@ -202,7 +258,10 @@ def test_rollback_restores_the_previous_warehouse(tmp_path, warehouse, golden):
     assert proc.returncode == 0, proc.stderr
     assert sha256(warehouse) == previous_hash and not previous.exists()
     assert refresh.mart_checksums(warehouse) == golden["checksums"]
-    assert parquet_rows(wh / "parquet" / "core" / "fct_leads.parquet") == golden["checksums"]["core.fct_leads"][0]
+    assert (
+        parquet_rows(wh / "parquet" / "core" / "fct_leads.parquet")
+        == golden["checksums"]["core.fct_leads"][0]
+    )
     rolled = list((history / "rolled-back").glob("crm.*.duckdb"))
     assert len(rolled) == 1
     # nothing older to go back to
@@ -238,7 +297,9 @@ def test_a_writer_on_the_serving_file_stops_the_publish(tmp_path, warehouse):
     run = refresh.Refresh(opts)
     layout.build_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(warehouse, layout.candidate)  # stands in for tonight's finished build
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(warehouse)], stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(warehouse)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert writer.stdout.readline().strip() == "ready"
         assert refresh.serving_writer(warehouse) is not None
@@ -265,8 +326,11 @@ def test_production_settings_reach_dbt_without_the_salt_in_any_argument(tmp_path
     monkeypatch.setenv("CRM_PII_SALT", "s3cret-salt-value")
     monkeypatch.setenv("CRM_AS_OF_DATE", "2026-10-31")
     layout = refresh.Layout.from_serving(tmp_path / "wh" / "crm.duckdb")
-    run = refresh.Refresh(refresh.Options(landing_dir=tmp_path, layout=layout, quiet=True,
-                                          as_of_date=refresh.check_as_of_date("2026-10-31")))
+    run = refresh.Refresh(
+        refresh.Options(
+            landing_dir=tmp_path, layout=layout, quiet=True, as_of_date=refresh.check_as_of_date("2026-10-31")
+        )
+    )
     env, args = run.dbt_env(), run.dbt_common()
     assert "CRM_PII_SALT" not in env and env["DBT_ENV_SECRET_CRM_PII_SALT"] == "s3cret-salt-value"
     assert "CRM_AS_OF_DATE" not in env

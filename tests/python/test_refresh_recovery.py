@@ -2,6 +2,7 @@
 random points, and a weekly --full-refresh that keeps the issue and alert history. Starts from
 the shared `golden` build (conftest.py), copied per test.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,15 +14,30 @@ import time
 
 import duckdb
 
-from refresh_helpers import run_refresh, start_refresh, log_records, last_end, parquet_rows, landing_copy, leftovers, _orphans, parquet_complete, wait_for_step, FAST, refresh
+from refresh_helpers import (
+    FAST,
+    _orphans,
+    landing_copy,
+    last_end,
+    leftovers,
+    log_records,
+    parquet_complete,
+    parquet_rows,
+    refresh,
+    run_refresh,
+    start_refresh,
+    wait_for_step,
+)
 
 
 def test_readers_never_break_during_a_refresh(tmp_path, warehouse, golden):
     landing = landing_copy(tmp_path)
     leads = next((landing / "leads").glob("*.csv"))
     with leads.open("a", encoding="utf-8", newline="") as fh:
-        fh.write("L0000002,marketing,CMP0001,A000001,U00001,software,new,2025-05-20 10:00:00,,,,,,"
-                 "2025-05-20 10:00:00,false\n")
+        fh.write(
+            "L0000002,marketing,CMP0001,A000001,U00001,software,new,2025-05-20 10:00:00,,,,,,"
+            "2025-05-20 10:00:00,false\n"
+        )
     old = golden["checksums"]["core.fct_leads"][0]
     new = old + 1
     seen: list[int] = []
@@ -70,8 +86,11 @@ def test_kill_9_at_random_points_then_next_run_is_clean_and_identical(tmp_path, 
     wh = warehouse.parent
     rng = random.Random(20261125)
     # (phase, step logged just before it, seeded delay after that step)
-    moments = [("start", None, rng.uniform(0.5, 3.0)), ("build", "prepare", rng.uniform(2.0, 12.0)),
-               ("publish", "build", rng.uniform(0.0, 0.4))]  # inspect, parquet, swap, history
+    moments = [
+        ("start", None, rng.uniform(0.5, 3.0)),
+        ("build", "prepare", rng.uniform(2.0, 12.0)),
+        ("publish", "build", rng.uniform(0.0, 0.4)),
+    ]  # inspect, parquet, swap, history
     killed = []
     for phase, after, delay in moments:
         proc = start_refresh(warehouse, landing, *FAST)
@@ -110,10 +129,20 @@ def test_full_refresh_keeps_the_issue_and_alert_history(warehouse, tmp_path):
     and rows dated after the as-of date (left by a build whose as-of date a mistyped timestamp
     had moved to 2062) are read back to the as-of date instead of stopping the build."""
     histories = {
-        "data_quality.fct_data_quality_issues": ("finding_id", "first_seen_as_of", "last_seen_as_of",
-                                                 "resolved_as_of", "dq_partition"),
-        "marts.fct_alerts": ("alert_id", "first_raised_as_of", "last_seen_as_of", "resolved_as_of",
-                             "alert_partition"),
+        "data_quality.fct_data_quality_issues": (
+            "finding_id",
+            "first_seen_as_of",
+            "last_seen_as_of",
+            "resolved_as_of",
+            "dq_partition",
+        ),
+        "marts.fct_alerts": (
+            "alert_id",
+            "first_raised_as_of",
+            "last_seen_as_of",
+            "resolved_as_of",
+            "alert_partition",
+        ),
     }
     con = duckdb.connect(str(warehouse))
     as_of = con.execute("select max(as_of_date) from marts.team_board").fetchone()[0]
@@ -122,12 +151,15 @@ def test_full_refresh_keeps_the_issue_and_alert_history(warehouse, tmp_path):
     first = as_of - dt.timedelta(days=60)
     # resolved weeks ago; and open, last seen by the previous night's build
     future = dt.date(2062, 11, 24)
-    for name, is_open, last, resolved in (("history-resolved", False, day(40), day(39)),
-                                          ("history-open", True, day(1), None),
-                                          ("history-same-day", True, day(0), None),
-                                          ("history-future-open", True, future, None),
-                                          ("history-future-resolved", False, day(2), future)):
-        con.execute(f"""
+    for name, is_open, last, resolved in (
+        ("history-resolved", False, day(40), day(39)),
+        ("history-open", True, day(1), None),
+        ("history-same-day", True, day(0), None),
+        ("history-future-open", True, future, None),
+        ("history-future-resolved", False, day(2), future),
+    ):
+        con.execute(
+            f"""
             insert into data_quality.fct_data_quality_issues (finding_id, rule_code, rule_name_zh, rule_name_en,
                 category, severity, fix_owner_role, score_weight, entity, record_id, column_name,
                 responsible_user_id, responsible_team_id, record_date, measured_value, detail_zh, detail_en,
@@ -136,8 +168,10 @@ def test_full_refresh_keeps_the_issue_and_alert_history(warehouse, tmp_path):
                 r.fix_owner_role, r.score_weight, r.entity, '{name}', null, u.user_id, u.current_team_id,
                 ?::date, 1, '测试', 'test', ?::date, ?::date, ?, ?::date, 'all'
             from (select * from reference.ref_dq_rules order by rule_code limit 1) as r, {rep} as u""",
-                    [first, first, last, is_open, resolved])
-        con.execute(f"""
+            [first, first, last, is_open, resolved],
+        )
+        con.execute(
+            f"""
             insert into marts.fct_alerts (alert_id, rule_code, rule_name_zh, rule_name_en, severity, action_role,
                 action_user_id, entity_type, record_id, record_name, subject_user_id, team_id, region_id,
                 measured_value, threshold_value, message_zh, message_en, first_raised_as_of, last_seen_as_of,
@@ -147,7 +181,8 @@ def test_full_refresh_keeps_the_issue_and_alert_history(warehouse, tmp_path):
                 1, r.threshold_value, '测试', 'test', ?::date, ?::date, ?, ?::date, 'all'
             from (select * from reference.ref_alert_rules where entity_type = 'rep' order by rule_code limit 1) as r,
                 {rep} as u""",
-                    [first, last, is_open, resolved])
+            [first, last, is_open, resolved],
+        )
     con.close()
     proc = run_refresh(warehouse, landing_copy(tmp_path), *FAST, "--full-refresh")
     assert proc.returncode == 0, proc.stderr
@@ -156,9 +191,13 @@ def test_full_refresh_keeps_the_issue_and_alert_history(warehouse, tmp_path):
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         for table, (key, first_col, _, resolved_col, _) in histories.items():
-            rows = dict((r[0], r[1:]) for r in con.execute(
-                f"select {key}, {first_col}, is_open, {resolved_col} from {table} "
-                f"where {key} like 'history-%'").fetchall())
+            rows = dict(
+                (r[0], r[1:])
+                for r in con.execute(
+                    f"select {key}, {first_col}, is_open, {resolved_col} from {table} "
+                    f"where {key} like 'history-%'"
+                ).fetchall()
+            )
             # resolved long ago: kept as it was; open before and not found now: resolved today
             assert rows.get("history-resolved") == (first, False, as_of - dt.timedelta(days=39)), table
             assert rows.get("history-open") == (first, False, as_of), table
@@ -167,7 +206,13 @@ def test_full_refresh_keeps_the_issue_and_alert_history(warehouse, tmp_path):
             # dated after the as-of date: read back to it
             assert rows.get("history-future-open") == (first, False, as_of), table
             assert rows.get("history-future-resolved") == (first, False, as_of), table
-        assert con.execute("select count(*) from data_quality.fct_data_quality_issues "
-                           "where last_seen_as_of > ? or resolved_as_of > ?", [as_of, as_of]).fetchone()[0] == 0
+        assert (
+            con.execute(
+                "select count(*) from data_quality.fct_data_quality_issues "
+                "where last_seen_as_of > ? or resolved_as_of > ?",
+                [as_of, as_of],
+            ).fetchone()[0]
+            == 0
+        )
     finally:
         con.close()

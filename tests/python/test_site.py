@@ -7,6 +7,7 @@ the mart value it names (queried here with our own SQL and compared with the dis
 and every chart series equals the mart rows it names. A handful of page-specific checks do not
 rely on the page's own annotations at all. A rep without data gets a page that says so.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,7 +16,6 @@ import math
 import os
 import re
 import shutil
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,9 @@ IDENT = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$")
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB") or ROOT / "warehouse" / "crm.duckdb")
 REQUIRE_BROWSER = os.environ.get("CRM_REQUIRE_BROWSER") == "1"
 # the Spark warehouse built from the same landing files (make test-spark), if there is one
-SPARK_WAREHOUSE = Path(os.environ.get("CRM_TEST_SPARK_WAREHOUSE") or ROOT / "warehouse" / "spark" / "spark-warehouse")
+SPARK_WAREHOUSE = Path(
+    os.environ.get("CRM_TEST_SPARK_WAREHOUSE") or ROOT / "warehouse" / "spark" / "spark-warehouse"
+)
 
 pytestmark = pytest.mark.skipif(not WAREHOUSE.is_file(), reason=f"no warehouse at {WAREHOUSE}: run make demo")
 
@@ -69,8 +71,12 @@ def visited(site) -> dict[str, dict[str, Any]]:
                 continue
             page = context.new_page()
             problems: list[str] = []
-            page.on("console", lambda m, p=problems: p.append(f"console {m.type}: {m.text}")
-                    if m.type in ("error", "warning") else None)
+            page.on(
+                "console",
+                lambda m, p=problems: (
+                    p.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None
+                ),
+            )
             page.on("pageerror", lambda e, p=problems: p.append(f"page error: {e}"))
             page.on("requestfailed", lambda r, p=problems: p.append(f"request failed: {r.url}"))
             page.goto(page_path.as_uri())
@@ -83,7 +89,8 @@ def visited(site) -> dict[str, dict[str, Any]]:
                 "cards": page.evaluate(
                     "Array.from(document.querySelectorAll('[data-indicator] .value, .card[data-col] .value'))"
                     ".map(e => [e.closest('[data-indicator]') ? e.closest('[data-indicator]').dataset.indicator"
-                    " : e.closest('.card').dataset.col, e.innerText.trim()])"),
+                    " : e.closest('.card').dataset.col, e.innerText.trim()])"
+                ),
                 "no_data": page.evaluate("!!document.getElementById('no-data')"),
                 "text": page.inner_text("main"),
             }
@@ -93,10 +100,12 @@ def visited(site) -> dict[str, dict[str, Any]]:
             if rel.startswith("cockpit/"):
                 seen[rel]["card_texts"] = page.evaluate(
                     "Object.fromEntries(Array.from(document.querySelectorAll('.card[data-indicator]'))"
-                    ".map(c => [c.dataset.indicator, c.textContent.replace(/\\s+/g, ' ').trim()]))")
+                    ".map(c => [c.dataset.indicator, c.textContent.replace(/\\s+/g, ' ').trim()]))"
+                )
             if rel.startswith("team/"):
                 seen[rel]["member_ids"] = page.evaluate(
-                    "Array.from(document.querySelectorAll('table.members tr[data-user-id]')).map(r => r.dataset.userId)")
+                    "Array.from(document.querySelectorAll('table.members tr[data-user-id]')).map(r => r.dataset.userId)"
+                )
             page.close()
         seen["__blocked__"] = {"urls": list(blocked)}
     return seen
@@ -225,16 +234,30 @@ def close(a: Any, b: Any) -> bool:
 # --------------------------------------------------------------------------- tests
 def test_every_page_exists(site, db):
     pages = {p.relative_to(site.out_dir).as_posix() for p in site.out_dir.rglob("*.html")}
-    reps = {r[0] for r in db.execute("select user_id from core.dim_users where is_rep and is_active "
-                                     "and not is_unknown").fetchall()}
+    reps = {
+        r[0]
+        for r in db.execute(
+            "select user_id from core.dim_users where is_rep and is_active and not is_unknown"
+        ).fetchall()
+    }
     teams = {r[0] for r in db.execute("select team_id from core.dim_teams where not is_unknown").fetchall()}
-    regions = {r[0] for r in db.execute("select distinct region_id from core.dim_teams "
-                                        "where not is_unknown").fetchall()}
+    regions = {
+        r[0]
+        for r in db.execute("select distinct region_id from core.dim_teams where not is_unknown").fetchall()
+    }
     assert reps and teams and regions
-    expected = ({f"rep/{r}.html" for r in reps} | {f"team/{t}.html" for t in teams}
-                | {f"cockpit/{r}.html" for r in regions}
-                | {"index.html", "cockpit/company.html", "leaderboards.html", "data-quality.html",
-                   "indicator-tree.html"})
+    expected = (
+        {f"rep/{r}.html" for r in reps}
+        | {f"team/{t}.html" for t in teams}
+        | {f"cockpit/{r}.html" for r in regions}
+        | {
+            "index.html",
+            "cockpit/company.html",
+            "leaderboards.html",
+            "data-quality.html",
+            "indicator-tree.html",
+        }
+    )
     assert expected <= pages, sorted(expected - pages)
     for asset in ("echarts.min.js", "app.js", "style.css"):
         assert (site.out_dir / "assets" / asset).stat().st_size > 0
@@ -260,8 +283,9 @@ def test_pages_reference_nothing_on_the_network(site):
 
 
 def test_pages_open_without_errors_or_network(visited):
-    problems = {page: seen["problems"] for page, seen in visited.items()
-                if page != "__blocked__" and seen["problems"]}
+    problems = {
+        page: seen["problems"] for page, seen in visited.items() if page != "__blocked__" and seen["problems"]
+    }
     assert not problems, problems
     assert visited["__blocked__"]["urls"] == [], visited["__blocked__"]["urls"]
 
@@ -314,18 +338,21 @@ def test_chart_series_equal_the_marts(visited, db):
                 continue
             for i, s in enumerate(spec["series"]):
                 if "point_src" in s:
-                    assert all(close(a, b) for a, b in zip(chart["series"][i]["data"], s["data"]))
-                    for cat, value, src in zip(spec["categories"], s["data"], s["point_src"]):
+                    assert all(
+                        close(a, b) for a, b in zip(chart["series"][i]["data"], s["data"], strict=False)
+                    )
+                    for cat, value, src in zip(spec["categories"], s["data"], s["point_src"], strict=False):
                         expected = mart_value(db, src["table"], src["col"], src["key"], src.get("agg"))
                         assert close(value, expected), f"{page} {spec['id']} {cat}: {value} != {expected}"
                         checked += 1
                     continue
-                assert all(close(a, b) for a, b in zip(chart["series"][i]["data"], s["data"])), \
-                    f"{page} {spec['id']}: drawn data differs from the page data"
+                assert all(
+                    close(a, b) for a, b in zip(chart["series"][i]["data"], s["data"], strict=False)
+                ), f"{page} {spec['id']}: drawn data differs from the page data"
                 if "src" not in s:
                     continue
                 expected = mart_series(db, s["src"])
-                for cat, value in zip(spec["categories"], s["data"]):
+                for cat, value in zip(spec["categories"], s["data"], strict=False):
                     want = expected.get(str(cat))
                     if want is None and s["src"].get("agg") == "count":
                         want = 0
@@ -339,16 +366,21 @@ def test_cockpit_shows_company_bookings_and_trend(visited, db):
     as_of = db.execute("select max(as_of_date) from marts.team_board").fetchone()[0]
     month = as_of.replace(day=1)
     bookings = db.execute(
-        "select sum(c.total_amount_cny) from core.fct_contracts c where c.signed_month = ?", [month]).fetchone()[0]
+        "select sum(c.total_amount_cny) from core.fct_contracts c where c.signed_month = ?", [month]
+    ).fetchone()[0]
     cards = dict(seen["cards"])
     # bookings on the cockpit = every contract signed this month (the catalog's definition)
     assert_shows(cards["bookings_amount"], bookings, "cny", "cockpit bookings card")
     trend = next(c for c in seen["charts"] if c["id"] == "c-bookings-trend")
     index = month.year * 12 + month.month - 1 - 11
     first = dt.date(index // 12, index % 12 + 1, 1)
-    monthly = dict(db.execute(
-        "select signed_month, sum(total_amount_cny) from core.fct_contracts where signed_month between ? and ? "
-        "group by 1", [first, month]).fetchall())
+    monthly = dict(
+        db.execute(
+            "select signed_month, sum(total_amount_cny) from core.fct_contracts where signed_month between ? and ? "
+            "group by 1",
+            [first, month],
+        ).fetchall()
+    )
     actual = next(s for s in trend["series"] if s["name"] in ("实际", "Actual"))
     assert len(actual["data"]) == 12
     assert close(actual["data"][-1], monthly.get(month, 0))
@@ -367,14 +399,19 @@ def test_rep_pages_show_their_own_workbench(visited, db):
         completed = db.execute(
             "select count(*) from core.fct_activities where owner_user_id = ? and is_completed_visit "
             "and activity_month = date_trunc('month', ?::date)",
-            [user_id, db.execute("select max(as_of_date) from marts.rep_workbench").fetchone()[0]]).fetchone()[0]
+            [user_id, db.execute("select max(as_of_date) from marts.rep_workbench").fetchone()[0]],
+        ).fetchone()[0]
         assert cumulative["data"][-1] == completed
 
 
 def test_team_pages_list_exactly_their_members(visited, db):
     for (team_id,) in db.execute("select team_id from core.dim_teams where not is_unknown").fetchall():
-        want = {r[0] for r in db.execute("select user_id from marts.team_board_members where team_id = ?",
-                                         [team_id]).fetchall()}
+        want = {
+            r[0]
+            for r in db.execute(
+                "select user_id from marts.team_board_members where team_id = ?", [team_id]
+            ).fetchall()
+        }
         assert set(visited[f"team/{team_id}.html"]["member_ids"]) == want
 
 
@@ -385,28 +422,37 @@ def test_leaderboards_rank_reps_within_their_line(visited, db):
     month = db.execute("select date_trunc('month', max(as_of_date)) from marts.team_board").fetchone()[0]
     reps_by_line: dict[str, set[str]] = {}
     for user_id, line in db.execute(
-            "select u.user_id, t.business_line from core.dim_users u join core.dim_teams t "
-            "on t.team_id = u.current_team_id where u.is_rep and u.is_active and not u.is_unknown").fetchall():
+        "select u.user_id, t.business_line from core.dim_users u join core.dim_teams t "
+        "on t.team_id = u.current_team_id where u.is_rep and u.is_active and not u.is_unknown"
+    ).fetchall():
         reps_by_line.setdefault(line, set()).add(user_id)
     assert {"software", "content"} <= set(reps_by_line)
     metrics = {t["metric"] for t in tables}
     assert len(metrics) >= 5
-    assert {(t["metric"], t["line"]) for t in tables} >= {(m, l) for m in metrics for l in ("software", "content")}
+    assert {(t["metric"], t["line"]) for t in tables} >= {
+        (m, line) for m in metrics for line in ("software", "content")
+    }
     for t in tables:
         assert set(t["user_ids"]) == reps_by_line[t["line"]], (t["metric"], t["line"])
         assert t["rows"][0][0].split("/") == ["1", str(len(reps_by_line[t["line"]]))]
         top = db.execute(
             "select max(metric_value) from marts.leaderboard_rankings where period_type = 'month' "
             "and scope_type = 'business_line' and scope_id = ? and metric_code = ? and period_start_date = ?",
-            [t["line"], t["metric"], month]).fetchone()
-        unit = db.execute("select min(unit) from marts.leaderboard_rankings where metric_code = ?",
-                          [t["metric"]]).fetchone()[0]
+            [t["line"], t["metric"], month],
+        ).fetchone()
+        unit = db.execute(
+            "select min(unit) from marts.leaderboard_rankings where metric_code = ?", [t["metric"]]
+        ).fetchone()[0]
         assert_shows(t["rows"][0][3], top[0], unit, f"leaderboard {t['metric']} {t['line']} leader")
 
 
 def _share_indicators(db) -> set[str]:
-    return {r[0] for r in db.execute(
-        "select indicator_code from reference.ref_indicator_catalog where formula_kind = 'share'").fetchall()}
+    return {
+        r[0]
+        for r in db.execute(
+            "select indicator_code from reference.ref_indicator_catalog where formula_kind = 'share'"
+        ).fetchall()
+    }
 
 
 def test_no_conversion_on_any_page_exceeds_100_percent(visited, db):
@@ -429,8 +475,11 @@ def test_cockpit_labels_every_window(visited, db):
     """Usage shows the last complete month, named; churn and the unit economics name their
     trailing 12 months; flows say month to date."""
     as_of = db.execute("select max(as_of_date) from marts.team_board").fetchone()[0]
-    last_usage = db.execute("select max(usage_month) from core.fct_product_usage_monthly "
-                            "where usage_month < date_trunc('month', ?::date)", [as_of]).fetchone()[0]
+    last_usage = db.execute(
+        "select max(usage_month) from core.fct_product_usage_monthly "
+        "where usage_month < date_trunc('month', ?::date)",
+        [as_of],
+    ).fetchone()[0]
     assert last_usage is not None
     for page in ("cockpit/company.html", *[p for p in visited if p.startswith("cockpit/R")]):
         cards = visited[page]["card_texts"]
@@ -457,8 +506,12 @@ def test_no_change_is_shown_between_a_part_month_and_a_full_one(visited, db):
     month_end = (as_of.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     if as_of == month_end:
         pytest.skip("the as-of date closes its month: every month is complete")
-    flows = {r[0] for r in db.execute(
-        "select indicator_code from reference.ref_indicator_catalog where aggregation = 'flow'").fetchall()}
+    flows = {
+        r[0]
+        for r in db.execute(
+            "select indicator_code from reference.ref_indicator_catalog where aggregation = 'flow'"
+        ).fetchall()
+    }
     for page, seen in visited.items():
         if not page.startswith("cockpit/"):
             continue
@@ -502,15 +555,21 @@ def test_cockpit_shows_software_and_content_separately(visited, db):
     cont = next(i for i, h in enumerate(lines["head"]) if "内容" in h)
     bookings = next(r for r in lines["rows"] if r[0].startswith("签约金额"))
     for line, col in (("software", soft), ("content", cont)):
-        signed = db.execute("select coalesce(sum(total_amount_cny), 0) from core.fct_contracts "
-                            "where business_line = ? and signed_month = ? and signed_date <= ?",
-                            [line, month, as_of]).fetchone()[0]
+        signed = db.execute(
+            "select coalesce(sum(total_amount_cny), 0) from core.fct_contracts "
+            "where business_line = ? and signed_month = ? and signed_date <= ?",
+            [line, month, as_of],
+        ).fetchone()[0]
         assert_shows(bookings[col], signed, "cny", f"cockpit {line} bookings")
-    team_line = dict(db.execute("select team_name, business_line from core.dim_teams where not is_unknown").fetchall())
+    team_line = dict(
+        db.execute("select team_name, business_line from core.dim_teams where not is_unknown").fetchall()
+    )
     names = {"software": "软件", "content": "内容"}
     for page in ("cockpit/company.html", "leaderboards.html"):
         contest = next(t for t in visited[page]["all_tables"] if t["cls"] == "contest")
-        line_col = next(i for i, h in enumerate(contest["head"]) if "业务线" in h and "名次" not in h and "排名" not in h)
+        line_col = next(
+            i for i, h in enumerate(contest["head"]) if "业务线" in h and "名次" not in h and "排名" not in h
+        )
         team_col = next(i for i, h in enumerate(contest["head"]) if h.startswith("团队"))
         assert contest["rows"]
         for row in contest["rows"]:
@@ -528,8 +587,11 @@ def test_reports_open_cleanly_and_are_linked(site):
         for path in sample:
             page = context.new_page()
             errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+            page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+            page.on(
+                "console",
+                lambda m, errors=errors: errors.append(m.text) if m.type in ("error", "warning") else None,
+            )
             page.goto(path.as_uri())
             assert page.inner_text("body").strip(), path
             assert not errors, (path, errors)
@@ -568,14 +630,18 @@ def test_language_toggle_switches_labels_and_charts(site):
         page.goto((site.out_dir / "cockpit" / "company.html").as_uri())
         page.wait_for_selector("body[data-charts-ready='true']")
         assert page.is_visible("h1 .zh")
-        names = page.evaluate("echarts.getInstanceByDom(document.getElementById('c-bookings-trend'))"
-                              ".getOption().series.map(s => s.name)")
+        names = page.evaluate(
+            "echarts.getInstanceByDom(document.getElementById('c-bookings-trend'))"
+            ".getOption().series.map(s => s.name)"
+        )
         assert "实际" in names
         page.click("#lang-toggle")
         assert not page.is_visible("h1 .zh")
         assert page.is_visible("h1 .en")
-        names = page.evaluate("echarts.getInstanceByDom(document.getElementById('c-bookings-trend'))"
-                              ".getOption().series.map(s => s.name)")
+        names = page.evaluate(
+            "echarts.getInstanceByDom(document.getElementById('c-bookings-trend'))"
+            ".getOption().series.map(s => s.name)"
+        )
         assert "Actual" in names
         assert not errors and not blocked
 
@@ -620,8 +686,10 @@ def test_rep_without_data_says_so(tmp_path):
 def test_parquet_marts_give_the_same_site(tmp_path, site):
     folder = tmp_path / "parquet"
     con = duckdb.connect(str(WAREHOUSE), read_only=True)
-    tables = con.execute("select table_schema, table_name from information_schema.tables "
-                         "where table_schema in ('core', 'marts', 'data_quality')").fetchall()
+    tables = con.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_schema in ('core', 'marts', 'data_quality')"
+    ).fetchall()
     for schema, table in tables:
         (folder / schema).mkdir(parents=True, exist_ok=True)
         con.execute(f"copy {schema}.{table} to '{folder / schema / (table + '.parquet')}' (format parquet)")
@@ -635,19 +703,23 @@ def test_parquet_marts_give_the_same_site(tmp_path, site):
 def _split_chart_data(html: str) -> tuple[str, list[dict[str, Any]]]:
     start = html.index('<script type="application/json" id="chart-data">')
     end = html.index("</script>", start)
-    return html[:start] + html[end:], json.loads(html[html.index(">", start) + 1:end])
+    return html[:start] + html[end:], json.loads(html[html.index(">", start) + 1 : end])
 
 
 def _same_numbers(a: Any, b: Any, where: str) -> None:
     if isinstance(a, float) or isinstance(b, float):
-        assert a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9), (where, a, b)
+        assert a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9), (
+            where,
+            a,
+            b,
+        )
     elif isinstance(a, dict):
         assert a.keys() == b.keys(), where
         for k in a:
             _same_numbers(a[k], b[k], f"{where}.{k}")
     elif isinstance(a, list):
         assert len(a) == len(b), where
-        for i, (x, y) in enumerate(zip(a, b)):
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
             _same_numbers(x, y, f"{where}[{i}]")
     else:
         assert a == b, (where, a, b)
@@ -673,8 +745,11 @@ def test_spark_marts_give_the_same_site(tmp_path, site):
             ours, our_charts = _split_chart_data(ours)
             theirs, their_charts = _split_chart_data(theirs)
             _same_numbers(our_charts, their_charts, str(rel))
-        assert ours == theirs, next(f"{rel}: DuckDB {a!r} / Spark {b!r}" for a, b in
-                                    zip(ours.splitlines(), theirs.splitlines()) if a != b)
+        assert ours == theirs, next(
+            f"{rel}: DuckDB {a!r} / Spark {b!r}"
+            for a, b in zip(ours.splitlines(), theirs.splitlines(), strict=False)
+            if a != b
+        )
 
 
 def test_pages_read_only_marts_and_exposures_match(site):
@@ -683,47 +758,69 @@ def test_pages_read_only_marts_and_exposures_match(site):
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for e in doc.get("exposures", []) or []:
             if (e.get("meta") or {}).get("generated_by") == "crmwh push":
-                continue                  # the pushes' exposures: checked in test_push.py
-            exposures[e["name"]] = {re.sub(r"ref\(['\"]([a-z0-9_]+)['\"]\)", r"\1", d) for d in e["depends_on"]}
+                continue  # the pushes' exposures: checked in test_push.py
+            exposures[e["name"]] = {
+                re.sub(r"ref\(['\"]([a-z0-9_]+)['\"]\)", r"\1", d) for d in e["depends_on"]
+            }
     consumers = dict(PAGE_CONSUMERS)
     consumers.update({name: name for name in site.reports.reads})
-    assert len(consumers) == len(PAGE_CONSUMERS) + 9      # 3 roles x daily/weekly/monthly reports
+    assert len(consumers) == len(PAGE_CONSUMERS) + 9  # 3 roles x daily/weekly/monthly reports
     assert set(exposures) == set(consumers.values()), sorted(set(exposures) ^ set(consumers.values()))
     for kind, consumer in consumers.items():
         assert consumer in exposures, f"no dbt exposure for the {kind} page ({consumer})"
         read = site.reads.get(consumer, set()) | site.reports.reads.get(consumer, set())
         assert read, f"{consumer} read nothing"
         assert exposures[consumer] == read, (
-            f"{consumer}: exposure lists {sorted(exposures[consumer])}, page reads {sorted(read)}")
+            f"{consumer}: exposure lists {sorted(exposures[consumer])}, page reads {sorted(read)}"
+        )
 
 
 def test_every_alert_table_links_the_full_list_of_its_scope(site, db):
     """A page lists the most urgent open alerts of its scope; when it shows fewer than there are
     ("仅显示前 15 条，共 54 条"), that line links to a page with every open alert of the scope,
     and that page lists exactly the open alerts the mart holds for it."""
-    scopes = {f"cockpit/{r}.html": ("severity = 'critical' and region_id = ?", [r])
-              for (r,) in db.execute("select distinct region_id from core.dim_teams where team_id <> '-1'").fetchall()}
+    scopes = {
+        f"cockpit/{r}.html": ("severity = 'critical' and region_id = ?", [r])
+        for (r,) in db.execute(
+            "select distinct region_id from core.dim_teams where team_id <> '-1'"
+        ).fetchall()
+    }
     scopes["cockpit/company.html"] = ("severity = 'critical'", [])
-    scopes.update({f"team/{t}.html": ("action_role = 'team_lead' and team_id = ?", [t])
-                   for (t,) in db.execute("select team_id from marts.team_board").fetchall()})
-    scopes.update({f"rep/{u}.html": ("action_user_id = ?", [u])
-                   for (u,) in db.execute("select user_id from marts.rep_workbench").fetchall()})
+    scopes.update(
+        {
+            f"team/{t}.html": ("action_role = 'team_lead' and team_id = ?", [t])
+            for (t,) in db.execute("select team_id from marts.team_board").fetchall()
+        }
+    )
+    scopes.update(
+        {
+            f"rep/{u}.html": ("action_user_id = ?", [u])
+            for (u,) in db.execute("select user_id from marts.rep_workbench").fetchall()
+        }
+    )
     row_id = re.compile(r'data-alert-id="([^"]+)"')
     checked = 0
     for path, (where, params) in scopes.items():
         page_file = site.out_dir / path
         if not page_file.is_file():
             continue
-        expected = {a for (a,) in db.execute(
-            f"select alert_id from marts.fct_alerts where is_open and {where}", params).fetchall()}
+        expected = {
+            a
+            for (a,) in db.execute(
+                f"select alert_id from marts.fct_alerts where is_open and {where}", params
+            ).fetchall()
+        }
         html = page_file.read_text(encoding="utf-8")
         shown = row_id.findall(html)
         assert set(shown) <= expected, path
         link = re.search(r'class="all-alerts" href="([^"]+)"', html)
         if len(shown) < len(expected):
             assert link, f"{path} shows {len(shown)} of {len(expected)} alerts and links no full list"
-        full_path = (page_file.parent / link.group(1)) if link else (
-            site.out_dir / "alerts" / (path[:-len(".html")].replace("/", "-") + ".html"))
+        full_path = (
+            (page_file.parent / link.group(1))
+            if link
+            else (site.out_dir / "alerts" / (path[: -len(".html")].replace("/", "-") + ".html"))
+        )
         assert full_path.is_file(), f"{path}: no full alert list at {full_path}"
         listed = row_id.findall(full_path.read_text(encoding="utf-8"))
         assert sorted(listed) == sorted(expected), path
@@ -742,9 +839,11 @@ def test_a_persons_alert_list_is_capped_and_links_the_rest(db, tmp_path, monkeyp
     row_id = re.compile(r'data-alert-id="([^"]+)"')
     capped = 0
     for (team_id,) in db.execute("select team_id from marts.team_board").fetchall():
-        expected = db.execute("select severity from marts.fct_alerts where is_open and action_role = 'team_lead' "
-                              "and team_id = ? order by case severity when 'critical' then 0 else 1 end",
-                              [team_id]).fetchall()
+        expected = db.execute(
+            "select severity from marts.fct_alerts where is_open and action_role = 'team_lead' "
+            "and team_id = ? order by case severity when 'critical' then 0 else 1 end",
+            [team_id],
+        ).fetchall()
         page = run.out_dir / "team" / f"{team_id}.html"
         if not page.is_file() or len(expected) < 2:
             continue

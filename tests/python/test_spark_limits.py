@@ -11,6 +11,7 @@
   materialised as a table. `make test` runs this check after the Spark build, with
   CRM_REQUIRE_SPARK=1.
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,9 +32,14 @@ def test_seed_values_hold_no_ascii_apostrophe(seed: Path) -> None:
     (its text literals); macros/spark/load_csv_rows.sql escapes every seed value on Spark, which
     the Spark lane's build of that seed shows."""
     with seed.open(encoding="utf-8", newline="") as fh:
-        bad = [(n, col, value) for n, row in enumerate(csv.DictReader(fh), start=2)
-               for col, value in row.items() if value and "'" in value
-               and not (seed.name == "ref_indicator_components.csv" and col == "filter")]
+        bad = [
+            (n, col, value)
+            for n, row in enumerate(csv.DictReader(fh), start=2)
+            for col, value in row.items()
+            if value
+            and "'" in value
+            and not (seed.name == "ref_indicator_components.csv" and col == "filter")
+        ]
     assert not bad, f"{seed.name}: write ’ instead of ': {bad[:5]}"
 
 
@@ -43,9 +49,13 @@ def test_views_fit_the_spark_metastore() -> None:
             pytest.fail(f"no Spark dbt manifest at {MANIFEST} (CRM_REQUIRE_SPARK=1)")
         pytest.skip(f"no Spark dbt manifest at {MANIFEST}: run make test-spark first")
     nodes = json.loads(MANIFEST.read_text(encoding="utf-8"))["nodes"].values()
-    views = {n["unique_id"]: len((n.get("compiled_code") or "").encode("utf-8")) for n in nodes
-             if n["resource_type"] == "model" and n["config"].get("materialized") == "view"
-             and n.get("compiled_code")}
+    views = {
+        n["unique_id"]: len((n.get("compiled_code") or "").encode("utf-8"))
+        for n in nodes
+        if n["resource_type"] == "model"
+        and n["config"].get("materialized") == "view"
+        and n.get("compiled_code")
+    }
     assert views, "the Spark manifest lists no compiled view"
     # UTF-8 bytes, with a margin: the metastore also stores the expanded text
     too_long = {k: v for k, v in views.items() if v > METASTORE_VIEW_TEXT_LIMIT * 0.9}

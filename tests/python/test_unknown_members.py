@@ -1,6 +1,7 @@
 """The unknown members (key '-1': 未知团队 Unknown team, 未知人员 Unknown rep) are flagged wherever
 they can appear: every relation a BI user reads that holds a '-1' rep, team or entity row carries an
 `is_unknown_member` column, true on exactly those rows (docs/bi.md)."""
+
 from __future__ import annotations
 
 import os
@@ -21,7 +22,8 @@ pytestmark = pytest.mark.skipif(not WAREHOUSE.is_file(), reason=f"no warehouse a
 def _relations(con):
     rows = con.execute(
         "select schema_name, table_name, list(column_name) from duckdb_columns() "
-        "where schema_name in ('marts', 'data_quality') group by all order by all").fetchall()
+        "where schema_name in ('marts', 'data_quality') group by all order by all"
+    ).fetchall()
     return [(schema, table, set(columns)) for schema, table, columns in rows]
 
 
@@ -42,7 +44,8 @@ def test_every_relation_with_unknown_members_flags_them():
             checked += 1
             bad = con.execute(
                 f'select count(*) from "{schema}"."{table}" '
-                f"where is_unknown_member is distinct from ({unknown})").fetchone()[0]
+                f"where is_unknown_member is distinct from ({unknown})"
+            ).fetchone()[0]
             if bad:
                 wrong.append(f"{schema}.{table}: {bad} rows")
         assert unflagged == [], f"unknown members without an is_unknown_member flag: {unflagged}"

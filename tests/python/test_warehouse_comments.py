@@ -1,9 +1,9 @@
 """The YAML descriptions reach the warehouse as comments (dbt persist_docs), and the serving file
 keeps them: DBeaver, Superset and Metabase show `duckdb_columns().comment`."""
+
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import duckdb
@@ -24,7 +24,8 @@ def test_every_mart_relation_and_column_has_a_comment():
         # a known description, word for word from the YAML
         comment = con.execute(
             "select comment from duckdb_columns() where schema_name = 'marts' "
-            "and table_name = 'indicator_values' and column_name = 'indicator_code'").fetchone()[0]
+            "and table_name = 'indicator_values' and column_name = 'indicator_code'"
+        ).fetchone()[0]
         assert comment == "Catalog indicator."
     finally:
         con.close()
@@ -58,7 +59,7 @@ def test_serving_file_keeps_the_comments(tmp_path):
     try:
         con.execute("create schema marts")
         con.execute("create schema staging")
-        con.execute("create table marts.t (a integer, \"it's\" varchar)")
+        con.execute('create table marts.t (a integer, "it\'s" varchar)')
         con.execute("comment on table marts.t is '目标表 Target''s table'")
         con.execute("comment on column marts.t.a is 'Column a'")
         con.execute("comment on column marts.t.\"it's\" is '含引号 with ''quote'''")
@@ -70,9 +71,12 @@ def test_serving_file_keeps_the_comments(tmp_path):
     assert make_serving_file(full, dest, schemas=("marts",)) == ["marts.t"]
     con = duckdb.connect(str(dest), read_only=True)
     try:
-        assert con.execute("select comment from duckdb_tables() where table_name = 't'").fetchone()[0] \
+        assert (
+            con.execute("select comment from duckdb_tables() where table_name = 't'").fetchone()[0]
             == "目标表 Target's table"
-        assert dict(con.execute("select column_name, comment from duckdb_columns() where table_name = 't'")
-                    .fetchall()) == {"a": "Column a", "it's": "含引号 with 'quote'"}
+        )
+        assert dict(
+            con.execute("select column_name, comment from duckdb_columns() where table_name = 't'").fetchall()
+        ) == {"a": "Column a", "it's": "含引号 with 'quote'"}
     finally:
         con.close()
