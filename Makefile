@@ -95,7 +95,7 @@ adapt: setup ## adapt a CRM's own exports (Salesforce, HubSpot, Chinese CRM Exce
 	$(BIN)/crmwh adapt --mapping "$(MAPPING)" --in "$(IN)" --out "$(OUT)"
 
 test-adapt: setup ## round trip of every shipped mapping, with a warehouse build per source (make test builds the Chinese Excel one)
-	$(TEST_ENV) CRM_TEST_ADAPT_ALL=1 $(BIN)/python -m pytest tests/python/test_adapt_roundtrip.py -q --durations=8
+	$(TEST_ENV) CRM_TEST_ADAPT_ALL=1 $(BIN)/python -m pytest tests/python/adapt/test_adapt_roundtrip.py -q --durations=8
 
 build: setup ## check the landing files and build the warehouse (swapped in only when green; needs CRM_PII_SALT; AS_OF=)
 	$(BIN)/crmwh build --landing-dir $(LANDING_DIR) $(AS_OF_ARG)
@@ -147,7 +147,7 @@ test-superset: setup $(SUPERSET_VENV)/.installed browser ## browser test of the 
 screenshots: site browser ## README screenshots of the cockpit and a workbench into docs/img/
 	$(BIN)/crmwh screenshots --site $(SITE_DIR) --out docs/img
 
-SPARK_TESTS := tests/python/test_site.py::test_spark_marts_give_the_same_site tests/python/test_spark_limits.py::test_views_fit_the_spark_metastore
+SPARK_TESTS := tests/python/dashboards/test_site.py::test_spark_marts_give_the_same_site tests/python/models/test_spark_limits.py::test_views_fit_the_spark_metastore
 
 # The Spark build (the longest step, mostly engine overhead on two cores) starts first and runs
 # in the background beside lint, the DuckDB steps and pytest; the tests that read its output (its

@@ -361,7 +361,7 @@ SCALES: dict[str, ScaleConfig] = {
         pool_accounts_rate=6.0,
         chunk_reps=64,
     ),
-    # The round-trip tests of the source mappings (tests/python/test_adapt_roundtrip.py):
+    # The round-trip tests of the source mappings (tests/python/adapt/test_adapt_roundtrip.py):
     # two teams of three reps, so a warehouse builds in seconds.
     "tiny": ScaleConfig(
         name="tiny",

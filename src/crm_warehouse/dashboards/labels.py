@@ -7,7 +7,7 @@ column header, card label, chart title, series name, section title, code name an
 words of data sentences from ``seeds/ref_ui_labels.csv`` (``attainment_to_date``,
 ``business_line.software``, ``open_alerts`` …; a label with ``{placeholders}`` is filled by
 :func:`label_fmt`). Pages and reports call :func:`label` instead of writing the
-words themselves, so one word keeps one meaning everywhere; tests/python/test_labels.py
+words themselves, so one word keeps one meaning everywhere; tests/python/dashboards/test_labels.py
 fails when a page shows a raw code or the code writes a seed's label itself.
 """
 

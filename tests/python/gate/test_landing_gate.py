@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 from crm_warehouse import landing_gate  # noqa: E402
 from crm_warehouse.gate.column_types import LandingType, column_type, parses_as  # noqa: E402

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 METASTORE_VIEW_TEXT_LIMIT = 32_700
 MANIFEST = Path(os.environ.get("CRM_TEST_SPARK_DBT_TARGET") or ROOT / "target" / "spark") / "manifest.json"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 import pytest  # noqa: E402
 
 from crm_warehouse.dashboards.labels import text  # noqa: E402

@@ -24,7 +24,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
 SELECTION = [
     "-s",

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, quote_plus, urlsplit
 import duckdb
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 from crm_warehouse.push import compose  # noqa: E402
 from crm_warehouse.push.channels import CHANNELS, Message  # noqa: E402

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 from crm_warehouse.dashboards.labels import text as label_text  # noqa: E402
 from crm_warehouse.dashboards.reports import build_reports  # noqa: E402

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 from crm_warehouse.dashboards.browser import chromium_path, offline_browser  # noqa: E402
 from crm_warehouse.dashboards.paths import UnsafeOutputPath, safe_output_path, slug  # noqa: E402
 from crm_warehouse.dashboards.safe_markdown import escape_markdown, is_safe_href, render_markdown_html  # noqa: E402

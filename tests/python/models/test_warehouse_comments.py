@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 from crm_warehouse.check_production_build import missing_comments  # noqa: E402
 from crm_warehouse.refresh import make_serving_file  # noqa: E402
 

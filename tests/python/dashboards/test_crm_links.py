@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 from crm_warehouse.dashboards.crm_links import CrmLinkError, CrmLinks  # noqa: E402
 from crm_warehouse.dashboards.site import build_site  # noqa: E402
 from crm_warehouse.dashboards.visit_csv import COLUMNS, visit_rows  # noqa: E402

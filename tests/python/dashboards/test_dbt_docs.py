@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 from crm_warehouse.dashboards.dbt_docs import build_dbt_docs  # noqa: E402
 from crm_warehouse.dashboards.marts import MartReader  # noqa: E402
 from crm_warehouse.dashboards.site import SiteBuilder  # noqa: E402

@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 from crm_warehouse.adapt.run import adapt  # noqa: E402
 from crm_warehouse.crmgen.shapes import read_native  # noqa: E402

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 from crm_warehouse.gate import column_types  # noqa: E402
 from crm_warehouse.gate.column_types import LandingType, column_type, parse_value, parses_as  # noqa: E402

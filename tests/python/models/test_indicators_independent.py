@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TIMEZONE = "Asia/Shanghai"
 
 

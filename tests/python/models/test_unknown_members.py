@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB") or ROOT / "warehouse" / "test" / "crm.duckdb")
 KEYS = ("entity_id", "user_id", "team_id")
 # Finding histories: one row per finding, the responsible person is a routing field, not a member row.

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 from crm_warehouse.adapt.mapping import MappingError, load_mapping  # noqa: E402
 from crm_warehouse.adapt.run import AdaptRefused, adapt  # noqa: E402

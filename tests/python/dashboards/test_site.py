@@ -23,7 +23,7 @@ import duckdb
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 from crm_warehouse.dashboards.browser import chromium_path, offline_browser  # noqa: E402
 from crm_warehouse.dashboards.site import PAGE_CONSUMERS, build_site  # noqa: E402
 

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 from crm_warehouse.dashboards.bundles import build_bundles  # noqa: E402
 from crm_warehouse.dashboards.excel import (  # noqa: E402
     Figure,

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 import dq_reference as dq  # noqa: E402
 from crm_warehouse.crmgen.config import CHANGE_COLUMN, COLUMNS, ENTITIES, ID_COLUMN, SCALES  # noqa: E402

@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 from crm_warehouse import landing_gate  # noqa: E402
 from crm_warehouse.dashboards.browser import chromium_path, offline_browser  # noqa: E402
