@@ -147,7 +147,7 @@ test-superset: setup $(SUPERSET_VENV)/.installed browser ## browser test of the 
 screenshots: site browser ## README screenshots of the cockpit and a workbench into docs/img/
 	$(BIN)/crmwh screenshots --site $(SITE_DIR) --out docs/img
 
-SPARK_TESTS := tests/python/dashboards/test_site.py::test_spark_marts_give_the_same_site tests/python/models/test_spark_limits.py::test_views_fit_the_spark_metastore
+SPARK_TESTS := tests/python/dashboards/test_marts.py::test_spark_marts_give_the_same_site tests/python/models/test_spark_limits.py::test_views_fit_the_spark_metastore
 
 # The Spark build (the longest step, mostly engine overhead on two cores) starts first and runs
 # in the background beside lint, the DuckDB steps and pytest; the tests that read its output (its

@@ -19,8 +19,8 @@ import pytest  # noqa: E402
 
 from crm_warehouse.dashboards.labels import text  # noqa: E402
 from crm_warehouse.push.config import PushConfigError, bundle_base_url, bundle_link  # noqa: E402
+from site_helpers import link_problems  # noqa: E402
 from test_excel import built as built  # noqa: E402  (the shared session fixture)
-from test_site import link_problems  # noqa: E402
 
 
 def _bundles(built) -> Path:
