@@ -248,7 +248,7 @@ def test_pages_read_only_marts_and_exposures_match(site):
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for e in doc.get("exposures", []) or []:
             if (e.get("meta") or {}).get("generated_by") == "crmwh push":
-                continue  # the pushes' exposures: checked in test_push.py
+                continue  # the pushes' exposures: checked in push/test_push_messages.py
             exposures[e["name"]] = {
                 re.sub(r"ref\(['\"]([a-z0-9_]+)['\"]\)", r"\1", d) for d in e["depends_on"]
             }
