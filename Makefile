@@ -100,7 +100,7 @@ adapt: setup ## adapt a CRM's own exports (Salesforce, HubSpot, Chinese CRM Exce
 	$(BIN)/crmwh adapt --mapping "$(MAPPING)" --in "$(IN)" --out "$(OUT)"
 
 test-adapt: setup ## round trip of every shipped mapping, with a warehouse build per source (make test builds the Chinese Excel one)
-	$(TEST_ENV) CRM_TEST_ADAPT_ALL=1 $(BIN)/python -m pytest tests/python/test_adapt_roundtrip.py -q --durations=8
+	$(TEST_ENV) CRM_TEST_ADAPT_ALL=1 $(BIN)/python -m pytest tests/python/adapt/test_adapt_roundtrip.py -q --durations=8
 
 build: setup ## check the landing files and build the warehouse (swapped in only when green; needs CRM_PII_SALT; AS_OF=)
 	$(BIN)/crmwh build --landing-dir $(LANDING_DIR) $(AS_OF_ARG)
@@ -179,8 +179,8 @@ test: data data-small data-tiny $(NODE_STAMP) browser ## run every test: DuckDB 
 
 lint: setup ## ruff (lint and format check) and mypy on the Python package, sqlfluff lint of models, macros and tests
 	mkdir -p warehouse
-	$(BIN)/ruff check src
-	$(BIN)/ruff format --check src
+	$(BIN)/ruff check src tests/python
+	$(BIN)/ruff format --check src tests/python
 	$(BIN)/mypy
 	$(BIN)/crmwh semantic-metrics --check
 	CRM_DUCKDB_PATH=warehouse/lint.duckdb DBT_TARGET_PATH=target/lint $(BIN)/sqlfluff lint models tests/generic tests/data_quality tests/indicators tests/roles tests/utils analyses --processes 2
@@ -190,7 +190,7 @@ test-duckdb: setup ## dbt build (models, unit and data tests) on DuckDB into a s
 	$(TEST_ENV) CRM_CHECK_ALERT_CALIBRATION=1 CRM_LANDING_DIR=$(DEMO_LANDING) CRM_DUCKDB_PATH=warehouse/test/crm.duckdb $(BIN)/dbt build --target duckdb --target-path target/duckdb
 
 # The test modules that read the Spark lane's builds (run by test-spark, not by test-python).
-SPARK_TESTS := tests/python/test_spark_build.py tests/python/test_spark_limits.py
+SPARK_TESTS := tests/python/dashboards/test_spark_marts.py tests/python/models/test_spark_limits.py
 SPARK_DIR := warehouse/spark
 # two dbt threads on one local Spark session: the build is mostly per-statement driver overhead
 SPARK_THREADS ?= 2

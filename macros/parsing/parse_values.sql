@@ -12,7 +12,7 @@
 
 {#- The landing parsing rule (docs/landing-contract.md, "How values are read"). The gate
     implements the same rule in src/crm_warehouse/gate/column_types.py with the same regular expressions;
-    tests/python/test_parse_rule.py feeds both the cases of the parse_rule__* unit tests.
+    tests/python/gate/test_parse_rule.py feeds both the cases of the parse_rule__* unit tests.
 
     Every typed value is first normalised: tabs, no-break and full-width spaces become spaces,
     full-width digits and signs (０-９ ． ， － ＋ ： ／ ￥) become ASCII, surrounding spaces

@@ -35,6 +35,7 @@ GIB = 1024**3
 
 
 def log(msg: str) -> None:
+    """Print a timestamped progress line."""
     print(f"[benchmark {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
@@ -61,6 +62,7 @@ def timed_child(cmd: list[str], env: dict[str, str] | None = None) -> tuple[floa
 
 
 def read_floor(landing: Path) -> tuple[float, dict[str, int]]:
+    """Seconds DuckDB takes to read every landing CSV once, and the row count per entity."""
     import duckdb
 
     con = duckdb.connect()
@@ -76,6 +78,7 @@ def read_floor(landing: Path) -> tuple[float, dict[str, int]]:
 
 
 def model_rows(db: Path) -> dict[str, int]:
+    """The row count of every base table of the warehouse (the reference schema left out)."""
     import duckdb
 
     with duckdb.connect(str(db), read_only=True) as con:
@@ -87,12 +90,15 @@ def model_rows(db: Path) -> dict[str, int]:
 
 
 def slowest(target: Path, n: int = 12) -> list[tuple[str, float]]:
+    """The ``n`` slowest nodes of a dbt run (name, seconds) from its run_results.json."""
     results = json.loads((target / "run_results.json").read_text())["results"]
     timed = [(r["unique_id"].split(".")[-1], r["execution_time"]) for r in results]
     return sorted(timed, key=lambda x: -x[1])[:n]
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: generate the scale once, time the read floor, a full and an incremental build,
+    print the figures against the targets and write them to benchmark_<scale>.json."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--scale",

@@ -54,6 +54,7 @@ def build_views(parquet: Path, out: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: write the DuckDB file of views over the Parquet marts; exits 2 without marts."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parquet", type=Path, default=ROOT / "warehouse" / "parquet")
     parser.add_argument("--out", type=Path, default=ROOT / "warehouse" / "bi_parquet.duckdb")

@@ -19,6 +19,7 @@ from crm_warehouse.project import ROOT
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: write the static dbt docs site; exits 2 without a warehouse, 1 when dbt fails."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", type=Path, default=ROOT / "warehouse" / "crm.duckdb")
     parser.add_argument("--out", type=Path, default=ROOT / "site" / "dbt-docs" / "index.html")

@@ -19,6 +19,7 @@ from crm_warehouse.project import ROOT
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line's options: warehouse, output folder, period and role."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--warehouse",
@@ -33,6 +34,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: write the role reports and print their summary; exits 2 without a warehouse."""
     args = parse_args(argv)
     if not args.warehouse.exists():
         print(

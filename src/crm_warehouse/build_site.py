@@ -26,6 +26,7 @@ from crm_warehouse.project import ROOT
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: build the site (with the reports, dbt docs and bundles as asked) and print what it wrote."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--warehouse",

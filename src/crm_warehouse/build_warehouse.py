@@ -30,6 +30,7 @@ EXIT_LANDING, EXIT_DBT, EXIT_SETTINGS = 2, 3, 4
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: a full build through the refresh code; returns 0, or the landing, dbt or settings exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--landing-dir", type=Path, default=Path(os.environ.get("CRM_LANDING_DIR", ROOT / "data" / "landing"))

@@ -46,6 +46,8 @@ FOLDER_GLOB_CHARACTERS = "*?[]{}"
 
 @dataclass(frozen=True)
 class Problem:
+    """A structural problem of a landing file, with the row and column where known."""
+
     path: str
     message: str
     row: int | None = None
@@ -210,6 +212,7 @@ def check_csv(path: Path, required: tuple[str, ...], quick: bool = False) -> lis
 
 
 def check_parquet(path: Path, required: tuple[str, ...]) -> list[Problem]:
+    """The problems of one Parquet export: empty, unreadable, or missing a required column."""
     import pyarrow.parquet as pq
 
     if path.stat().st_size == 0:
@@ -247,6 +250,7 @@ def file_name_problem(path: Path) -> Problem | None:
 
 
 def folder_problem(landing_dir: Path) -> Problem | None:
+    """A problem when the landing folder's path holds glob characters, else None."""
     bad = sorted({ch for ch in str(landing_dir) if ch in FOLDER_GLOB_CHARACTERS})
     if not bad:
         return None
@@ -334,6 +338,7 @@ def has_data_row(path: Path, fmt: str = "csv") -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: check the landing folder's structure; exits 2 on any problem, else 0."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--landing-dir", type=Path, default=Path(os.environ.get("CRM_LANDING_DIR", "data/landing"))

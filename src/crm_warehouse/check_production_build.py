@@ -50,6 +50,7 @@ def missing_comments(con, schemas: tuple[str, ...] = COMMENTED_SCHEMAS) -> list[
 
 
 def files_containing(folders: list[Path], needle: bytes) -> list[Path]:
+    """The files under the folders (symlinks left out) whose bytes contain ``needle``."""
     hits = []
     for folder in folders:
         if not folder.exists():
@@ -66,6 +67,9 @@ def files_containing(folders: list[Path], needle: bytes) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: build with a random salt and the as-of date as production does, then check it
+    published the marts without internal schemas or uncommented columns and wrote the salt nowhere;
+    returns 1 on any problem."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--landing-dir", type=Path, required=True)
     parser.add_argument("--serving-path", type=Path, required=True)

@@ -27,14 +27,18 @@ SAFE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def quote_ident(name: str) -> str:
+    """The name as a double-quoted SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
 
 
 def quote_literal(text: str) -> str:
+    """The text as a single-quoted SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
 def relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """The (schema, name) of every relation in the compared schemas of the attached warehouse;
+    exits on a name that is not a plain identifier."""
     rows = con.execute(
         "select table_schema, table_name from information_schema.tables "
         "where table_catalog = 'wh' and table_schema in (?, ?, ?) order by 1, 2",
@@ -47,12 +51,14 @@ def relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
 
 
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with the warehouse attached read-only as ``wh``."""
     con = duckdb.connect()
     con.execute("attach ? as wh (read_only)", [str(warehouse)])
     return con
 
 
 def export(base_dir: Path, warehouse: Path) -> None:
+    """Write every compared relation of the warehouse to ``<schema>.<name>.parquet`` under ``base_dir``."""
     base_dir.mkdir(parents=True, exist_ok=True)
     con = connect(warehouse)
     for schema, name in relations(con):
@@ -65,10 +71,13 @@ def export(base_dir: Path, warehouse: Path) -> None:
 
 
 def columns(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
+    """The relation's columns and their types."""
     return {r[0]: r[1] for r in con.execute(f"describe {relation}").fetchall()}
 
 
 def compare(base_dir: Path, warehouse: Path) -> int:
+    """Compare the warehouse's relations with the Parquet baseline, print a table and return 1
+    when any relation is missing, lost columns or differs in its rows, else 0."""
     con = connect(warehouse)
     current = {f"{s}.{n}" for s, n in relations(con)}
     baseline = {p.name[: -len(".parquet")] for p in base_dir.glob("*.parquet")}
@@ -138,6 +147,7 @@ def compare(base_dir: Path, warehouse: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: export a baseline or compare with one; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--export", action="store_true", help="write the baseline instead of comparing")
     parser.add_argument("base_dir", type=Path)

@@ -24,6 +24,8 @@ HEADER = re.compile(r"^-- (Q\d\d) (.+?) / (.+)$")
 
 
 def render(doc_text: str, cookbook_dir: Path = COOKBOOK_DIR) -> str:
+    """The document's text with everything after the marker line rebuilt from the cookbook's
+    SQL files (one section per ``q*.sql``); raises ValueError on a missing marker or header."""
     head, found, _ = doc_text.partition(MARKER)
     if not found:
         raise ValueError(f"{DOC} has no line '{MARKER}'")
@@ -48,6 +50,7 @@ def render(doc_text: str, cookbook_dir: Path = COOKBOOK_DIR) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: rewrite the cookbook document, or with ``--check`` fail when it is out of date."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)

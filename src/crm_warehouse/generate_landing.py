@@ -24,6 +24,7 @@ from crm_warehouse.crmgen.shapes import SHAPES, render_shape  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: write the full landing export, the next day's delta, or a CRM's own export shape."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scale", choices=sorted(SCALES), default="demo")
     ap.add_argument("--seed", type=int, default=42)

@@ -18,6 +18,8 @@ SOURCES_YAML = PROJECT_ROOT / "models" / "staging" / "crm" / "_crm__sources.yml"
 
 @dataclass(frozen=True)
 class Entity:
+    """One landing entity: its columns, primary key, order column, accepted values and personal-data columns."""
+
     name: str
     columns: tuple[str, ...]
     primary_key: tuple[str, ...]
@@ -50,6 +52,7 @@ def load_contract(path: Path = SOURCES_YAML) -> dict[str, Entity]:
 
 
 def contract_version(path: Path = SOURCES_YAML) -> str:
+    """The landing contract's version from the crm source's meta (``unknown`` when unset)."""
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     source = next(s for s in doc["sources"] if s["name"] == "crm")
     return str(source.get("meta", {}).get("contract_version", "unknown"))

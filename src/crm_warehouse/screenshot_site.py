@@ -18,6 +18,7 @@ from crm_warehouse.project import ROOT
 
 
 def pick_rep(site: Path) -> str:
+    """The user id of the first rep on the site's bookings leaderboard."""
     html = (site / "leaderboards.html").read_text(encoding="utf-8")
     table = html.split('data-metric="bookings_amount"', 1)[-1]
     found = re.search(r'href="rep/([^"]+)\.html"', table)
@@ -27,6 +28,8 @@ def pick_rep(site: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: screenshot the company cockpit and a rep's workbench into the output folder
+    in an offline browser; returns 1 when the pages tried to reach the network."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=ROOT / "site")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img")

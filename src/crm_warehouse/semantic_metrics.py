@@ -60,6 +60,8 @@ class CatalogError(ValueError):
 
 
 def read_catalog(path: Path = CATALOG) -> list[dict[str, str]]:
+    """The indicator catalog's rows; raises CatalogError on a malformed code, formula kind or
+    aggregation (naming the row and column)."""
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     for line, row in enumerate(rows, start=2):
@@ -94,10 +96,13 @@ def not_expressible(row: dict[str, str]) -> str | None:
 
 
 def label(row: dict[str, str]) -> str:
+    """The indicator's label: its Chinese and English names."""
     return f"{row['indicator_name_zh']} {row['indicator_name_en']}"
 
 
 def build(rows: list[dict[str, str]]) -> dict:
+    """The semantic model and metrics (as a dictionary for metrics.yml) of the catalog's
+    indicators that MetricFlow can express, with one summed metric per component."""
     indicators = {row["indicator_code"]: row for row in rows}
     declared = component_aggregations()
     components: dict[str, str] = {}  # component code -> aggregation (flow/stock)
@@ -190,6 +195,7 @@ def build(rows: list[dict[str, str]]) -> dict:
 
 
 def render(rows: list[dict[str, str]]) -> str:
+    """The text of metrics.yml: the header, a note per indicator that is not a metric, then the YAML."""
     skipped = [(row["indicator_code"], not_expressible(row)) for row in rows if not_expressible(row)]
     notes = "".join(f"# Not a metric: {code}: {reason}.\n" for code, reason in skipped)
     body = yaml.safe_dump(build(rows), allow_unicode=True, sort_keys=False, width=120)
@@ -197,6 +203,7 @@ def render(rows: list[dict[str, str]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: write metrics.yml, or with ``--check`` fail when it is out of date; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail when metrics.yml differs from the catalog")
     args = parser.parse_args(argv)

@@ -36,14 +36,17 @@ class _ExplainOnlyClient:
     sql_plan_renderer = DuckDbSqlPlanRenderer()
 
     def render_bind_parameter_key(self, bind_parameter_key: str) -> str:
+        """A bind parameter as DuckDB writes it: ``$name``."""
         return f"${bind_parameter_key}"
 
     def query(self, *args, **kwargs):  # pragma: no cover - never called: explain only
+        """Never runs a query: the SQL MetricFlow renders runs in DuckDB."""
         raise NotImplementedError("queries run in DuckDB, not through this client")
 
     execute = dry_run = query
 
     def close(self) -> None:
+        """Nothing to close."""
         return None
 
 
@@ -80,6 +83,7 @@ class SemanticLayer:
         where: Sequence[str] = (),
         order_by: Sequence[str] = (),
     ) -> str:
+        """The SQL MetricFlow writes for the metrics grouped, filtered and ordered as asked."""
         request = MetricFlowQueryRequest.create(
             metric_names=list(metrics),
             group_by_names=list(group_by),
@@ -99,14 +103,17 @@ class SemanticLayer:
         return self.connection.execute(self.sql(metrics, group_by, where, order_by)).df()
 
     def close(self) -> None:
+        """Close the DuckDB connection."""
         self.connection.close()
 
 
 def duckdb_identifier(name: str) -> str:
+    """The name as a double-quoted DuckDB identifier."""
     return '"' + name.replace('"', '""') + '"'
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: print the metrics' rows (or with ``--explain`` their SQL); returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--metrics", required=True, help="comma-separated metric names")
     parser.add_argument(

@@ -1,4 +1,5 @@
 """Shared pytest set-up for the suite (runs before any test module is imported)."""
+
 from __future__ import annotations
 
 import fcntl
@@ -77,8 +78,7 @@ def shared_site(shared_root: Path):
 
 
 DEMO_LANDING = Path(os.environ.get("CRM_TEST_LANDING_DIR") or ROOT / "data" / "landing")
-GENERATE = [sys.executable, "-m", "crm_warehouse", "generate", "--scale", "demo", "--seed", "42",
-            "--quiet"]
+GENERATE = [sys.executable, "-m", "crm_warehouse", "generate", "--scale", "demo", "--seed", "42", "--quiet"]
 # the star schema and its parents, with no test that also reads an unselected model
 CORE_ONLY = ["--dbt-arg=--select=+path:models/marts/core", "--dbt-arg=--indirect-selection=cautious"]
 
@@ -94,8 +94,13 @@ def golden(shared_root: Path) -> dict:
         serving = base / "wh" / "crm.duckdb"
         started = time.monotonic()
         proc = run_refresh(serving, landing)
-        return {"proc": proc, "serving": serving, "landing": landing, "seconds": time.monotonic() - started,
-                "checksums": refresh.mart_checksums(serving) if serving.exists() else {}}
+        return {
+            "proc": proc,
+            "serving": serving,
+            "landing": landing,
+            "seconds": time.monotonic() - started,
+            "checksums": refresh.mart_checksums(serving) if serving.exists() else {},
+        }
 
     return build_once(shared_root, "golden", build)
 
@@ -127,7 +132,7 @@ def demo_delta(shared_root: Path) -> dict[str, Path]:
     def build(folder: Path) -> dict[str, Path]:
         landing = folder / "landing"
         if (DEMO_LANDING / "users").is_dir() and not any(DEMO_LANDING.glob("*/*_delta.csv")):
-            shutil.copytree(DEMO_LANDING, landing)   # what `make data` wrote: the same seed and scale
+            shutil.copytree(DEMO_LANDING, landing)  # what `make data` wrote: the same seed and scale
         else:
             subprocess.run([*GENERATE, "--out", str(landing)], check=True, cwd=ROOT, timeout=300)
         serving = folder / "wh" / "crm.duckdb"

@@ -1,5 +1,6 @@
 """Helpers of the nightly-refresh tests (test_refresh*.py): run the refresh in a tmp folder,
 read its log, its warehouse and its Parquet copies."""
+
 from __future__ import annotations
 
 import hashlib
@@ -24,13 +25,16 @@ FAST = ["--gate", "basic", "--no-freshness", "--dbt-arg=--exclude-resource-type=
 
 
 def env() -> dict[str, str]:
-    e = {k: v for k, v in os.environ.items()
-         if not k.startswith(("CRM_", "DBT_"))}  # nothing from the caller's own warehouse
+    e = {
+        k: v for k, v in os.environ.items() if not k.startswith(("CRM_", "DBT_"))
+    }  # nothing from the caller's own warehouse
     e.update({"CRM_PII_SALT": "test-salt-not-secret", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
     return e
 
 
-def run_refresh(serving: Path, landing: Path | None, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+def run_refresh(
+    serving: Path, landing: Path | None, *args: str, timeout: float = 600
+) -> subprocess.CompletedProcess:
     cmd = [sys.executable, *SCRIPT, *args, "--serving-path", str(serving)]
     if landing is not None:
         cmd += ["--landing-dir", str(landing)]
@@ -39,7 +43,9 @@ def run_refresh(serving: Path, landing: Path | None, *args: str, timeout: float 
 
 def start_refresh(serving: Path, landing: Path, *args: str) -> subprocess.Popen:
     cmd = [sys.executable, *SCRIPT, *args, "--serving-path", str(serving), "--landing-dir", str(landing)]
-    return subprocess.Popen(cmd, cwd=ROOT, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        cmd, cwd=ROOT, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def log_records(serving: Path) -> list[dict]:
@@ -111,13 +117,24 @@ def wait_for_step(serving: Path, proc: subprocess.Popen, step: str, timeout: flo
     log = serving.parent / "logs" / "refresh.jsonl"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
-        if log.exists() and f'"name": "{step}"' in log.read_text(encoding="utf-8").split('"event": "start"')[-1]:
+        if (
+            log.exists()
+            and f'"name": "{step}"' in log.read_text(encoding="utf-8").split('"event": "start"')[-1]
+        ):
             return
         time.sleep(0.005)
 
 
 def _write_lock(serving: Path, pid: int, started: float) -> Path:
     lock = serving.parent / f".{serving.stem}.refresh.lock"
-    lock.write_text(json.dumps({"pid": pid, "host": os.uname().nodename, "started_epoch": started,
-                                "started_at": time.ctime(started)}))
+    lock.write_text(
+        json.dumps(
+            {
+                "pid": pid,
+                "host": os.uname().nodename,
+                "started_epoch": started,
+                "started_at": time.ctime(started),
+            }
+        )
+    )
     return lock

@@ -1,8 +1,8 @@
 """The BI views file reads the Parquet marts, and follows the `parquet` symlink when it moves."""
+
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import duckdb
@@ -13,7 +13,12 @@ from crm_warehouse.bi_views import build_views  # noqa: E402
 
 WAREHOUSE = Path(os.environ.get("CRM_TEST_DUCKDB") or ROOT / "warehouse" / "crm.duckdb")
 pytestmark = pytest.mark.skipif(not WAREHOUSE.is_file(), reason=f"no warehouse at {WAREHOUSE}")
-TABLES = ("marts.indicator_values", "marts.rep_workbench", "core.dim_users", "data_quality.dq_rep_scorecard_monthly")
+TABLES = (
+    "marts.indicator_values",
+    "marts.rep_workbench",
+    "core.dim_users",
+    "data_quality.dq_rep_scorecard_monthly",
+)
 
 
 def export(version: Path, limit: str = "") -> None:
@@ -21,8 +26,10 @@ def export(version: Path, limit: str = "") -> None:
     for table in TABLES:
         schema, name = table.split(".")
         (version / schema).mkdir(parents=True, exist_ok=True)
-        con.execute(f"copy (select * from {table} {limit}) to '{version / schema / (name + '.parquet')}' "
-                    "(format parquet)")
+        con.execute(
+            f"copy (select * from {table} {limit}) to '{version / schema / (name + '.parquet')}' "
+            "(format parquet)"
+        )
     con.close()
 
 
@@ -54,7 +61,8 @@ def test_views_read_the_marts_and_follow_the_symlink(tmp_path):
         for table in TABLES:
             schema, name = table.split(".")
             expected[table] = con.execute(
-                f"select count(*) from read_parquet('{second / schema / (name + '.parquet')}')").fetchone()[0]
+                f"select count(*) from read_parquet('{second / schema / (name + '.parquet')}')"
+            ).fetchone()[0]
     finally:
         con.close()
     assert counts(out) == expected == {t: 10 for t in TABLES}

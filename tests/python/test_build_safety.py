@@ -1,6 +1,7 @@
 """Bad landing input stops the build with a message naming the file and column, and the
 serving warehouse is never replaced by a half-built one (crmwh build and the
 dbt landing hook)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,8 +23,9 @@ GOOD_BYTES = b"last good warehouse (stand-in bytes)"
 
 def build(landing: Path, serving: Path, *extra: str) -> subprocess.CompletedProcess:
     cmd = [sys.executable, *BUILD, "--landing-dir", str(landing), "--serving-path", str(serving), *extra]
-    return subprocess.run(cmd, cwd=ROOT, env=dbt_env(landing, serving), capture_output=True, text=True,
-                          check=False)
+    return subprocess.run(
+        cmd, cwd=ROOT, env=dbt_env(landing, serving), capture_output=True, text=True, check=False
+    )
 
 
 @pytest.fixture()
@@ -111,8 +113,9 @@ def test_production_build_without_a_salt_is_refused(tmp_path: Path, serving: Pat
     assert_untouched(serving)
 
 
-@pytest.mark.parametrize("as_of", ["2026-02-30", "2026/10/31", "2026-10-31'); --", "31.10.2026",
-                                   "2999-01-31"])
+@pytest.mark.parametrize(
+    "as_of", ["2026-02-30", "2026/10/31", "2026-10-31'); --", "31.10.2026", "2999-01-31"]
+)
 def test_bad_or_future_as_of_date_is_refused(tmp_path: Path, serving: Path, as_of: str) -> None:
     landing = copy_landing(MINIMAL_LANDING, tmp_path / "landing")
     result = build(landing, serving, f"--as-of-date={as_of}")
@@ -124,8 +127,12 @@ def test_bad_or_future_as_of_date_is_refused(tmp_path: Path, serving: Path, as_o
 def test_dbt_refuses_a_malformed_as_of_var(tmp_path: Path) -> None:
     """dbt run without the scripts: the var is checked before any SQL is written."""
     landing = copy_landing(MINIMAL_LANDING, tmp_path / "landing")
-    result = run_dbt(["compile", "-s", "int_as_of_date", "--vars", '{"as_of_date": "2026-10-31\u0027); --"}'],
-                     landing, tmp_path / "x.duckdb", tmp_path / "target")
+    result = run_dbt(
+        ["compile", "-s", "int_as_of_date", "--vars", '{"as_of_date": "2026-10-31\u0027); --"}'],
+        landing,
+        tmp_path / "x.duckdb",
+        tmp_path / "target",
+    )
     assert result.returncode != 0
     assert "var as_of_date must be a date written YYYY-MM-DD" in result.stdout + result.stderr
 
@@ -139,9 +146,17 @@ def test_salted_build_publishes_serving_schemas_only_and_leaks_no_salt(tmp_path:
     before = hashlib.sha256(serving.read_bytes()).hexdigest()
     env = dbt_env(landing, serving, CRM_PII_SALT=salt, CRM_AS_OF_DATE="2025-06-30")
     del env["DBT_ENV_SECRET_CRM_PII_SALT"]  # as an operator sets it: CRM_PII_SALT only
-    cmd = [sys.executable, *BUILD, "--landing-dir", str(landing), "--serving-path", str(serving),
-           "--dbt-arg=--select", "--dbt-arg=+stg_crm__users +dim_contacts +int_as_of_date",
-           "--dbt-arg=--indirect-selection=cautious"]
+    cmd = [
+        sys.executable,
+        *BUILD,
+        "--landing-dir",
+        str(landing),
+        "--serving-path",
+        str(serving),
+        "--dbt-arg=--select",
+        "--dbt-arg=+stg_crm__users +dim_contacts +int_as_of_date",
+        "--dbt-arg=--indirect-selection=cautious",
+    ]
     result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert hashlib.sha256(serving.read_bytes()).hexdigest() != before
@@ -152,16 +167,20 @@ def test_salted_build_publishes_serving_schemas_only_and_leaks_no_salt(tmp_path:
     with duckdb.connect(str(serving), read_only=True) as con:
         schemas = {r[0] for r in con.sql("select distinct schema_name from duckdb_tables()").fetchall()}
         assert schemas == {"core"}, schemas  # what the selection built: no staging, no intermediate
-        contact = con.execute("select phone_hash, email_hash from core.dim_contacts where contact_id = 'C0000001'"
-                              ).fetchall()[0]
+        contact = con.execute(
+            "select phone_hash, email_hash from core.dim_contacts where contact_id = 'C0000001'"
+        ).fetchall()[0]
         assert "phone_masked" not in [c[0] for c in con.sql("describe core.dim_contacts").fetchall()]
     # the fixture's first contact: phone 13812345678, email wangfang@example.cn
-    assert contact == (hashlib.sha256((salt + "13812345678").encode()).hexdigest(),
-                       hashlib.sha256((salt + "wangfang@example.cn").encode()).hexdigest())
+    assert contact == (
+        hashlib.sha256((salt + "13812345678").encode()).hexdigest(),
+        hashlib.sha256((salt + "wangfang@example.cn").encode()).hexdigest(),
+    )
     with duckdb.connect(str(private), read_only=True) as con:
         assert con.sql("select count(*) from staging.stg_crm__users").fetchall() == [(2,)]
         assert con.sql("select as_of_date from intermediate.int_as_of_date").fetchall() == [
-            (dt.date(2025, 6, 30),)]
+            (dt.date(2025, 6, 30),)
+        ]
     assert b"13812345678" not in serving.read_bytes() and b"wangfang@example.cn" not in serving.read_bytes()
     assert not list(serving.parent.rglob("*.wal"))
     results = json.loads((serving.parent / ".build" / "dbt" / "run_results.json").read_text())

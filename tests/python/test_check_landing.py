@@ -1,8 +1,8 @@
 """Unit tests of the structural landing check (crmwh check)."""
+
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -170,8 +170,10 @@ def test_parquet_missing_column_and_empty_file(tmp_path):
     folder = tmp_path / "landing"
     for name, entity in CONTRACT.items():
         columns = [c for c in entity.columns if not (name == "users" and c == "role")]
-        pq.write_table(pa.table({c: pa.array(["x"], pa.string()) for c in columns}),
-                       write(folder / name / "full.parquet", b"").with_suffix(".parquet"))
+        pq.write_table(
+            pa.table({c: pa.array(["x"], pa.string()) for c in columns}),
+            write(folder / name / "full.parquet", b"").with_suffix(".parquet"),
+        )
     write(folder / "costs" / "delta.parquet", b"")
     problems = check_landing(folder, fmt="parquet")
     assert {(Path(p.path).parent.name, p.column) for p in problems} == {("users", "role"), ("costs", None)}

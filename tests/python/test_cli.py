@@ -1,5 +1,6 @@
 """The one command line, crmwh (crm_warehouse.cli): every subcommand reaches its job, the help
 lists them, usage errors exit 2, and the Makefile runs every job through it."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """The cookbook's twenty questions (analyses/cookbook/qNN_*.sql, quoted in docs/cookbook.md) run on
 the marts of the demo warehouse, return rows, and give figures a sales director would accept."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +20,7 @@ FILES = sorted(COOKBOOK_DIR.glob("q*.sql"))
 HEADER = re.compile(r"^-- (Q\d\d) (.+?) / (.+)$")
 # the serving schemas; staging, intermediate, landing and reference are not the analyst's
 MART_SCHEMAS = {"core", "marts", "data_quality"}
-MAX_AMOUNT = 10 ** 12
+MAX_AMOUNT = 10**12
 
 
 def parse(path: Path) -> tuple[str, str, str, str]:
@@ -44,15 +45,29 @@ def bound_problems(columns: list[str], rows: list[tuple], today: dt.date) -> lis
     not negative, amounts within ¥10^12, the as-of date not in the future."""
     problems = []
     for row in rows:
-        for name, value in zip(columns, row):
+        for name, value in zip(columns, row, strict=False):
             if value is None:
                 continue
             if isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool):
                 number = float(value)
                 if name.endswith(("_share", "_rate")) and not 0 <= number <= 1:
                     problems.append(f"{name}={value} is not a share in 0-1")
-                if name.endswith(("_ratio", "_count", "_issues", "_cny_count", "visits_mtd", "reps",
-                                  "visits_to_plan", "days_in_stage", "rank_in_scope")) and number < 0:
+                if (
+                    name.endswith(
+                        (
+                            "_ratio",
+                            "_count",
+                            "_issues",
+                            "_cny_count",
+                            "visits_mtd",
+                            "reps",
+                            "visits_to_plan",
+                            "days_in_stage",
+                            "rank_in_scope",
+                        )
+                    )
+                    and number < 0
+                ):
                     problems.append(f"{name}={value} is negative")
                 if name.endswith("_cny") and abs(number) > MAX_AMOUNT:
                     problems.append(f"{name}={value} is above ¥10^12")
@@ -102,5 +117,9 @@ def test_bounds_catch_implausible_figures():
     assert bound_problems(["win_rate", "a_cny", "as_of_date"], [(0.4, 5.0, today)], today) == []
     assert bound_problems(["win_rate"], [(55.3,)], today) == ["win_rate=55.3 is not a share in 0-1"]
     assert bound_problems(["open_alert_count"], [(-1,)], today) == ["open_alert_count=-1 is negative"]
-    assert bound_problems(["bookings_cny"], [(decimal.Decimal("2e12"),)], today) == ["bookings_cny=2E+12 is above ¥10^12"]
-    assert bound_problems(["as_of_date"], [(dt.date(2026, 12, 3),)], today) == ["as_of_date 2026-12-03 is in the future"]
+    assert bound_problems(["bookings_cny"], [(decimal.Decimal("2e12"),)], today) == [
+        "bookings_cny=2E+12 is above ¥10^12"
+    ]
+    assert bound_problems(["as_of_date"], [(dt.date(2026, 12, 3),)], today) == [
+        "as_of_date 2026-12-03 is in the future"
+    ]

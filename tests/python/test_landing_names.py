@@ -1,19 +1,18 @@
 """Hostile and awkward landing paths: export file names outside the safe pattern are refused by
 the landing check and by the dbt landing hook (never pasted into SQL), and a landing folder
 whose path holds a quote or a space builds (quoted, not refused)."""
+
 from __future__ import annotations
 
 import re
 import shutil
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
 
-from warehouse_helpers import MINIMAL_LANDING, ROOT, copy_landing, run_dbt
-
 from crm_warehouse.check_landing import SAFE_FILE_NAME, check_landing, main  # noqa: E402
+from warehouse_helpers import MINIMAL_LANDING, ROOT, copy_landing, run_dbt
 
 HOOK = ROOT / "macros" / "landing" / "register_landing_sources.sql"
 OPPORTUNITIES = MINIMAL_LANDING / "opportunities" / "2025-06-01_full.csv"
@@ -66,7 +65,9 @@ def landing(tmp_path: Path) -> Path:
 
 def test_hook_and_check_use_the_same_pattern():
     text = HOOK.read_text(encoding="utf-8")
-    [jinja_literal] = re.findall(r"macro landing_file_name_pattern\(\) -%}\s*\{\{ return\('(.*)'\) \}\}", text)
+    [jinja_literal] = re.findall(
+        r"macro landing_file_name_pattern\(\) -%}\s*\{\{ return\('(.*)'\) \}\}", text
+    )
     assert jinja_literal.replace("\\\\", "\\") == SAFE_FILE_NAME
 
 
@@ -106,7 +107,9 @@ def test_attack_file_name_is_refused_by_the_dbt_hook_and_runs_nothing(landing: P
     out = result.stdout + result.stderr
     assert result.returncode != 0
     assert "unsafe export file name" in out and "2026-11-25_delta.csv')" in out and "Allowed:" in out
-    written = list(tmp_path.glob(f"**/{pwned}")) + [p for p in (ROOT / pwned, Path.cwd() / pwned) if p.exists()]
+    written = list(tmp_path.glob(f"**/{pwned}")) + [
+        p for p in (ROOT / pwned, Path.cwd() / pwned) if p.exists()
+    ]
     assert written == [], f"the file name ran SQL: {written}"
 
 
@@ -120,8 +123,9 @@ def test_landing_folder_with_quote_and_space_builds(tmp_path: Path) -> None:
     import duckdb
 
     with duckdb.connect(str(db), read_only=True) as con:
-        rows = con.sql("select _source_file, count(*) from staging.base_crm__users "
-                       "group by 1 order by 1").fetchall()
+        rows = con.sql(
+            "select _source_file, count(*) from staging.base_crm__users group by 1 order by 1"
+        ).fetchall()
     assert rows == [("2025-06-01_full.csv", 2), ("商机导出 (1).csv", 2)]
 
 
@@ -131,13 +135,30 @@ def test_vars_reach_sql_only_quoted(tmp_path: Path) -> None:
 
     probe = "o'brien\\ x'); select 1; -- 商机"
     inline = "select {{ sql_string(var('probe')) }} as v, {{ sql_integer(var('n'), 'n') }} as n"
-    result = run_dbt(["show", "--inline", inline, "--output", "json", "--log-format", "text",
-                      "--vars", json.dumps({"probe": probe, "n": " 7 "})],
-                     MINIMAL_LANDING, tmp_path / "x.duckdb", tmp_path / "target")
+    result = run_dbt(
+        [
+            "show",
+            "--inline",
+            inline,
+            "--output",
+            "json",
+            "--log-format",
+            "text",
+            "--vars",
+            json.dumps({"probe": probe, "n": " 7 "}),
+        ],
+        MINIMAL_LANDING,
+        tmp_path / "x.duckdb",
+        tmp_path / "target",
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    shown = json.loads(result.stdout[result.stdout.index("{"): result.stdout.rindex("}") + 1])
+    shown = json.loads(result.stdout[result.stdout.index("{") : result.stdout.rindex("}") + 1])
     assert shown["show"] == [{"v": probe, "n": 7}]
-    refused = run_dbt(["compile", "--inline", inline, "--vars", json.dumps({"probe": "x", "n": "3; drop table x"})],
-                      MINIMAL_LANDING, tmp_path / "x.duckdb", tmp_path / "target")
+    refused = run_dbt(
+        ["compile", "--inline", inline, "--vars", json.dumps({"probe": "x", "n": "3; drop table x"})],
+        MINIMAL_LANDING,
+        tmp_path / "x.duckdb",
+        tmp_path / "target",
+    )
     assert refused.returncode != 0
     assert "var 'n' must be a whole number" in refused.stdout + refused.stderr

@@ -5,6 +5,7 @@ tests check the generator (one definition per indicator, ratios of summed parts,
 and, against the test warehouse (CRM_TEST_DUCKDB, built by make test-duckdb), that MetricFlow's
 answer for a set of indicators, grains and months equals indicator_values row for row.
 """
+
 from __future__ import annotations
 
 import copy
@@ -15,7 +16,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,9 +33,14 @@ CASES = {
     "arr_amount": ("company", "business_line"),
     "net_revenue_retention": ("company", "business_line"),
 }
-GROUP_BY = {"company": None, "region": "region", "team": "team", "rep": "rep",
-            "business_line": "indicator_component__business_line"}
-MONTHS = 4   # the last four months up to the as-of month
+GROUP_BY = {
+    "company": None,
+    "region": "region",
+    "team": "team",
+    "rep": "rep",
+    "business_line": "indicator_component__business_line",
+}
+MONTHS = 4  # the last four months up to the as-of month
 
 
 # --- the generator ---------------------------------------------------------------------------
@@ -60,18 +65,25 @@ def test_ratios_are_ratios_of_summed_parts_and_one_metric_per_indicator():
     names = [metric["name"] for metric in document["metrics"]]
     assert len(names) == len(set(names))
     measures = {m["name"]: m for m in document["semantic_models"][0]["measures"]}
-    assert measures["closed_count"]["expr"] == "case when component_code = 'closed_count' then component_value end"
-    assert "non_additive_dimension" in measures["pipeline_amount"]          # a stock
-    assert "non_additive_dimension" not in measures["bookings_amount"]      # a flow
+    assert (
+        measures["closed_count"]["expr"]
+        == "case when component_code = 'closed_count' then component_value end"
+    )
+    assert "non_additive_dimension" in measures["pipeline_amount"]  # a stock
+    assert "non_additive_dimension" not in measures["bookings_amount"]  # a flow
     # 51 catalog indicators, three without a metric (quota attainment, two derived ones)
-    assert len([n for n in names if n in {r["indicator_code"] for r in semantic_metrics.read_catalog()}]) == 48
+    assert (
+        len([n for n in names if n in {r["indicator_code"] for r in semantic_metrics.read_catalog()}]) == 48
+    )
     assert {"quota_attainment", "customer_lifetime_value", "revenue_efficiency"}.isdisjoint(names)
 
 
 def test_check_fails_when_the_catalog_drifts(monkeypatch, tmp_path):
     rows = semantic_metrics.read_catalog()
     drifted = copy.deepcopy(rows)
-    next(row for row in drifted if row["indicator_code"] == "win_rate")["denominator_component"] = "lost_count"
+    next(row for row in drifted if row["indicator_code"] == "win_rate")["denominator_component"] = (
+        "lost_count"
+    )
     out = tmp_path / "metrics.yml"
     out.write_text(semantic_metrics.render(rows), encoding="utf-8")
     monkeypatch.setattr(semantic_metrics, "OUTPUT", out)
@@ -84,8 +96,9 @@ def test_check_fails_when_the_catalog_drifts(monkeypatch, tmp_path):
 def test_a_hostile_component_code_is_refused_with_row_and_column(tmp_path):
     source = (ROOT / "seeds" / "ref_indicator_catalog.csv").read_text(encoding="utf-8")
     hostile = tmp_path / "ref_indicator_catalog.csv"
-    hostile.write_text(source.replace(",won_count,closed_count,", ",won_count,closed_count' or 1=1 --,", 1),
-                       encoding="utf-8")
+    hostile.write_text(
+        source.replace(",won_count,closed_count,", ",won_count,closed_count' or 1=1 --,", 1), encoding="utf-8"
+    )
     with pytest.raises(semantic_metrics.CatalogError, match=r"row 8 column denominator_component"):
         semantic_metrics.read_catalog(hostile)
 
@@ -98,7 +111,7 @@ def layer(tmp_path_factory):
     warehouse = os.environ.get("CRM_TEST_DUCKDB")
     if not warehouse:
         pytest.skip("CRM_TEST_DUCKDB is not set (make test-python sets it to the test-duckdb warehouse)")
-    manifest = ROOT / "target" / "duckdb" / "semantic_manifest.json"     # make test-duckdb's
+    manifest = ROOT / "target" / "duckdb" / "semantic_manifest.json"  # make test-duckdb's
     sources = [*(ROOT / "models" / "marts" / "semantic").glob("*.yml"), ROOT / "dbt_project.yml"]
     if not manifest.exists() or manifest.stat().st_mtime < max(path.stat().st_mtime for path in sources):
         target = tmp_path_factory.mktemp("semantic-target")
@@ -126,7 +139,9 @@ def warehouse_connection():
 def months(warehouse_connection):
     rows = warehouse_connection.execute(
         "select distinct period_start_date from marts.indicator_values where period_type = 'month' "
-        "order by 1 desc limit ?", [MONTHS]).fetchall()
+        "order by 1 desc limit ?",
+        [MONTHS],
+    ).fetchall()
     assert len(rows) == MONTHS
     return sorted(row[0] for row in rows)
 
@@ -147,20 +162,26 @@ def test_metricflow_equals_indicator_values(layer, warehouse_connection, months,
                 "select period_start_date, entity_id, actual_value from marts.indicator_values "
                 "where indicator_code = ? and grain = ? and period_type = 'month' "
                 "and period_start_date between ? and ?",
-                [indicator, grain, months[0], months[-1]]).fetchall()
+                [indicator, grain, months[0], months[-1]],
+            ).fetchall()
         }
         assert expected, f"{indicator} at the {grain} grain has no rows in indicator_values"
         key = GROUP_BY[grain]
-        frame = layer.query([indicator], ["metric_time__month"] + ([key] if key else []),
-                            where=[f"{{{{ TimeDimension('metric_time', 'month') }}}} between "
-                                   f"'{months[0].isoformat()}' and '{months[-1].isoformat()}'"])
+        frame = layer.query(
+            [indicator],
+            ["metric_time__month"] + ([key] if key else []),
+            where=[
+                f"{{{{ TimeDimension('metric_time', 'month') }}}} between "
+                f"'{months[0].isoformat()}' and '{months[-1].isoformat()}'"
+            ],
+        )
         actual = {}
         for record in frame.to_dict("records"):
             entity = "company" if key is None else record[key]
             actual[(record["metric_time__month"].date().isoformat(), entity)] = record[indicator]
         mismatches = []
         for row_key in sorted(set(expected) | set(actual), key=str):
-            if row_key[1] is None:           # MetricFlow's group of rows without that entity
+            if row_key[1] is None:  # MetricFlow's group of rows without that entity
                 continue
             want = expected.get(row_key)
             got = actual.get(row_key)
@@ -171,20 +192,30 @@ def test_metricflow_equals_indicator_values(layer, warehouse_connection, months,
                 continue
             if not _same(want, got):
                 mismatches.append((row_key, want, got))
-        assert not mismatches, f"{indicator} at the {grain} grain: {len(mismatches)} differ, e.g. {mismatches[:5]}"
+        assert not mismatches, (
+            f"{indicator} at the {grain} grain: {len(mismatches)} differ, e.g. {mismatches[:5]}"
+        )
 
 
 def test_the_analyst_query_by_region_name(layer, warehouse_connection, months):
     """The documented query: bookings and win rate by month and team__region_name."""
-    frame = layer.query(["bookings_amount", "win_rate"], ["metric_time__month", "team__region_name"],
-                        where=[f"{{{{ TimeDimension('metric_time', 'month') }}}} = '{months[-2].isoformat()}'"])
-    got = {r["team__region_name"]: (r["bookings_amount"], r["win_rate"])
-           for r in frame.to_dict("records") if r["team__region_name"] is not None}
+    frame = layer.query(
+        ["bookings_amount", "win_rate"],
+        ["metric_time__month", "team__region_name"],
+        where=[f"{{{{ TimeDimension('metric_time', 'month') }}}} = '{months[-2].isoformat()}'"],
+    )
+    got = {
+        r["team__region_name"]: (r["bookings_amount"], r["win_rate"])
+        for r in frame.to_dict("records")
+        if r["team__region_name"] is not None
+    }
     expected = {}
     for code, name, value in warehouse_connection.execute(
-            "select indicator_code, entity_name, actual_value from marts.indicator_values "
-            "where grain = 'region' and period_type = 'month' and period_start_date = ? "
-            "and indicator_code in ('bookings_amount', 'win_rate')", [months[-2]]).fetchall():
+        "select indicator_code, entity_name, actual_value from marts.indicator_values "
+        "where grain = 'region' and period_type = 'month' and period_start_date = ? "
+        "and indicator_code in ('bookings_amount', 'win_rate')",
+        [months[-2]],
+    ).fetchall():
         expected.setdefault(name, [0.0, None])[0 if code == "bookings_amount" else 1] = value
     assert set(got) >= set(expected)
     for name, (bookings, win_rate) in expected.items():
@@ -195,17 +226,24 @@ def test_company_bookings_equal_contracts_signed(layer, warehouse_connection, mo
     """Straight from the contracts fact: the month's bookings are the contracts signed in it."""
     month = months[-2]
     (signed,) = warehouse_connection.execute(
-        "select sum(total_amount_cny) from core.fct_contracts where signed_month = ?", [month]).fetchone()
-    frame = layer.query(["bookings_amount"], ["metric_time__month"],
-                        where=[f"{{{{ TimeDimension('metric_time', 'month') }}}} = '{month.isoformat()}'"])
+        "select sum(total_amount_cny) from core.fct_contracts where signed_month = ?", [month]
+    ).fetchone()
+    frame = layer.query(
+        ["bookings_amount"],
+        ["metric_time__month"],
+        where=[f"{{{{ TimeDimension('metric_time', 'month') }}}} = '{month.isoformat()}'"],
+    )
     assert len(frame) == 1
     assert _same(frame["bookings_amount"][0], float(signed))
 
 
 def test_stock_measures_are_the_stock_components(warehouse_connection):
     """A measure is semi-additive (last month of the period) exactly when its component is a stock."""
-    built = dict(warehouse_connection.execute(
-        "select distinct component_code, aggregation from marts.sem_indicator_components").fetchall())
+    built = dict(
+        warehouse_connection.execute(
+            "select distinct component_code, aggregation from marts.sem_indicator_components"
+        ).fetchall()
+    )
     document = semantic_metrics.build(semantic_metrics.read_catalog())
     for measure in document["semantic_models"][0]["measures"]:
         assert measure["name"] in built, f"measure {measure['name']} has no rows in sem_indicator_components"
@@ -223,24 +261,38 @@ def test_quarters_sum_flows_and_take_the_last_month_of_stocks(layer, warehouse_c
             for period, entity, value in warehouse_connection.execute(
                 "select period_start_date, entity_id, actual_value from marts.indicator_values "
                 "where indicator_code = ? and grain = ? and period_type = 'quarter' "
-                "and period_start_date between '2025-10-01' and '2026-07-01'", [indicator, grain]).fetchall()
+                "and period_start_date between '2025-10-01' and '2026-07-01'",
+                [indicator, grain],
+            ).fetchall()
         }
         assert len({period for period, _ in expected}) == 4
-        frame = layer.query([indicator], ["metric_time__quarter"] + ([key] if key else []),
-                            where=["{{ TimeDimension('metric_time', 'month') }} between '2025-10-01' and '2026-09-30'"])
-        actual = {(r["metric_time__quarter"].date().isoformat(), "company" if key is None else r[key]): r[indicator]
-                  for r in frame.to_dict("records")}
-        mismatches = [(k, expected.get(k), actual.get(k)) for k in set(expected) | set(actual)
-                      if k[1] is not None and not _same(expected.get(k, 0.0 if indicator != "win_rate" else None),
-                                                        actual.get(k, 0.0 if indicator != "win_rate" else None))]
-        assert not mismatches, f"{indicator} by quarter at the {grain} grain: {sorted(mismatches, key=str)[:5]}"
+        frame = layer.query(
+            [indicator],
+            ["metric_time__quarter"] + ([key] if key else []),
+            where=["{{ TimeDimension('metric_time', 'month') }} between '2025-10-01' and '2026-09-30'"],
+        )
+        actual = {
+            (r["metric_time__quarter"].date().isoformat(), "company" if key is None else r[key]): r[indicator]
+            for r in frame.to_dict("records")
+        }
+        mismatches = [
+            (k, expected.get(k), actual.get(k))
+            for k in set(expected) | set(actual)
+            if k[1] is not None
+            and not _same(
+                expected.get(k, 0.0 if indicator != "win_rate" else None),
+                actual.get(k, 0.0 if indicator != "win_rate" else None),
+            )
+        ]
+        assert not mismatches, (
+            f"{indicator} by quarter at the {grain} grain: {sorted(mismatches, key=str)[:5]}"
+        )
 
 
 def test_the_served_warehouse_answers(layer, tmp_path):
     """The serving file holds only the serving schemas' tables (crmwh refresh): every
     relation the semantic models read must be one of them, so `mf query` works on it."""
-    from crm_warehouse import refresh
-    from crm_warehouse import semantic_query
+    from crm_warehouse import refresh, semantic_query
 
     serving = tmp_path / "crm.duckdb"
     # the two serving schemas the semantic models read (the others are copied the same way)
@@ -271,16 +323,40 @@ def test_the_mf_command_answers_as_documented(layer, warehouse_connection, month
     env = dict(os.environ, DBT_PROFILES_DIR=str(ROOT), CRM_DUCKDB_PATH=str(copy), CRM_DBT_TARGET="duckdb")
     month = months[-2].isoformat()
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "mf"), "query", "--metrics", "bookings_amount,win_rate",
-         "--group-by", "metric_time__month,team__region_name",
-         "--where", f"{{{{ TimeDimension('metric_time', 'month') }}}} = '{month}'", "--csv", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+        [
+            str(Path(sys.executable).parent / "mf"),
+            "query",
+            "--metrics",
+            "bookings_amount,win_rate",
+            "--group-by",
+            "metric_time__month,team__region_name",
+            "--where",
+            f"{{{{ TimeDimension('metric_time', 'month') }}}} = '{month}'",
+            "--csv",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0 and out.exists(), result.stdout[-2000:] + result.stderr[-2000:]
     with out.open(newline="", encoding="utf-8") as handle:
-        got = {row["team__region_name"]: float(row["bookings_amount"])
-               for row in csv_module.DictReader(handle) if row["team__region_name"]}
-    expected = dict(warehouse_connection.execute(
-        "select entity_name, actual_value from marts.indicator_values where grain = 'region' "
-        "and period_type = 'month' and period_start_date = ? and indicator_code = 'bookings_amount'",
-        [months[-2]]).fetchall())
-    assert expected and all(_same(got.get(name, 0.0), value) for name, value in expected.items()), (got, expected)
+        got = {
+            row["team__region_name"]: float(row["bookings_amount"])
+            for row in csv_module.DictReader(handle)
+            if row["team__region_name"]
+        }
+    expected = dict(
+        warehouse_connection.execute(
+            "select entity_name, actual_value from marts.indicator_values where grain = 'region' "
+            "and period_type = 'month' and period_start_date = ? and indicator_code = 'bookings_amount'",
+            [months[-2]],
+        ).fetchall()
+    )
+    assert expected and all(_same(got.get(name, 0.0), value) for name, value in expected.items()), (
+        got,
+        expected,
+    )

@@ -113,15 +113,19 @@ DERIVED_NEEDS: dict[str, set[str]] = {
 
 
 def target_needs(target_source: str) -> set[str]:
+    """The landing entities an indicator's target source needs (quotas for a quota target)."""
     return {"quotas"} if target_source.startswith("quota:") else set()
 
 
 def catalog() -> list[dict]:
+    """The indicator catalog's rows."""
     with CATALOG.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
 def indicator_needs(row: dict) -> set[str]:
+    """The landing entities an indicator needs: its grains plus what its components (or, for a
+    derived indicator, its inputs) read."""
     if row["formula_kind"] == "derived":
         return GRAINS | DERIVED_NEEDS[row["indicator_code"]]
     needs = set(GRAINS)

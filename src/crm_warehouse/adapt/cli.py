@@ -15,6 +15,8 @@ from crm_warehouse.adapt.run import AdaptRefused, MappingError, adapt  # noqa: E
 
 
 def summary(report: dict) -> list[str]:
+    """The adaptation report as lines for a person: rows per entity, absent entities and the
+    indicators without a value or target."""
     lines = []
     for entity, counts in report["entities"].items():
         lines.append(
@@ -42,6 +44,7 @@ def summary(report: dict) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: adapt a CRM's exports to the landing folder; exits 2 on a bad mapping or refused input."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mapping", type=Path, required=True)
     parser.add_argument("--in", dest="in_dir", type=Path, required=True, help="folder of the CRM's exports")

@@ -64,6 +64,8 @@ def resolve(alternatives: list[str], header: list[str]) -> int | None:
 
 
 def parse_timestamp(text: str, spec: dict) -> datetime:
+    """A date/time text (an Excel serial or one of the spec's formats) as a naive business-time
+    datetime, converted from the spec's time zone when given; raises Rejected otherwise."""
     value = text.translate(_FULL_WIDTH).strip()
     stamp = None
     if spec.get("excel_serial") and re.fullmatch(r"\d{4,6}(\.\d+)?", value):
@@ -87,6 +89,8 @@ def parse_timestamp(text: str, spec: dict) -> datetime:
 
 
 def parse_number(text: str, integer: bool) -> str:
+    """A number text (full-width digits, thousands separators and a ¥/RMB/CNY/元 mark allowed) as
+    a plain decimal string, whole or to two places; raises Rejected otherwise."""
     value = text.translate(_FULL_WIDTH).strip()
     value = re.sub(r"^(?:¥|RMB|CNY)\s*|\s*元$", "", value, flags=re.IGNORECASE)
     value = re.sub(r"^([+-])(?:¥|RMB|CNY)\s*", r"\1", value, flags=re.IGNORECASE)
@@ -104,6 +108,7 @@ def parse_number(text: str, integer: bool) -> str:
 
 
 def lookup(value_map: dict[str, str], map_name: str, value: str) -> str:
+    """The mapped value of ``value`` (exact, then case-insensitive); raises Unknown when absent."""
     if value in value_map:
         return value_map[value]
     folded = value.casefold()

@@ -24,6 +24,8 @@ class MappingError(Exception):
 
 @dataclass(frozen=True)
 class Mapping:
+    """A loaded source mapping: its entities' blocks, the absent entities, value maps and the contract."""
+
     path: Path
     source: str
     entities: dict  # contract entity -> its block of the YAML
@@ -55,6 +57,8 @@ def check_pattern(pattern: str) -> str | None:
 
 
 def load_mapping(path: Path) -> Mapping:
+    """The mapping file read and checked against its JSON schema and the landing contract;
+    raises MappingError listing the problems."""
     path = Path(path)
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -21,6 +21,8 @@ class ReadError(Exception):
 
 @dataclass
 class Table:
+    """A source table as read: its path, a label for messages, the header and the numbered rows."""
+
     path: Path
     label: str  # file name, or "file.xlsx [sheet]"
     header: list[str]
@@ -40,6 +42,8 @@ def clean_header(name) -> str:
 
 
 def sniff_encoding(path: Path) -> str:
+    """The text encoding of a CSV export (UTF-8 with or without BOM, UTF-16 or GB18030);
+    raises ReadError for anything else."""
     head = path.read_bytes()[: 4 * 1024 * 1024]
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
@@ -59,6 +63,8 @@ def sniff_encoding(path: Path) -> str:
 
 
 def read_csv(path: Path) -> Table:
+    """A CSV export as a Table (header cleaned, rows as text); raises ReadError on an empty,
+    undecodable or malformed file."""
     encoding = sniff_encoding(path)
     raw = path.read_bytes()
     if not raw.strip():
@@ -116,6 +122,8 @@ def cell_text(value) -> str:
 
 
 def read_xlsx(path: Path, sheets: list[str], header_rows: int = 1) -> Table:
+    """One sheet of a workbook (the first of ``sheets`` present, else the first sheet) as a Table,
+    merged cells spread and ``header_rows`` header rows joined; raises ReadError when unreadable."""
     import zipfile
 
     from openpyxl import load_workbook
@@ -170,6 +178,7 @@ def read_xlsx(path: Path, sheets: list[str], header_rows: int = 1) -> Table:
 
 
 def read_table(path: Path, sheets: list[str], header_rows: int = 1) -> Table:
+    """A .csv/.txt or .xlsx source file as a Table; raises ReadError for other file types."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return read_xlsx(path, sheets, header_rows)

@@ -40,6 +40,8 @@ class AdaptRefused(Exception):
 
 @dataclass
 class EntityReport:
+    """What the adaptation did to one entity: its source files and the rows read, mapped, rejected and filtered."""
+
     files: list[str] = field(default_factory=list)
     rows_read: int = 0
     rows_mapped: int = 0

@@ -29,6 +29,8 @@ STRIDES = np.array([5, 7, 11, 17, 19, 23, 25, 29, 31, 35, 37, 41, 43, 47])
 
 @dataclass
 class Chunk:
+    """The activities of one chunk of reps: their column arrays and the defects injected into them."""
+
     index: int
     n: int
     a: dict  # column arrays (ints), see generate_chunk
@@ -36,6 +38,7 @@ class Chunk:
 
 
 def chunks_of(world: World) -> list[np.ndarray]:
+    """The reps split into chunks of ``cfg.chunk_reps`` (activities are generated chunk by chunk)."""
     reps = world.rep_ids
     size = world.cfg.chunk_reps
     return [reps[i : i + size] for i in range(0, len(reps), size)]
@@ -51,6 +54,8 @@ def _lag(rng, n):
 
 
 def generate_chunk(w: World, ci: int, reps: np.ndarray, rates: dict) -> Chunk:
+    """The activities of one chunk of reps (opportunity work, account work and planned visits),
+    with their defects applied."""
     rng = w.rng("activities", ci)
     cfg = w.cfg
     o = w.opps

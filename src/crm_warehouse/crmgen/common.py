@@ -48,6 +48,8 @@ class RepSampler:
         self.gstart, self.gcount = group_starts(self.grp, n_groups)
 
     def sample(self, rng, groups, days, min_remaining=0, tries=48):
+        """For each (group, day) a random rep in the group on that day with at least ``min_remaining``
+        days before leaving, or -1 when none is found within ``tries`` draws."""
         groups = np.asarray(groups, dtype=np.int64)
         days = np.asarray(days, dtype=np.int64)
         out = np.full(len(groups), -1, dtype=np.int64)
@@ -66,10 +68,12 @@ class RepSampler:
 
 
 def sigmoid(x):
+    """The logistic function of ``x``."""
     return 1.0 / (1.0 + np.exp(-x))
 
 
 def normalise_name(names: np.ndarray) -> np.ndarray:
+    """Company names lower-cased, without spaces, brackets, dots, dashes or middle dots (for matching)."""
     s = np.strings.lower(names.astype(str))
     for ch in [" ", "\t", "(", ")", "（", "）", "·", ".", "-", "\u3000"]:
         s = np.strings.replace(s, ch, "")

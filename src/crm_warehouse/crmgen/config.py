@@ -306,6 +306,8 @@ BUSINESS_LINES = ("software", "content")
 
 @dataclass(frozen=True)
 class ScaleConfig:
+    """The sizes and rates of one generator scale (teams, reps, accounts, leads, opportunities, …)."""
+
     name: str
     teams: tuple[tuple[str, str, int], ...]  # (region_id, business_line, number of teams)
     reps_per_team: int
@@ -322,6 +324,7 @@ class ScaleConfig:
     n_ops: int = 2
 
     def with_(self, **kw) -> ScaleConfig:
+        """A copy of the scale with the given fields replaced."""
         return replace(self, **kw)
 
 
@@ -358,7 +361,7 @@ SCALES: dict[str, ScaleConfig] = {
         pool_accounts_rate=6.0,
         chunk_reps=64,
     ),
-    # The round-trip tests of the source mappings (tests/python/test_adapt_roundtrip.py):
+    # The round-trip tests of the source mappings (tests/python/adapt/test_adapt_roundtrip.py):
     # two teams of three reps, so a warehouse builds in seconds.
     "tiny": ScaleConfig(
         name="tiny",

@@ -7,10 +7,13 @@ import numpy as np
 
 
 class Defects:
+    """The defects injected into the export rows: rule, entity, rows, detail and activation time."""
+
     def __init__(self):
         self.rows = []  # (rule, entity, idx array, detail array|str, activation array)
 
     def add(self, rule, entity, idx, detail, activation):
+        """Record a defect rule applied to rows ``idx`` of an entity (nothing when there are none)."""
         idx = np.asarray(idx, dtype=np.int64)
         if len(idx):
             self.rows.append((rule, entity, idx, detail, np.asarray(activation, dtype=np.int64)))

@@ -19,6 +19,8 @@ from .world import World
 
 
 def apply(w: World, rates: dict) -> Defects:
+    """Inject the data-entry defects (all but the activities') into the world at the given rates;
+    returns the record of every defect injected."""
     rng = w.rng("defects")
     d = Defects()
     o, c = w.opps, w.contracts

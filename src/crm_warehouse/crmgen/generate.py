@@ -51,11 +51,14 @@ ID_FORMAT = {
 
 
 class Log:
+    """Progress messages with the elapsed seconds on stderr, silent when quiet."""
+
     def __init__(self, quiet: bool):
         self.quiet = quiet
         self.t0 = time.monotonic()
 
     def __call__(self, msg: str):
+        """Print the message with the seconds since the start, unless quiet."""
         if not self.quiet:
             print(f"[generate_landing {time.monotonic() - self.t0:7.1f}s] {msg}", file=sys.stderr, flush=True)
 
@@ -80,6 +83,7 @@ class Writer:
             self.pw = pq.ParquetWriter(str(path), self.schema, compression="snappy")
 
     def write(self, cols: dict, sel: np.ndarray | None = None):
+        """Append the rows of the batch's column arrays (only the rows in ``sel`` when given)."""
         arrays = [cols[c] if sel is None else cols[c][sel] for c in self.columns]
         n = len(arrays[0]) if arrays else 0
         if n == 0:
@@ -95,6 +99,7 @@ class Writer:
             self.pw.write_table(tbl)
 
     def close(self):
+        """Close the export file."""
         if self.fmt == "csv":
             self.fh.close()
         else:
@@ -102,6 +107,8 @@ class Writer:
 
 
 def effective_rates(multiplier: float, overrides: dict | None = None) -> dict:
+    """The defect rates: the defaults with the overrides applied, each times the multiplier
+    and capped at 0.5; an unknown override key raises ValueError."""
     rates = dict(DEFAULT_DEFECT_RATES)
     for k, v in (overrides or {}).items():
         if k not in rates:
@@ -111,6 +118,7 @@ def effective_rates(multiplier: float, overrides: dict | None = None) -> dict:
 
 
 def build_world(cfg: ScaleConfig, seed: int, end_date: str, rates: dict, log: Log):
+    """Simulate the world for the scale, seed and end date and apply the defects; returns both."""
     log(f"simulating the world (scale {cfg.name}, seed {seed}, end date {end_date})")
     w = World(cfg, seed, end_date, rates)
     dfx = defects_mod.apply(w, rates)
@@ -329,6 +337,7 @@ def generate(
 
 
 def latest_export_day(out: Path) -> int | None:
+    """The day number of the newest export file under ``out``, or None when there is none."""
     days = []
     for entity in ENTITIES:
         d = out / entity

@@ -31,6 +31,7 @@ DATE, STAMP, SERIAL, MONEY, COUNT = "date", "stamp", "serial", "money", "count"
 
 
 def cn(c, kind=None, table=None):
+    """A column of an Excel view: the source column, its cell kind and its value map."""
     return (c, kind, table)
 
 

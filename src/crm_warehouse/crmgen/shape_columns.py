@@ -25,22 +25,27 @@ def _utc(value: str, fmt: str) -> str:
 
 
 def sf_time(c):
+    """A column spec: the Shanghai time in column ``c`` as Salesforce's UTC timestamp text."""
     return lambda r: _utc(r[c], "%Y-%m-%dT%H:%M:%S.000+0000")
 
 
 def hs_time(c):
+    """A column spec: the Shanghai time in column ``c`` as HubSpot's UTC timestamp text."""
     return lambda r: _utc(r[c], "%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def col(c):
+    """A column spec: the value of column ``c`` as it is."""
     return lambda r: r[c]
 
 
 def const(v):
+    """A column spec: the same value ``v`` on every row."""
     return lambda r: v
 
 
 def vmap(c, table):
+    """A column spec: column ``c``'s value looked up in ``table`` (empty stays empty)."""
     return lambda r: table[r[c]] if r[c] else ""
 
 
@@ -50,10 +55,12 @@ def digits(c):
 
 
 def first(c):
+    """A column spec: the first character of column ``c``."""
     return lambda r: r[c][:1]
 
 
 def rest(c):
+    """A column spec: column ``c`` without its first character."""
     return lambda r: r[c][1:]
 
 

@@ -11,10 +11,12 @@ HS_BOOL = {"true": "Yes", "false": "No"}
 
 
 def hs_bool(c):
+    """A column spec: a true/false column as HubSpot's Yes/No."""
     return vmap(c, HS_BOOL)
 
 
 def hs_name(c):
+    """A column spec: the name in column ``c`` as it is."""
     return lambda r: r[c]
 
 

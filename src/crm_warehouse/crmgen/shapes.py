@@ -7,7 +7,7 @@ files) and UTC timestamps; HubSpot CSVs with display-name headers, numeric recor
 timestamps and its internal stage and type names; Chinese-header .xlsx workbooks (one per list
 view) with a merged group-title row, real Excel dates and serial-number dates, amounts as text
 with ¥, thousands commas and full-width digits, 是/否 flags and formatted empty rows after the
-data. The mappings in mappings/ read them back (tests/python/test_adapt_roundtrip.py). The
+data. The mappings in mappings/ read them back (tests/python/adapt/test_adapt_roundtrip.py). The
 vocabulary below is written independently of the mappings, so a wrong map is caught.
 """
 

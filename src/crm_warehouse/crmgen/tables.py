@@ -31,17 +31,20 @@ class OppTable:
         self.parts = {k: [] for k in self.FIELDS + ("tr",)}
 
     def add(self, **kw):
+        """Append one batch of opportunities (one array per field) and its stage transitions."""
         for k in self.FIELDS:
             self.parts[k].append(np.asarray(kw[k]))
         self.parts["tr"].append(kw["tr"])
 
     @property
     def created(self):
+        """The creation timestamps of every opportunity added so far (or of the finished table)."""
         if hasattr(self, "_created"):
             return self._created
         return np.concatenate(self.parts["created"]) if self.parts["created"] else np.zeros(0, dtype=np.int64)
 
     def finish(self):
+        """Concatenate the batches into one array per field and one table of transitions."""
         for k in self.FIELDS:
             setattr(self, k if k != "created" else "_created", np.concatenate(self.parts[k]))
         tr = self.parts["tr"]
@@ -49,6 +52,8 @@ class OppTable:
         del self.parts
 
     def reorder(self, order):
+        """Put the opportunities in the given order, renumber their transitions to match and
+        recompute each opportunity's first transition and the transitions' sequence numbers."""
         inv = np.empty(len(order), dtype=np.int64)
         inv[order] = np.arange(len(order))
         for k in self.FIELDS:
@@ -63,6 +68,8 @@ class OppTable:
 
 
 class ContractTable:
+    """Contracts and their terms, appended batch by batch."""
+
     FIELDS = (
         "opp",
         "account",
@@ -84,20 +91,25 @@ class ContractTable:
         self.parts = {k: [] for k in self.FIELDS}
 
     def add(self, **kw):
+        """Append one batch of contracts (one array per field)."""
         for k in self.FIELDS:
             self.parts[k].append(np.asarray(kw[k]))
 
     def count(self):
+        """How many contracts have been added so far."""
         return int(sum(len(p) for p in self.parts["opp"]))
 
     def get(self, k, idx):
+        """The values of field ``k`` at positions ``idx`` over the batches added so far."""
         return np.concatenate(self.parts[k])[idx]
 
     def finish(self):
+        """Concatenate the batches into one array per field."""
         for k in self.FIELDS:
             setattr(self, k, np.concatenate(self.parts[k]) if self.parts[k] else np.zeros(0, dtype=np.int64))
         del self.parts
 
     def reorder(self, order):
+        """Put the contracts in the given order."""
         for k in self.FIELDS:
             setattr(self, k, getattr(self, k)[order])

@@ -50,6 +50,8 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:|^//")
 
 @dataclass
 class Person:
+    """One person's bundle: their roles, the site files they may see and their start pages."""
+
     user_id: str
     name: str
     roles: set[str] = field(default_factory=set)
@@ -58,11 +60,14 @@ class Person:
 
     @property
     def folder(self) -> str:
+        """The person's bundle folder name."""
         return slug(self.user_id)
 
 
 @dataclass
 class BundleRun:
+    """What a bundle build wrote: the output folder and one entry per person."""
+
     out_dir: Path
     people: list[Person]
 

@@ -48,6 +48,7 @@ class CrmLinkError(ValueError):
 
 
 def env_name(record_type: str) -> str:
+    """The environment variable that holds a record type's link template."""
     return ENV_PREFIX + record_type.upper()
 
 
@@ -90,6 +91,7 @@ class CrmLinks:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> CrmLinks:
+        """The link templates set in the environment, each checked; raises CrmLinkError on a bad one."""
         environ = os.environ if environ is None else environ
         found = {}
         for record_type in RECORD_TYPES:
@@ -102,6 +104,8 @@ class CrmLinks:
         return bool(self.templates)
 
     def url(self, record_type: str, record_id: object = None, **values: object) -> str | None:
+        """The CRM link to a record (or for ``visit_plan`` the form filled with ``values``), with the
+        values URL-quoted; None when the record type has no template or the record no id."""
         template = self.templates.get(record_type)
         if template is None:
             return None

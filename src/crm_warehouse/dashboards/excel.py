@@ -71,6 +71,8 @@ class Linked:
 
 @dataclass
 class Sheet:
+    """One worksheet to write: a section title, its headers and its rows of cells."""
+
     title: str  # the section title (the sheet name is derived from it)
     headers: list[str]
     rows: list[list[Any]] = field(default_factory=list)  # str, Figure, number or None
@@ -95,10 +97,12 @@ def sheet_name(title: str, taken: set[str]) -> str:
 
 
 def clean_text(text: str) -> str:
+    """The text with the characters Excel files cannot hold replaced by U+FFFD."""
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
 
 
 def number_format(value: float, unit: str | None) -> str:
+    """The Excel number format for a value in its unit (counts with a fraction get a decimal format)."""
     fmt = NUMBER_FORMATS.get(unit or "count", FRACTION_FORMAT)
     if fmt == NUMBER_FORMATS["count"] and abs(value - round(value)) > 1e-9:
         return FRACTION_FORMAT
@@ -185,6 +189,7 @@ class _PageTables(HTMLParser):
         self.card_target: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Track headings, tables, rows, cells, figures, CRM links and KPI cards as they open."""
         a = {k: v or "" for k, v in attrs}
         classes = a.get("class", "").split()
         if tag in ("h1", "h2", "h3"):
@@ -214,6 +219,7 @@ class _PageTables(HTMLParser):
                 self.card_depth, self.card_parts = 1, {}
 
     def handle_endtag(self, tag: str) -> None:
+        """Close the heading, cell, row, table or card that ends and keep what it held."""
         if tag in ("h1", "h2", "h3") and self.heading is not None:
             self.title = re.sub(r"\s+", " ", "".join(self.heading)).strip()
             self.heading = None
@@ -253,6 +259,7 @@ class _PageTables(HTMLParser):
         return self.row == [" ".join(label("none"))]
 
     def handle_data(self, data: str) -> None:
+        """Add text to the current heading, cell or card (a CRM link's own words are left out)."""
         if not self.in_link:  # a CRM link's words are not the cell's value: the link is
             self._text(data)
 

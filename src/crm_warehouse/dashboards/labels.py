@@ -7,7 +7,7 @@ column header, card label, chart title, series name, section title, code name an
 words of data sentences from ``seeds/ref_ui_labels.csv`` (``attainment_to_date``,
 ``business_line.software``, ``open_alerts`` …; a label with ``{placeholders}`` is filled by
 :func:`label_fmt`). Pages and reports call :func:`label` instead of writing the
-words themselves, so one word keeps one meaning everywhere; tests/python/test_labels.py
+words themselves, so one word keeps one meaning everywhere; tests/python/dashboards/test_labels.py
 fails when a page shows a raw code or the code writes a seed's label itself.
 """
 
@@ -21,6 +21,7 @@ from crm_warehouse.project import SEEDS
 
 @lru_cache(maxsize=1)
 def labels() -> dict[str, tuple[str, str]]:
+    """Every label's (Chinese, English) text by key, read once from the seeds."""
     found: dict[str, tuple[str, str]] = {}
     with open(SEEDS / "ref_ui_labels.csv", encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):

@@ -87,6 +87,7 @@ class MartReader:
         return f"select * replace ({', '.join(fixed)}) from {source}"
 
     def close(self) -> None:
+        """Close the DuckDB connection."""
         self.con.close()
 
     def __enter__(self) -> MartReader:
@@ -114,15 +115,19 @@ class MartReader:
         return resolved
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        """The query's rows as dictionaries of plain Python values (mart placeholders resolved and
+        recorded as reads)."""
         cur = self.con.execute(self._resolve(sql), list(params))
         names = [d[0] for d in cur.description]
         return [dict(zip(names, (_plain(v) for v in row), strict=False)) for row in cur.fetchall()]
 
     def one(self, sql: str, params: Iterable[Any] = ()) -> dict[str, Any] | None:
+        """The query's first row, or None when it returns none."""
         found = self.rows(sql, params)
         return found[0] if found else None
 
     def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        """The first value of the query's first row, or None when it returns no row."""
         row = self.one(sql, params)
         return None if row is None else next(iter(row.values()))
 

@@ -100,11 +100,14 @@ class Section:
 
     @property
     def is_empty(self) -> bool:
+        """True when the section has no rows, pairs or items to show."""
         return not (self.rows or self.pairs or self.items)
 
 
 @dataclass
 class Report:
+    """One role report for one period: who it is for, its title, meta lines and sections."""
+
     period: str
     role: str
     entity_id: str
@@ -116,6 +119,7 @@ class Report:
 
     @property
     def relative_path(self) -> str:
+        """The report's path under the reports folder without extension: ``<period>/<role>/<entity slug>``."""
         return f"{self.period}/{self.role}/{slug(self.entity_id)}"
 
 
@@ -134,6 +138,7 @@ class Entity:
 
     @property
     def is_company(self) -> bool:
+        """True for the director report of the whole company."""
         return self.role == "director" and self.entity_id == "company"
 
 
@@ -145,27 +150,33 @@ class Window:
 
     @property
     def week_start(self) -> dt.date:
+        """The Monday of the as-of date's week."""
         return self.as_of - dt.timedelta(days=self.as_of.weekday())
 
     @property
     def week_end(self) -> dt.date:
+        """The Sunday of the as-of date's week."""
         return self.week_start + dt.timedelta(days=6)
 
     @property
     def month_start(self) -> dt.date:
+        """The first day of the as-of date's month."""
         return self.as_of.replace(day=1)
 
     @property
     def month_end(self) -> dt.date:
+        """The last day of the as-of date's month."""
         nxt = (self.month_start + dt.timedelta(days=32)).replace(day=1)
         return nxt - dt.timedelta(days=1)
 
     @property
     def week_in_progress(self) -> bool:
+        """True when the as-of date falls before the end of its week."""
         return self.as_of < self.week_end
 
     @property
     def month_in_progress(self) -> bool:
+        """True when the as-of date falls before the end of its month."""
         return self.as_of < self.month_end
 
 
@@ -181,6 +192,7 @@ class ReportRun:
     qualified_reads: dict[str, set[str]] = field(default_factory=dict)  # schema.table
 
     def summary(self) -> str:
+        """A one-line summary: how many reports per period and files were written, for which date and where."""
         counts: defaultdict[str, int] = defaultdict(int)
         for report in self.reports:
             counts[report.period] += 1

@@ -85,6 +85,7 @@ BUILDERS: dict[tuple[str, str], Callable[[MartReader, Entity, Window], Report]] 
 
 # -- rendering -----------------------------------------------------------------------------
 def template_env() -> jinja2.Environment:
+    """The Jinja environment of the report templates (HTML autoescaped, undefined names fail)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),
@@ -103,12 +104,14 @@ def _tidy(text: str) -> str:
 
 
 def render_markdown(env: jinja2.Environment, report: Report) -> str:
+    """The report as Markdown."""
     return _tidy(
         env.get_template("report.md.j2").render(report=report, no_data_text=NO_DATA, none_text=NONE_TEXT)
     )
 
 
 def render_html(env: jinja2.Environment, title: str, md_text: str) -> str:
+    """The HTML page of a report from its Markdown text."""
     body = render_markdown_html(md_text)
     return env.get_template("page.html.j2").render(title=title, body=Markup(body))
 

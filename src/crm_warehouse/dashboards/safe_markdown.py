@@ -48,11 +48,13 @@ class _SafeRenderer(mistune.HTMLRenderer):
         super().__init__(escape=True)
 
     def link(self, text: str, url: str, title: str | None = None) -> str:
+        """A link only when its target is a safe relative path, else its text alone."""
         if not is_safe_href(url):
             return text
         return super().link(text, url, title)
 
     def image(self, text: str, url: str, title: str | None = None) -> str:
+        """No images: their alternative text only."""
         return text
 
 

@@ -52,6 +52,7 @@ class SiteBuilder(CockpitPages, TeamPages, RepPages, LeaderboardsPage, DataQuali
     """Reads the marts and assembles the pages."""
 
     def index(self, pages: list[Page]) -> Page:
+        """The index page: links to every page, the lists of regions, teams and reps, and the dbt docs."""
         self._use("index")
         reps = self.reps()
         teams = self.teams()
@@ -70,6 +71,8 @@ class SiteBuilder(CockpitPages, TeamPages, RepPages, LeaderboardsPage, DataQuali
         )
 
     def build_pages(self) -> list[Page]:
+        """Every page of the site: the index first, then the cockpits, team and rep pages, the
+        leaderboards, data quality and indicator tree pages and any extra pages."""
         self._use("index")  # the lists of regions, teams and reps are the index's
         regions, teams, reps = self.regions(), self.teams(), self.reps()
         pages: list[Page] = [self.cockpit("company", None)]

@@ -93,16 +93,20 @@ def script_safe_json(value: Any) -> str:
 
 @dataclass
 class Fig:
+    """One figure on a page: its value, its unit and the mart row and column it comes from."""
+
     value: Any
     unit: str | None
     source: dict[str, Any] | None = None
 
     @property
     def text(self) -> str:
+        """The value formatted for display in its unit."""
         return fmt_number(self.value, self.unit)
 
     @property
     def key_json(self) -> str:
+        """The key of the mart row the figure shows, as JSON (empty without a source)."""
         return json.dumps(self.source["key"], ensure_ascii=False, sort_keys=True) if self.source else ""
 
 
@@ -113,6 +117,8 @@ def fig(row: dict[str, Any] | None, col: str, unit: str | None, table: str, **ke
 
 @dataclass
 class Chart:
+    """One chart of a page: its kind, titles, categories and series (or tree), and notes."""
+
     id: str
     kind: str  # line | bar | hbar | tree
     title_zh: str
@@ -129,11 +135,13 @@ class Chart:
 
     @property
     def has_data(self) -> bool:
+        """True when the chart has something to draw (a tree, or a category with at least one value)."""
         if self.kind == "tree":
             return bool(self.tree)
         return bool(self.categories) and any(any(v is not None for v in s["data"]) for s in self.series)
 
     def spec(self) -> dict[str, Any]:
+        """The chart as a JSON-ready dictionary for the page's chart script."""
         out = {
             "id": self.id,
             "kind": self.kind,
@@ -201,6 +209,8 @@ def _num(value: Any) -> Any:
 # --------------------------------------------------------------------------- page model
 @dataclass
 class Page:
+    """One page of the site: its kind, path, titles, template and the context and charts it renders."""
+
     kind: str
     path: str  # relative to the site root, e.g. "rep/U00012.html"
     title_zh: str
@@ -211,11 +221,14 @@ class Page:
 
     @property
     def depth_prefix(self) -> str:
+        """The relative prefix (``../`` per folder level) from the page back to the site root."""
         return "../" * self.path.count("/")
 
 
 @dataclass
 class SiteRun:
+    """What a site build wrote: the pages, the as-of date, the marts each page read and the reports."""
+
     out_dir: Path
     as_of: dt.date
     pages: list[Page]

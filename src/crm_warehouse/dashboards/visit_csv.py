@@ -36,11 +36,13 @@ _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_text(value: Any) -> str:
+    """The value as CSV cell text, with a leading apostrophe when it would start a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
 
 
 def visit_rows(rows: Iterable[dict[str, Any]], crm: CrmLinks) -> list[list[str]]:
+    """The CSV rows of the visit suggestions: one planned visit per row, in ``COLUMNS`` order."""
     out = []
     for r in rows:
         amount = r.get("stalled_amount_cny")
@@ -67,6 +69,7 @@ def visit_rows(rows: Iterable[dict[str, Any]], crm: CrmLinks) -> list[list[str]]
 
 
 def write_visit_csv(path: Path, rows: Iterable[dict[str, Any]], crm: CrmLinks) -> Path:
+    """Write the visit suggestions as a UTF-8 (with BOM) CSV at ``path`` and return the path."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)

@@ -18,6 +18,8 @@ import pandas as pd
 
 
 class LandingType(str, Enum):  # noqa: UP042 - StrEnum would change str() of a member
+    """The type a landing column's text must parse as (staging casts it to that type)."""
+
     TEXT = "text"
     TIMESTAMP = "timestamp"
     DATE = "date"
@@ -63,7 +65,7 @@ FALSE_VALUES = frozenset({"false", "f", "0", "no", "n", "否"})
 BOOLEAN_VALUES = TRUE_VALUES | FALSE_VALUES
 
 # The landing parsing rule. The staging macros (macros/parsing/parse_values.sql) hold the same
-# patterns; tests/python/test_parse_rule.py checks that both read the same cases alike.
+# patterns; tests/python/gate/test_parse_rule.py checks that both read the same cases alike.
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋：／￥\t\u3000\u00a0", "0123456789.,-+:/¥   ")
 _DATE_SEPARATORS = str.maketrans({"/": "-", "年": "-", "月": "-", "日": None})
 NUMBER_PATTERN = (

@@ -35,6 +35,7 @@ class _KeyTracker:
         self.chunk: list = []
 
     def add(self, frame) -> None:
+        """Record the hashed primary keys and row numbers of one chunk (rows with a null key part left out)."""
         import numpy as np
         import pandas as pd
 
@@ -49,6 +50,8 @@ class _KeyTracker:
     def cross_chunk_duplicates(
         self, by_expectation: dict[tuple, Failure], failed: set[tuple], shown: str
     ) -> None:
+        """Add a uniqueness failure for primary keys repeated across chunks (within one chunk the
+        chunk's own expectation reports them)."""
         import numpy as np
 
         if self.skip or not self.hashes:

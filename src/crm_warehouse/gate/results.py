@@ -13,6 +13,8 @@ EXIT_OK, EXIT_CONTENT_STRICT, EXIT_STRUCTURAL = 0, 1, 2
 
 @dataclass
 class Failure:
+    """One failed expectation on one file: the column, message, count and the first rows it failed on."""
+
     file: str
     expectation: str
     column: str | None
@@ -25,6 +27,8 @@ class Failure:
 
 @dataclass
 class FileResult:
+    """The gate's result for one landing file: rows validated, expectations passed and failed."""
+
     entity: str
     file: str
     rows_validated: int
@@ -37,6 +41,8 @@ class FileResult:
 
 @dataclass
 class GateResult:
+    """One gate run: its settings, the structural problems and the result of every file."""
+
     landing_dir: str
     fmt: str
     strict: bool
@@ -51,10 +57,12 @@ class GateResult:
 
     @property
     def content_failures(self) -> list[Failure]:
+        """Every failed expectation over all files."""
         return [f for r in self.files for f in r.failures]
 
     @property
     def exit_code(self) -> int:
+        """The run's exit code: structural problems first, then content failures in strict mode, else 0."""
         if self.structural_problems:
             return EXIT_STRUCTURAL
         if self.strict and self.content_failures:

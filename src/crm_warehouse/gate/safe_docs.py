@@ -132,6 +132,7 @@ class _Sanitiser(HTMLParser):
         return True
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Write an allowed start tag with its safe attributes; skip dropped tags and their content."""
         if self.skip:
             if tag in _DROP_WITH_CONTENT:
                 self.skip += 1
@@ -151,6 +152,7 @@ class _Sanitiser(HTMLParser):
             self.in_style = True
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Handle a self-closing tag as a start tag followed by its end tag."""
         self.handle_starttag(tag, attrs)
         if tag not in _VOID and not self.skip:
             self.handle_endtag(tag)
@@ -158,6 +160,7 @@ class _Sanitiser(HTMLParser):
             self.skip -= 1
 
     def handle_endtag(self, tag: str) -> None:
+        """Write the end tag of a kept element; nothing inside dropped content."""
         if self.skip:
             if tag in _DROP_WITH_CONTENT:
                 self.skip -= 1
@@ -170,6 +173,7 @@ class _Sanitiser(HTMLParser):
 
     # -- content ------------------------------------------------------------------------------
     def handle_data(self, data: str) -> None:
+        """Write text escaped, or style content sanitised; nothing inside dropped content."""
         if self.skip:
             return
         if self.in_style:
@@ -178,16 +182,20 @@ class _Sanitiser(HTMLParser):
             self.out.append(html.escape(data, quote=False))
 
     def handle_decl(self, decl: str) -> None:
+        """Keep only an HTML5 doctype."""
         if decl.lower().startswith("doctype"):
             self.out.append("<!DOCTYPE html>")
 
     def handle_comment(self, data: str) -> None:
+        """Drop comments."""
         return
 
     def handle_pi(self, data: str) -> None:
+        """Drop processing instructions."""
         return
 
     def unknown_decl(self, data: str) -> None:
+        """Drop other declarations (CDATA and the like)."""
         return
 
 

@@ -70,11 +70,13 @@ class Channel:
 
     # -- format ----------------------------------------------------------------------------
     def mention_text(self, mention: Mention) -> str:
+        """How the platform writes an @-mention of this person in the message text."""
         raise NotImplementedError
 
     def build(
         self, title: str, text: str, mentions: list[Mention], link: str | None, link_text: str
     ) -> dict[str, Any]:
+        """The platform's JSON payload for one part of a message (its title, text, mentions and link)."""
         raise NotImplementedError
 
     def text_of(self, payload: dict[str, Any]) -> str:
@@ -105,6 +107,7 @@ class Channel:
         return parts
 
     def link_line(self, link: str | None, link_text: str) -> str:
+        """The Markdown line that links to the page, or an empty string without a link."""
         return f"[{link_text}]({link})" if link else ""
 
     # -- sending ---------------------------------------------------------------------------
@@ -128,21 +131,26 @@ class Channel:
         return Outcome(False, retry, f"{self.platform} code {code}: {text}"[:300])
 
     def code_of(self, body: Any) -> tuple[int | None, str]:
+        """The platform's result code and message from a JSON response body (None when it is not an object)."""
         if not isinstance(body, dict):
             return None, "response is not a JSON object"
         return body.get("errcode"), str(body.get("errmsg", ""))
 
 
 class DingTalk(Channel):
+    """DingTalk group robot: Markdown messages, @-mentions by user id or mobile, signed URL."""
+
     platform = "dingtalk"
     max_bytes = 4000
     rate_limits = ((20, 60.0),)
     rate_limit_codes = frozenset({130101, 410100})  # send too fast / flow limited
 
     def mention_text(self, mention: Mention) -> str:
+        """A DingTalk mention in the text: ``@<id>``."""
         return f"@{mention.value}"
 
     def build(self, title, text, mentions, link, link_text):
+        """A DingTalk Markdown payload whose ``at`` block lists the mentioned user ids and mobiles."""
         return {
             "msgtype": "markdown",
             "markdown": {"title": title, "text": text},
@@ -154,43 +162,56 @@ class DingTalk(Channel):
         }
 
     def text_of(self, payload):
+        """The Markdown text of a DingTalk payload."""
         return payload["markdown"]["text"]
 
     def prepare(self, url, secret, payload, now):
+        """The URL, signed with the timestamp and secret when a secret is set, and the payload unchanged."""
         if secret:
             url = dingtalk_signed_url(url, secret, int(now * 1000))
         return url, payload
 
 
 class WeCom(Channel):
+    """WeCom (WeChat Work) group robot: Markdown messages, mentions as ``<@userid>``, no signing."""
+
     platform = "wecom"
     max_bytes = 4096  # markdown content limit
     rate_limits = ((20, 60.0),)
     rate_limit_codes = frozenset({45009})  # api freq out of limit
 
     def mention_text(self, mention: Mention) -> str:
+        """A WeCom mention in the text: ``<@userid>``."""
         return f"<@{mention.value}>"
 
     def build(self, title, text, mentions, link, link_text):
+        """A WeCom Markdown payload holding the text (mentions are part of the text)."""
         return {"msgtype": "markdown", "markdown": {"content": text}}
 
     def text_of(self, payload):
+        """The Markdown content of a WeCom payload."""
         return payload["markdown"]["content"]
 
 
 class Feishu(Channel):
+    """Feishu (Lark) group robot: interactive cards with a link button, mentions as ``<at id=...>``, signed body."""
+
     platform = "feishu"
     max_bytes = 18000  # request body at most 20 KB
     rate_limits = ((100, 60.0), (5, 1.0))
     rate_limit_codes = frozenset({11232})  # frequency limited
 
     def mention_text(self, mention: Mention) -> str:
+        """A Feishu mention in the text: ``<at id=open_id></at>``."""
         return f"<at id={mention.value}></at>"
 
     def link_line(self, link, link_text):
+        """No link line: a Feishu card links through a button instead."""
         return ""  # a button instead
 
     def build(self, title, text, mentions, link, link_text):
+        """A Feishu interactive card: the title in the header, the text without its title line in a
+        ``lark_md`` block, and a button to the page when there is a link."""
         body = text.split("\n\n", 1)[1] if "\n\n" in text else text  # the header holds the title
         elements: list[dict[str, Any]] = [{"tag": "div", "text": {"tag": "lark_md", "content": body}}]
         if link:
@@ -217,15 +238,18 @@ class Feishu(Channel):
         }
 
     def text_of(self, payload):
+        """The ``lark_md`` text of a Feishu card payload."""
         return payload["card"]["elements"][0]["text"]["content"]
 
     def prepare(self, url, secret, payload, now):
+        """The URL unchanged and the payload with ``timestamp`` and ``sign`` added when a secret is set."""
         if secret:
             ts = int(now)
             payload = {"timestamp": str(ts), "sign": feishu_sign(secret, ts), **payload}
         return url, payload
 
     def code_of(self, body):
+        """Feishu's result code and message (``code``/``msg``, or ``StatusCode``/``StatusMessage``)."""
         if not isinstance(body, dict):
             return None, "response is not a JSON object"
         code = body.get("code", body.get("StatusCode"))

@@ -44,6 +44,7 @@ def archive_serving(layout: Layout, folder: Path) -> Path | None:
 
 
 def prune(files: list[Path], keep: int) -> list[str]:
+    """Delete the files after the first ``keep`` (the list runs newest first); returns the names deleted."""
     removed = []
     for path in files[keep:]:
         path.unlink(missing_ok=True)

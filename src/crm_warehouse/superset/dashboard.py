@@ -44,6 +44,8 @@ def _seed(name: str, key: str) -> dict[str, dict[str, str]]:
 
 
 def labels() -> dict[str, str]:
+    """The dashboard's labels (Chinese and English) from the seeds: each KPI and team column, the
+    team label and the cockpit's title for the company."""
     ui = _seed("ref_ui_labels.csv", "label_key")
     catalog = _seed("ref_indicator_catalog.csv", "indicator_code")
     out = {
@@ -307,6 +309,8 @@ def bundle_files(warehouse: Path) -> dict[str, dict]:
 
 
 def write_bundle(warehouse: Path, out: Path) -> Path:
+    """Write the dashboard bundle (database, datasets, charts, dashboard as YAML) for the warehouse
+    into the zip file ``out`` and return its path."""
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w") as bundle:
         for name, document in bundle_files(warehouse).items():
@@ -317,6 +321,7 @@ def write_bundle(warehouse: Path, out: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: write the dashboard bundle and print its path."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", type=Path, required=True, help="the DuckDB file Superset reads")
     parser.add_argument("--out", type=Path, required=True)

@@ -40,12 +40,14 @@ def _secret_file(path: Path) -> str:
 
 
 def free_port() -> int:
+    """A free TCP port on the loopback address."""
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return sock.getsockname()[1]
 
 
 def environment(home: Path) -> dict[str, str]:
+    """The environment Superset runs with: its home, config file, secret key and Flask app."""
     env = dict(os.environ)
     env.update(
         {
@@ -70,6 +72,8 @@ def _superset(env: dict[str, str], *args: str, secret_args: int = 0) -> None:
 
 
 def prepare(warehouse: Path, home: Path) -> tuple[dict[str, str], Path]:
+    """Copy the warehouse read-only into the Superset home, set up the metadata database and the
+    admin user, and import the dashboard bundle; returns the environment and the copy's path."""
     if not warehouse.is_file():
         raise SystemExit(f"no warehouse at {warehouse}: run `make demo` first (or pass --warehouse)")
     home.mkdir(parents=True, exist_ok=True)
@@ -108,6 +112,7 @@ def prepare(warehouse: Path, home: Path) -> tuple[dict[str, str], Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: prepare Superset, then serve it on the loopback address (unless ``--prepare-only``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", type=Path, default=ROOT / "warehouse" / "crm.duckdb")
     parser.add_argument("--home", type=Path, default=ROOT / "warehouse" / "superset")
